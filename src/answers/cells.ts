@@ -1,0 +1,212 @@
+import type { DiagnosticCode } from "../diagnostics.js";
+import type { DataOptions, Item, NumberQuestion, Option } from "../definition/model.js";
+import type { ItemColumns } from "./columns.js";
+import { normalizeLabel } from "./normalize.js";
+
+/**
+ * One item's answer in one questionnaire.
+ * - skipped: not asked (a skip marker, or `when` did not hold);
+ * - missing: asked but left blank (or unreadable: the cell's problem is reported separately);
+ * - choice: option codes — one for single/scale, the chosen set for multi, the order for rank —
+ *   with the fill-in texts of `other` options;
+ * - number / text: the value.
+ */
+export type Answer =
+  | { kind: "skipped" }
+  | { kind: "missing" }
+  | { kind: "choice"; codes: number[]; others?: { code: number; text: string }[] }
+  | { kind: "number"; value: number }
+  | { kind: "text"; value: string };
+
+export const SKIPPED: Answer = Object.freeze({ kind: "skipped" });
+export const MISSING: Answer = Object.freeze({ kind: "missing" });
+
+export interface CellProblem {
+  code: DiagnosticCode;
+  message: string;
+  hint?: string;
+  /** The column of the problem, when the item spans several. */
+  index: number;
+}
+
+/** Option lookup for one item, built once per file: normalised label → code, and the known codes. */
+export interface OptionIndex {
+  byLabel: Map<string, Option>;
+  byCode: Map<number, Option>;
+}
+
+export function optionIndex(options: Option[]): OptionIndex {
+  return {
+    byLabel: new Map(options.map((o) => [normalizeLabel(o.label), o])),
+    byCode: new Map(options.map((o) => [o.code, o])),
+  };
+}
+
+const FILL_IN = /^(.*?)〖([\s\S]*)〗$/;
+
+/**
+ * Reads one item's answer from a row's cells. Problems (unknown option, not a number, …) are pushed to
+ * `problems`, and the answer then counts as missing: a wrong cell never becomes a number in a statistic.
+ */
+export function readAnswer(
+  item: Item,
+  columns: ItemColumns,
+  cells: string[],
+  data: DataOptions,
+  index: OptionIndex | undefined,
+  problems: CellProblem[],
+): Answer {
+  if (columns.kind === "flags") return readFlags(item, columns.byCode, cells, data, index!, problems);
+  const raw = (cells[columns.index] ?? "").trim();
+  if (raw === "" || data.blankMarkers.includes(raw)) return MISSING;
+  if (data.skipMarkers.includes(raw)) return SKIPPED;
+  const at = columns.index;
+  switch (item.type) {
+    case "single":
+    case "scale": {
+      const choice = readChoice(raw, index!);
+      if (!choice) return unknownOption(raw, item, at, problems);
+      return choice.other === undefined ? { kind: "choice", codes: [choice.code] } : { kind: "choice", codes: [choice.code], others: [{ code: choice.code, text: choice.other }] };
+    }
+    case "multi":
+    case "rank": {
+      const separator = item.type === "multi" ? data.multiSeparator : data.rankSeparator;
+      const codes: number[] = [];
+      const others: { code: number; text: string }[] = [];
+      for (const part of splitChoices(raw, separator)) {
+        const choice = readChoice(part, index!);
+        if (!choice) return unknownOption(part, item, at, problems);
+        if (codes.includes(choice.code)) {
+          if (item.type === "rank") {
+            problems.push({ code: "RANK_REPEATED", index: at, message: `"${part}" is ranked twice` });
+            return MISSING;
+          }
+          continue;
+        }
+        codes.push(choice.code);
+        if (choice.other !== undefined) others.push({ code: choice.code, text: choice.other });
+      }
+      if (codes.length === 0) return MISSING;
+      if (item.type === "multi" && !checkChoiceCount(item, codes.length, at, problems)) return MISSING;
+      return others.length ? { kind: "choice", codes, others } : { kind: "choice", codes };
+    }
+    case "number":
+      return readNumber(raw, item, at, problems);
+    case "text":
+      return { kind: "text", value: raw };
+  }
+}
+
+function readFlags(
+  item: Item,
+  byCode: Map<number, number>,
+  cells: string[],
+  data: DataOptions,
+  index: OptionIndex,
+  problems: CellProblem[],
+): Answer {
+  const codes: number[] = [];
+  const others: { code: number; text: string }[] = [];
+  let skipped = 0;
+  let blank = 0;
+  for (const [code, at] of byCode) {
+    const raw = (cells[at] ?? "").trim();
+    if (data.skipMarkers.includes(raw)) skipped++;
+    else if (raw === "" || data.blankMarkers.includes(raw)) blank++;
+    else if (raw === "0") continue;
+    else if (raw === "1") codes.push(code);
+    else {
+      // 问卷星 writes the fill-in of an `other` option in its flag column: `1〖text〗` or the text itself.
+      const m = FILL_IN.exec(raw);
+      const option = index.byCode.get(code);
+      if (option?.other && (m?.[1] === "1" || !m)) {
+        codes.push(code);
+        const text = m ? m[2]!.trim() : raw;
+        if (text) others.push({ code, text });
+      } else {
+        problems.push({ code: "UNKNOWN_OPTION", index: at, message: `"${raw}" in a 0/1 option column`, hint: "1 means chosen, 0 not chosen" });
+        return MISSING;
+      }
+    }
+  }
+  if (codes.length === 0) return skipped > 0 && skipped + blank === byCode.size ? SKIPPED : MISSING;
+  codes.sort((a, b) => a - b);
+  if (item.type === "multi" && !checkChoiceCount(item, codes.length, [...byCode.values()][0] ?? 0, problems)) return MISSING;
+  return others.length ? { kind: "choice", codes, others } : { kind: "choice", codes };
+}
+
+function checkChoiceCount(item: Item & { type: "multi" }, n: number, at: number, problems: CellProblem[]): boolean {
+  if (item.maxChoices !== undefined && n > item.maxChoices) {
+    problems.push({ code: "TOO_MANY_CHOICES", index: at, message: `${n} choices, at most ${item.maxChoices} allowed` });
+    return false;
+  }
+  if (item.minChoices !== undefined && n < item.minChoices) {
+    problems.push({ code: "TOO_FEW_CHOICES", index: at, message: `${n} choices, at least ${item.minChoices} required` });
+    return false;
+  }
+  return true;
+}
+
+/** A label, a code, or `label〖fill-in〗` of an `other` option. Labels win over codes. */
+function readChoice(raw: string, index: OptionIndex): { code: number; other?: string } | undefined {
+  const m = FILL_IN.exec(raw);
+  const head = normalizeLabel(m ? m[1]! : raw);
+  const fill = m ? m[2]!.trim() : undefined;
+  const option = index.byLabel.get(head) ?? (/^\d+$/.test(head) ? index.byCode.get(Number(head)) : undefined);
+  if (!option) return undefined;
+  return option.other && fill ? { code: option.code, other: fill } : { code: option.code };
+}
+
+function splitChoices(raw: string, separator: string): string[] {
+  return raw
+    .split(separator)
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+}
+
+function unknownOption(raw: string, item: Item, at: number, problems: CellProblem[]): Answer {
+  const options = "options" in item ? item.options : [];
+  const listed = options.slice(0, 6).map((o) => `${o.code}=${o.label}`).join(", ");
+  problems.push({
+    code: "UNKNOWN_OPTION",
+    index: at,
+    message: `"${raw}" is not an option of ${item.id}`,
+    hint: `options: ${listed}${options.length > 6 ? ", …" : ""}`,
+  });
+  return MISSING;
+}
+
+function readNumber(raw: string, item: NumberQuestion, at: number, problems: CellProblem[]): Answer {
+  let s = raw.normalize("NFKC").replace(/,/g, "").trim();
+  if (item.unit && s.endsWith(item.unit)) s = s.slice(0, -item.unit.length).trim();
+  const value = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : NaN;
+  if (!Number.isFinite(value)) {
+    problems.push({ code: "NOT_A_NUMBER", index: at, message: `"${raw}" is not a number` });
+    return MISSING;
+  }
+  if (item.integer && !Number.isInteger(value)) {
+    problems.push({ code: "NOT_AN_INTEGER", index: at, message: `${raw} is not a whole number` });
+    return MISSING;
+  }
+  if ((item.min !== undefined && value < item.min) || (item.max !== undefined && value > item.max)) {
+    problems.push({
+      code: "OUT_OF_RANGE",
+      index: at,
+      message: `${raw} is outside ${item.min ?? "−∞"}–${item.max ?? "∞"}`,
+    });
+    return MISSING;
+  }
+  return { kind: "number", value };
+}
+
+/** Seconds from `123秒`, `2分3秒`, `1小时2分`, `00:02:03` or a plain number; undefined if unreadable. */
+export function parseDuration(raw: string): number | undefined {
+  const s = raw.normalize("NFKC").trim();
+  if (s === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  const clock = /^(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(s);
+  if (clock) return Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
+  const cn = /^(?:(\d+)\s*(?:小时|时|h))?\s*(?:(\d+)\s*(?:分钟|分|m|min))?\s*(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec))?$/i.exec(s);
+  if (cn && (cn[1] || cn[2] || cn[3])) return Number(cn[1] ?? 0) * 3600 + Number(cn[2] ?? 0) * 60 + Number(cn[3] ?? 0);
+  return undefined;
+}

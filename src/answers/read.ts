@@ -1,0 +1,165 @@
+import type { Diagnostic } from "../diagnostics.js";
+import type { Item, Survey } from "../definition/model.js";
+import type { WhenValue } from "../definition/when.js";
+import { openTable, type InputFile, type RawRow } from "../io/table.js";
+import { MISSING, optionIndex, parseDuration, readAnswer, SKIPPED, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
+import { mapColumns, type ColumnMap } from "./columns.js";
+
+/** One questionnaire as read: where it came from, and an answer per item (aligned with `survey.items`). */
+export interface Response {
+  file: string;
+  /** The row number a spreadsheet shows (header = row 1). */
+  row: number;
+  id?: string;
+  /** Seconds taken, from the duration column. */
+  duration?: number;
+  /** The value of data.source_column, if set. */
+  group?: string;
+  answers: Answer[];
+  /** Items the questionnaire was asked (not skipped) and of those, answered. */
+  asked: number;
+  answered: number;
+}
+
+export interface ReadOptions {
+  onDiagnostic: (d: Diagnostic) => void;
+}
+
+/**
+ * Reads every answer file in the order given and yields one Response per non-empty row, streaming.
+ * Cell problems, row-shape problems and header problems go to `onDiagnostic` with file, row and column.
+ * Skip logic is applied here: an item whose `when` does not hold is skipped, whatever the cell says.
+ */
+export async function* readResponses(survey: Survey, files: InputFile[], opts: ReadOptions): AsyncGenerator<Response> {
+  for (const input of files) {
+    const file = input.name;
+    const table = await openTable(input, { encoding: survey.data.encoding, onDiagnostic: opts.onDiagnostic });
+    const headerProblems: Diagnostic[] = [];
+    const columns = mapColumns(survey, table.header, file, headerProblems);
+    headerProblems.forEach(opts.onDiagnostic);
+    const indexes = survey.items.map((item) => ("options" in item ? optionIndex(item.options) : undefined));
+    for await (const raw of table.rows) {
+      const response = readRow(survey, raw, table.header, columns, indexes, file, opts.onDiagnostic);
+      if (response) yield response;
+    }
+  }
+}
+
+function readRow(
+  survey: Survey,
+  raw: RawRow,
+  header: string[],
+  columns: ColumnMap,
+  indexes: (OptionIndex | undefined)[],
+  file: string,
+  report: (d: Diagnostic) => void,
+): Response | undefined {
+  const { cells, row } = raw;
+  if (cells.every((c) => c.trim() === "")) {
+    // A trailing line break makes one empty record at the end of most CSVs: not worth a word.
+    if (cells.length > 1) report({ code: "ROW_EMPTY", severity: "warning", file, row, message: "the row is empty; it is not counted" });
+    return undefined;
+  }
+  if (cells.length !== header.length) {
+    report({
+      code: "ROW_WIDTH",
+      severity: "error",
+      file,
+      row,
+      message: `${cells.length} cells, but the header has ${header.length}`,
+      hint: "a missing or extra delimiter, or a line break inside an unquoted cell",
+    });
+  }
+
+  const problems: CellProblem[] = [];
+  const answers: Answer[] = new Array(survey.items.length);
+  survey.items.forEach((item, i) => {
+    const where = columns.items.get(item.id);
+    answers[i] = where ? readAnswer(item, where, cells, survey.data, indexes[i], problems) : MISSING;
+  });
+  for (const p of problems) {
+    report({ code: p.code, severity: "error", file, row, column: header[p.index], message: p.message, hint: p.hint });
+  }
+
+  applySkipLogic(survey, answers, (item, code, message) => {
+    const where = columns.items.get(item.id);
+    const index = where?.kind === "cell" ? where.index : where ? [...where.byCode.values()][0] : undefined;
+    report({ code, severity: code === "SKIPPED_WHEN_ASKED" ? "warning" : "error", file, row, column: index === undefined ? item.id : header[index], message });
+  });
+
+  let asked = 0;
+  let answered = 0;
+  for (const a of answers) {
+    if (a.kind === "skipped") continue;
+    asked++;
+    if (a.kind !== "missing") answered++;
+  }
+
+  let duration: number | undefined;
+  if (columns.durationIndex !== undefined) {
+    const text = cells[columns.durationIndex] ?? "";
+    duration = parseDuration(text);
+    if (duration === undefined && text.trim() !== "") {
+      report({ code: "BAD_DURATION", severity: "warning", file, row, column: header[columns.durationIndex], message: `"${text}" is not a duration` });
+    }
+  }
+  const id = columns.idIndex === undefined ? undefined : (cells[columns.idIndex] ?? "").trim() || undefined;
+  const group = columns.sourceIndex === undefined ? undefined : (cells[columns.sourceIndex] ?? "").trim() || undefined;
+  return { file, row, id, duration, group, answers, asked, answered };
+}
+
+/**
+ * Evaluates `when` in questionnaire order, so that a question skipped by its own condition reads as
+ * unanswered (null) for the conditions of later questions.
+ */
+export function applySkipLogic(
+  survey: Survey,
+  answers: Answer[],
+  report: (item: Item, code: "ANSWERED_WHEN_SKIPPED" | "SKIPPED_WHEN_ASKED" | "REQUIRED_MISSING", message: string) => void,
+): void {
+  const position = itemPositions(survey);
+  const lookup = (id: string): WhenValue => {
+    const i = position.get(id);
+    return i === undefined ? null : whenValue(survey.items[i]!, answers[i]!);
+  };
+  survey.items.forEach((item, i) => {
+    const answer = answers[i]!;
+    if (item.when) {
+      const asked = item.when.evaluate(lookup);
+      if (!asked) {
+        if (answer.kind !== "skipped" && answer.kind !== "missing") {
+          report(item, "ANSWERED_WHEN_SKIPPED", `answered although "${item.when.source}" does not hold; the answer is not counted`);
+        }
+        answers[i] = SKIPPED;
+        return;
+      }
+      if (answer.kind === "skipped") {
+        report(item, "SKIPPED_WHEN_ASKED", `marked skipped although "${item.when.source}" holds`);
+        answers[i] = MISSING;
+      }
+    }
+    if (item.required && answers[i]!.kind === "missing") report(item, "REQUIRED_MISSING", `${item.id} is required but blank`);
+  });
+}
+
+const positionsCache = new WeakMap<Survey, Map<string, number>>();
+function itemPositions(survey: Survey): Map<string, number> {
+  let p = positionsCache.get(survey);
+  if (!p) {
+    p = new Map(survey.items.map((item, i) => [item.id, i]));
+    positionsCache.set(survey, p);
+  }
+  return p;
+}
+
+function whenValue(item: Item, answer: Answer): WhenValue {
+  switch (answer.kind) {
+    case "choice":
+      return item.type === "multi" || item.type === "rank" ? answer.codes : (answer.codes[0] ?? null);
+    case "number":
+    case "text":
+      return answer.value;
+    default:
+      return null;
+  }
+}

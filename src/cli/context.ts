@@ -1,0 +1,87 @@
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { glob, isDynamicPattern } from "tinyglobby";
+import { parseSurvey } from "../definition/load.js";
+import type { Survey } from "../definition/model.js";
+import { SurveyError } from "../errors.js";
+import type { InputFile } from "../io/table.js";
+
+/** What a command needs from its surroundings; tests pass their own to run commands in-process. */
+export interface Io {
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdout/stderr are terminals: colour and progress only then. */
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIo(): Io {
+  return {
+    cwd: process.cwd(),
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+  };
+}
+
+/** Reads and checks survey.yaml; every problem in it is thrown at once, with its line and column. */
+export async function loadSurvey(io: Io, path: string): Promise<Survey> {
+  const full = resolve(io.cwd, path);
+  let text: string;
+  try {
+    text = await readFile(full, "utf8");
+  } catch {
+    throw new SurveyError([
+      {
+        code: "FILE_NOT_FOUND",
+        severity: "error",
+        file: path,
+        message: "the survey definition cannot be read",
+        hint: "pass -s path/to/survey.yaml, or run `survey init` to create one",
+      },
+    ]);
+  }
+  const shown = displayPath(io, full);
+  const { survey, diagnostics } = parseSurvey(text.replace(/^\uFEFF/, ""), shown);
+  if (!survey) throw new SurveyError(diagnostics);
+  survey.file = full;
+  return survey;
+}
+
+/**
+ * The answer files of a run: the arguments, or else the definition's `data.files` (relative to
+ * survey.yaml). Globs are expanded here, not only by the shell, so they work on every platform; files
+ * keep the order given, and each glob's matches are sorted.
+ */
+export async function resolveFiles(io: Io, survey: Survey, args: string[]): Promise<InputFile[]> {
+  const base = args.length ? io.cwd : dirname(survey.file ?? resolve(io.cwd, "survey.yaml"));
+  const patterns = args.length ? args : survey.data.files;
+  if (!patterns.length) {
+    throw new SurveyError([
+      { code: "USAGE", severity: "error", message: "no answer files given", hint: "name them after the options, or set data.files in survey.yaml" },
+    ]);
+  }
+  const files: string[] = [];
+  for (const pattern of patterns) {
+    if (isDynamicPattern(pattern)) {
+      const matches = (await glob(pattern, { cwd: base, absolute: true, onlyFiles: true, expandDirectories: false })).sort();
+      if (!matches.length) {
+        throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: pattern, message: "no file matches this pattern" }]);
+      }
+      files.push(...matches);
+    } else {
+      files.push(resolve(base, pattern));
+    }
+  }
+  return [...new Set(files)].map((path) => ({ path, name: displayPath(io, path) }));
+}
+
+/** Paths are shown relative to the working directory, as the user typed them. */
+export function displayPath(io: Io, full: string): string {
+  const rel = relative(io.cwd, full);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : full;
+}

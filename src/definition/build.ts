@@ -1,0 +1,283 @@
+import type { Diagnostic } from "../diagnostics.js";
+import type { Locate } from "./load.js";
+import {
+  DEFAULT_BLANK_MARKERS,
+  DEFAULT_SKIP_MARKERS,
+  type DataOptions,
+  type Item,
+  type Option,
+  type Question,
+  type Scale,
+  type Survey,
+} from "./model.js";
+import type { QuestionDoc, SurveyDoc } from "./schema.js";
+import { compileWhen, WhenError, type WhenContext } from "./when.js";
+
+type OptionDoc = string | { code?: number; label: string; other?: boolean };
+
+/**
+ * Turns a shape-checked definition into the normalised model, checking everything that needs the whole
+ * definition: duplicate ids and options, references (role, scale, groups, `when`), scale codes.
+ */
+export function buildSurvey(doc: SurveyDoc, at: Locate): { survey?: Survey; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const scales = new Map<string, Scale>();
+  for (const [name, s] of Object.entries(doc.scales ?? {})) {
+    const path = ["scales", name];
+    const options = buildOptions(s.options, [...path, "options"], at, diagnostics);
+    const codes = new Set(options.map((o) => o.code));
+    for (const key of ["positive", "negative", "na"] as const) {
+      (s[key] ?? []).forEach((c, i) => {
+        if (!codes.has(c)) {
+          diagnostics.push(at([...path, key, i], "DEF_BAD_CODE", `scale ${name}: ${key} lists code ${c}, which is not an option`, `codes are ${[...codes].join(", ")}`));
+        }
+      });
+    }
+    if (s.scores && s.scores.length !== options.length) {
+      diagnostics.push(at([...path, "scores"], "DEF_BAD_CODE", `scale ${name}: ${s.scores.length} scores for ${options.length} options`, "give one score per option"));
+    }
+    const scores = new Map<number, number>();
+    options.forEach((o, i) => scores.set(o.code, s.scores?.[i] ?? options.length - i));
+    scales.set(name, {
+      name,
+      options,
+      positive: s.positive ?? [],
+      negative: s.negative ?? [],
+      na: s.na ?? [],
+      scores,
+    });
+  }
+
+  const questions: Question[] = [];
+  const questionById = new Map<string, Question>();
+  doc.questions.forEach((q, index) => {
+    const path = ["questions", index];
+    if (questionById.has(q.id)) {
+      diagnostics.push(at([...path, "id"], "DEF_DUPLICATE_ID", `question id "${q.id}" is used twice`, "give each question its own id"));
+      return;
+    }
+    const question = buildQuestion(q, index, scales, at, diagnostics);
+    if (question) {
+      questions.push(question);
+      questionById.set(question.id, question);
+    }
+  });
+
+  const items: Item[] = [];
+  for (const q of questions) {
+    if (q.type === "matrix") {
+      for (const row of q.rows) {
+        items.push({
+          ...q,
+          type: "scale",
+          id: row.id,
+          text: `${q.text}—${row.label}`,
+          parent: q,
+          rowLabel: row.label,
+        } as Item);
+      }
+    } else {
+      items.push(q);
+    }
+  }
+  const itemById = new Map(items.map((i) => [i.id, i]));
+
+  // `when` is compiled once every item is known, so it may refer to any question, before or after.
+  const ctx = whenContext(questionById, itemById);
+  doc.questions.forEach((qd, index) => {
+    const q = questionById.get(qd.id);
+    if (!q || qd.when === undefined || questions[questions.indexOf(q)] !== q) return;
+    try {
+      const when = compileWhen(qd.when, ctx);
+      if (when.refs.includes(q.id) || when.refs.some((r) => itemById.get(r) && "parent" in itemById.get(r)! && (itemById.get(r) as { parent: Question }).parent === q)) {
+        diagnostics.push(at(["questions", index, "when"], "DEF_BAD_WHEN", `question ${q.id}'s when refers to itself`));
+      } else {
+        q.when = when;
+      }
+    } catch (err) {
+      if (!(err instanceof WhenError)) throw err;
+      diagnostics.push(at(["questions", index, "when"], "DEF_BAD_WHEN", `question ${qd.id}: ${err.message}`, 'e.g. when: "q5 >= 4" or when: "q1 == \\"群众\\""'));
+    }
+  });
+  // A matrix row inherits its question's `when`.
+  for (const item of items) if ("parent" in item) item.when = item.parent.when;
+
+  if (doc.role !== undefined) {
+    const role = questionById.get(doc.role);
+    if (!role) {
+      diagnostics.push(at(["role"], "DEF_UNKNOWN_REF", `role "${doc.role}" is not a question id`, suggestId(doc.role, questionById)));
+    } else if (role.type !== "single") {
+      diagnostics.push(at(["role"], "DEF_BAD_REF", `role "${doc.role}" is a ${role.type} question; the role must be a single-choice question`));
+    }
+  }
+
+  const groups = (doc.groups ?? []).map((g, gi) => {
+    g.items.forEach((itemId, ii) => {
+      const item = itemById.get(itemId);
+      if (!item) {
+        diagnostics.push(at(["groups", gi, "items", ii], "DEF_UNKNOWN_REF", `group ${g.id}: "${itemId}" is not a question or matrix row`, suggestId(itemId, itemById)));
+      } else if (item.type !== "scale" && item.type !== "number") {
+        diagnostics.push(at(["groups", gi, "items", ii], "DEF_BAD_REF", `group ${g.id}: ${itemId} is a ${item.type} question; groups measure scale or number items`));
+      }
+    });
+    return { id: g.id, label: g.label ?? g.id, items: g.items };
+  });
+  const groupIds = new Set<string>();
+  groups.forEach((g, gi) => {
+    if (groupIds.has(g.id)) diagnostics.push(at(["groups", gi, "id"], "DEF_DUPLICATE_ID", `group id "${g.id}" is used twice`));
+    groupIds.add(g.id);
+  });
+
+  if (diagnostics.length) return { diagnostics };
+  return {
+    survey: {
+      title: doc.title,
+      organization: doc.organization,
+      period: doc.period === undefined ? undefined : String(doc.period),
+      purpose: doc.purpose,
+      issued: doc.issued,
+      methods: doc.methods ?? [],
+      lang: doc.lang ?? "zh-CN",
+      role: doc.role,
+      data: buildData(doc.data),
+      scales,
+      questions,
+      items,
+      itemById,
+      questionById,
+      groups,
+    },
+    diagnostics,
+  };
+}
+
+function buildData(d: SurveyDoc["data"]): DataOptions {
+  const files = d?.files === undefined ? [] : Array.isArray(d.files) ? d.files : [d.files];
+  const encoding = d?.encoding === "gbk" ? "gb18030" : (d?.encoding ?? "auto");
+  return {
+    files,
+    encoding,
+    header: d?.header ?? "auto",
+    idColumn: d?.id_column,
+    sourceColumn: d?.source_column,
+    multiSeparator: d?.multi_separator ?? "┋",
+    rankSeparator: d?.rank_separator ?? "→",
+    skipMarkers: d?.skip_markers ?? DEFAULT_SKIP_MARKERS,
+    blankMarkers: d?.blank_markers ?? DEFAULT_BLANK_MARKERS,
+    durationColumn: d?.duration_column,
+    minAnswered: d?.min_answered ?? 0,
+    invalidIf: { speeder: d?.invalid_if?.speeder, straightline: d?.invalid_if?.straightline ?? false },
+  };
+}
+
+function buildQuestion(
+  q: QuestionDoc,
+  index: number,
+  scales: Map<string, Scale>,
+  at: Locate,
+  diagnostics: Diagnostic[],
+): Question | undefined {
+  const path = ["questions", index];
+  const common = {
+    id: q.id,
+    text: q.text,
+    section: q.section,
+    subject: q.subject,
+    required: q.required ?? false,
+    number: q.number ?? index + 1,
+    column: q.column,
+  };
+  switch (q.type) {
+    case "single":
+    case "rank":
+      return { ...common, type: q.type, options: buildOptions(q.options, [...path, "options"], at, diagnostics) };
+    case "multi": {
+      const options = buildOptions(q.options, [...path, "options"], at, diagnostics);
+      if (q.max_choices !== undefined && q.min_choices !== undefined && q.min_choices > q.max_choices) {
+        diagnostics.push(at([...path, "min_choices"], "DEF_INVALID", `question ${q.id}: min_choices is larger than max_choices`));
+      }
+      return { ...common, type: "multi", options, maxChoices: q.max_choices, minChoices: q.min_choices };
+    }
+    case "scale":
+    case "matrix": {
+      const scale = scales.get(q.scale);
+      if (!scale) {
+        diagnostics.push(at([...path, "scale"], "DEF_UNKNOWN_REF", `question ${q.id}: scale "${q.scale}" is not defined under scales`, scales.size ? `defined: ${[...scales.keys()].join(", ")}` : "add a scales: section"));
+        return undefined;
+      }
+      if (q.type === "scale") return { ...common, type: "scale", scale, options: scale.options };
+      const rows: { id: string; label: string }[] = [];
+      const seen = new Set<string>();
+      q.rows.forEach((r, ri) => {
+        const rowKey = typeof r === "string" ? String(ri + 1) : (r.id ?? String(ri + 1));
+        const label = typeof r === "string" ? r : r.label;
+        const id = `${q.id}.${rowKey}`;
+        if (seen.has(id) || seen.has(`label:${label}`)) {
+          diagnostics.push(at([...path, "rows", ri], "DEF_DUPLICATE_ID", `question ${q.id}: row "${label}" is listed twice`));
+        }
+        seen.add(id);
+        seen.add(`label:${label}`);
+        rows.push({ id, label });
+      });
+      return { ...common, type: "matrix", scale, options: scale.options, rows };
+    }
+    case "number": {
+      const bins = q.bins ?? [];
+      if (bins.some((b, i) => i > 0 && b <= bins[i - 1]!)) {
+        diagnostics.push(at([...path, "bins"], "DEF_INVALID", `question ${q.id}: bins must rise (e.g. [30, 40, 50])`));
+      }
+      if (q.min !== undefined && q.max !== undefined && q.min > q.max) {
+        diagnostics.push(at([...path, "min"], "DEF_INVALID", `question ${q.id}: min is larger than max`));
+      }
+      return { ...common, type: "number", min: q.min, max: q.max, integer: q.integer ?? false, bins, unit: q.unit ?? "" };
+    }
+    case "text":
+      return { ...common, type: "text" };
+  }
+}
+
+function buildOptions(docs: OptionDoc[], path: PropertyKey[], at: Locate, diagnostics: Diagnostic[]): Option[] {
+  const options: Option[] = [];
+  const codes = new Set<number>();
+  const labels = new Set<string>();
+  docs.forEach((o, i) => {
+    const option: Option =
+      typeof o === "string"
+        ? { code: i + 1, label: o.trim(), other: false }
+        : { code: o.code ?? i + 1, label: o.label.trim(), other: o.other ?? false };
+    if (codes.has(option.code)) {
+      diagnostics.push(at([...path, i], "DEF_DUPLICATE_OPTION", `option code ${option.code} is used twice`, "give each option its own code"));
+    }
+    if (labels.has(option.label)) {
+      diagnostics.push(at([...path, i], "DEF_DUPLICATE_OPTION", `option "${option.label}" is listed twice`));
+    }
+    codes.add(option.code);
+    labels.add(option.label);
+    options.push(option);
+  });
+  return options;
+}
+
+function whenContext(questions: Map<string, Question>, items: Map<string, Item>): WhenContext {
+  return {
+    resolve(name, row) {
+      const q = questions.get(name);
+      if (!q) return undefined;
+      if (row === undefined) return q.type === "matrix" ? undefined : q.id;
+      if (q.type !== "matrix") return undefined;
+      const byKey = `${q.id}.${row}`;
+      return items.has(byKey) ? byKey : undefined;
+    },
+    codeOf(itemId, label) {
+      const item = items.get(itemId);
+      if (!item || !("options" in item)) return "not-choice";
+      return item.options.find((o) => o.label === label)?.code;
+    },
+  };
+}
+
+function suggestId(id: string, known: Map<string, unknown>): string {
+  const ids = [...known.keys()];
+  const close = ids.find((k) => k.toLowerCase() === id.toLowerCase());
+  return close ? `did you mean "${close}"?` : `known ids: ${ids.slice(0, 12).join(", ")}${ids.length > 12 ? ", …" : ""}`;
+}

@@ -1,0 +1,181 @@
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
+import { buildSurvey } from "./build.js";
+import type { Survey } from "./model.js";
+import { surveySchema } from "./schema.js";
+
+/** More aliases than this in one survey.yaml is an attack ("billion laughs"), not a definition. */
+export const MAX_YAML_ALIASES = 100;
+
+export interface LoadResult {
+  survey?: Survey;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses and checks survey.yaml text. Pure: the caller reads the file. Every problem is collected and
+ * located at `file:line:col`; the survey is returned only when there is no error.
+ */
+export function parseSurvey(text: string, file = "survey.yaml"): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = locator(doc, lineCounter, file);
+  const diagnostics: Diagnostic[] = [];
+
+  for (const e of doc.errors) {
+    const pos = lineCounter.linePos(e.pos[0]);
+    diagnostics.push({
+      code: "YAML_SYNTAX",
+      severity: "error",
+      message: e.message.split("\n")[0] ?? e.message,
+      file,
+      line: pos.line,
+      col: pos.col,
+      hint: "check indentation and quote values that contain a colon",
+    });
+  }
+  if (diagnostics.length) return { diagnostics };
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    return {
+      diagnostics: [{ code: "YAML_ALIASES", severity: "error", message: (err as Error).message, file, line: 1, col: 1 }],
+    };
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    return {
+      diagnostics: [
+        {
+          code: "DEF_INVALID",
+          severity: "error",
+          message: "survey.yaml must be a mapping with title and questions",
+          file,
+          line: 1,
+          col: 1,
+          hint: "run `survey init` to see a working definition",
+        },
+      ],
+    };
+  }
+
+  const parsed = surveySchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) diagnostics.push(...issueToDiagnostics(issue, at));
+    return { diagnostics: sortByPlace(diagnostics) };
+  }
+  const built = buildSurvey(parsed.data, at);
+  if (built.survey) built.survey.file = file;
+  return { survey: built.survey, diagnostics: sortByPlace(built.diagnostics) };
+}
+
+/** Finds the line and column of a path in the YAML document; the nearest existing ancestor if absent. */
+export type Locate = (
+  path: readonly PropertyKey[],
+  code: DiagnosticCode,
+  message: string,
+  hint?: string,
+  opts?: { key?: boolean },
+) => Diagnostic;
+
+function locator(doc: Document, lineCounter: LineCounter, file: string): Locate {
+  return (path, code, message, hint, opts) => {
+    let node: unknown = undefined;
+    let keyNode: unknown = undefined;
+    for (let n = path.length; n >= 0; n--) {
+      const sub = path.slice(0, n) as (string | number)[];
+      node = n === 0 ? doc.contents : doc.getIn(sub, true);
+      if (node !== undefined) {
+        if (opts?.key && n === path.length && n > 0) keyNode = findKeyNode(doc, sub);
+        break;
+      }
+    }
+    const target = (keyNode ?? node) as { range?: [number, number, number] } | undefined;
+    const offset = target && isNode(target) && target.range ? target.range[0] : 0;
+    const pos = lineCounter.linePos(offset);
+    return { code, severity: "error", message, file, line: pos.line, col: pos.col, hint };
+  };
+}
+
+function findKeyNode(doc: Document, path: (string | number)[]): unknown {
+  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+  const key = path[path.length - 1];
+  if (!isMap(parent)) return undefined;
+  for (const pair of parent.items) {
+    if (isPair(pair) && isScalar(pair.key) && pair.key.value === key) return pair.key;
+  }
+  return undefined;
+}
+
+function issueToDiagnostics(issue: z.core.$ZodIssue, at: Locate): Diagnostic[] {
+  const path = issue.path;
+  const where = path.length ? path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").slice(1) : "the top level";
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map((key) =>
+        at([...path, key], "DEF_UNKNOWN_KEY", `unknown key "${key}" in ${where}`, suggestKey(key), { key: true }),
+      );
+    case "invalid_type":
+      if (issue.input === undefined) {
+        return [at(path, "DEF_MISSING_KEY", `${where} is required`, `add "${String(path[path.length - 1])}:"`)];
+      }
+      return [at(path, "DEF_INVALID", `${where}: ${issue.message.replace(/^Invalid input: /, "")}`)];
+    case "invalid_union":
+      if ("discriminator" in issue && issue.discriminator) {
+        return [
+          at(path, "DEF_INVALID", `${where} must be one of single, multi, scale, matrix, rank, number, text`),
+        ];
+      }
+      return [at(path, "DEF_INVALID", `${where}: ${describeUnion(issue)}`)];
+    default:
+      return [at(path, "DEF_INVALID", `${where}: ${issue.message}`)];
+  }
+}
+
+function describeUnion(issue: z.core.$ZodIssueInvalidUnion): string {
+  const first = issue.errors[0]?.[0];
+  return first ? first.message.replace(/^Invalid input: /, "") : issue.message;
+}
+
+const KNOWN_KEYS = [
+  "title", "organization", "period", "issued", "methods", "purpose", "lang", "role", "data", "scales", "questions",
+  "groups", "id", "text", "type", "options", "section", "subject", "required", "when", "number", "column", "scale",
+  "rows", "max_choices", "min_choices", "min", "max", "integer", "bins", "unit", "label", "code", "other",
+  "positive", "negative", "na", "scores", "items", "files", "encoding", "header", "id_column", "source_column",
+  "multi_separator", "rank_separator", "skip_markers", "blank_markers", "duration_column", "min_answered",
+  "invalid_if", "speeder", "straightline",
+];
+
+/** "did you mean" for a mistyped key, by edit distance. */
+function suggestKey(key: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const known of KNOWN_KEYS) {
+    const d = editDistance(key.toLowerCase(), known);
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+    }
+  }
+  return best ? `did you mean "${best}"?` : "remove it, or see `survey schema` for the keys";
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+function sortByPlace(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}

@@ -1,0 +1,153 @@
+import type { Section } from "./schema.js";
+import type { WhenExpr } from "./when.js";
+
+/**
+ * The normalised definition every other module works from: codes resolved, scales attached, defaults
+ * filled in, matrix rows expanded into items. Built from a validated survey.yaml by `build.ts`.
+ */
+
+export interface Option {
+  code: number;
+  label: string;
+  /** Accepts fill-in text: 问卷星 writes `其他〖……〗`. */
+  other: boolean;
+}
+
+export interface Scale {
+  name: string;
+  options: Option[];
+  positive: number[];
+  negative: number[];
+  /** Codes left out of every base (不了解, 不适用). */
+  na: number[];
+  /** Score of each code; default n..1 so the first (most positive) option scores highest. */
+  scores: Map<number, number>;
+}
+
+interface QuestionCommon {
+  id: string;
+  text: string;
+  section?: Section;
+  subject?: string;
+  required: boolean;
+  when?: WhenExpr;
+  /** The number 问卷星 gives the question (`6、…`, `第6题(…)`). */
+  number: number;
+  /** An explicit header for the question's column. */
+  column?: string;
+}
+
+export interface SingleQuestion extends QuestionCommon {
+  type: "single";
+  options: Option[];
+}
+export interface MultiQuestion extends QuestionCommon {
+  type: "multi";
+  options: Option[];
+  maxChoices?: number;
+  minChoices?: number;
+}
+export interface ScaleQuestion extends QuestionCommon {
+  type: "scale";
+  scale: Scale;
+  options: Option[];
+}
+export interface MatrixRow {
+  /** The item id of the row: `q9.1`, or `q9.<id>` when the row has its own id. */
+  id: string;
+  label: string;
+}
+export interface MatrixQuestion extends QuestionCommon {
+  type: "matrix";
+  scale: Scale;
+  options: Option[];
+  rows: MatrixRow[];
+}
+export interface RankQuestion extends QuestionCommon {
+  type: "rank";
+  options: Option[];
+}
+export interface NumberQuestion extends QuestionCommon {
+  type: "number";
+  min?: number;
+  max?: number;
+  integer: boolean;
+  bins: number[];
+  unit: string;
+}
+export interface TextQuestion extends QuestionCommon {
+  type: "text";
+}
+
+export type Question =
+  | SingleQuestion
+  | MultiQuestion
+  | ScaleQuestion
+  | MatrixQuestion
+  | RankQuestion
+  | NumberQuestion
+  | TextQuestion;
+
+export type QuestionType = Question["type"];
+
+/**
+ * One answerable unit: a question, or one row of a matrix (which is answered and counted like a scale
+ * question of its own). Answers are keyed by item id.
+ */
+export type Item =
+  | Exclude<Question, MatrixQuestion>
+  | (Omit<ScaleQuestion, "id" | "text"> & { id: string; text: string; parent: MatrixQuestion; rowLabel: string });
+
+export interface DataOptions {
+  files: string[];
+  encoding: "auto" | "utf-8" | "gb18030";
+  header: "auto" | "id" | "text";
+  idColumn?: string;
+  sourceColumn?: string;
+  multiSeparator: string;
+  rankSeparator: string;
+  skipMarkers: string[];
+  blankMarkers: string[];
+  durationColumn?: string;
+  minAnswered: number;
+  invalidIf: { speeder?: number; straightline: boolean };
+}
+
+export interface Group {
+  id: string;
+  label: string;
+  items: string[];
+}
+
+export interface Survey {
+  title: string;
+  organization?: string;
+  period?: string;
+  purpose?: string;
+  issued?: number;
+  methods: string[];
+  lang: "zh-CN" | "en";
+  /** Id of the role question (身份), if any. */
+  role?: string;
+  data: DataOptions;
+  scales: Map<string, Scale>;
+  questions: Question[];
+  items: Item[];
+  itemById: Map<string, Item>;
+  questionById: Map<string, Question>;
+  groups: Group[];
+  /** Where survey.yaml is, to resolve `data.files`. */
+  file?: string;
+}
+
+export const DEFAULT_SKIP_MARKERS = ["(跳过)", "-3"];
+export const DEFAULT_BLANK_MARKERS = ["(空)", "-2"];
+
+/** Options of a choice item (single, multi, scale, matrix row, rank); empty for number and text. */
+export function optionsOf(item: Item | Question): Option[] {
+  return "options" in item ? item.options : [];
+}
+
+export function isChoice(item: Item | Question): boolean {
+  return item.type === "single" || item.type === "multi" || item.type === "scale" || item.type === "rank" || item.type === "matrix";
+}

@@ -1,0 +1,156 @@
+import { z } from "zod";
+
+/**
+ * The zod schema of survey.yaml (PRODUCT §2). It checks the shape of each key; references between keys
+ * (role → question, scale → scales, groups → questions, `when` identifiers) are checked afterwards in
+ * `crossrefs.ts`, where the whole definition is known.
+ */
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z_\p{Script=Han}][\w\p{Script=Han}]*$/u, {
+    message: "an id starts with a letter or _ and holds only letters, digits and _ (e.g. q5, age)",
+  });
+
+const label = z.string().trim().min(1, { message: "a label cannot be empty" });
+
+const code = z.number().int().min(0, { message: "option codes are whole numbers from 0" });
+
+/** An option: a label (its code is its position, 1..n, as 问卷星 numbers them) or `{code, label}`. */
+const option = z.union([
+  label,
+  z.number().transform((n) => String(n)),
+  z.strictObject({
+    code: code.optional().describe("the code a 按序号 export writes; default the option's position (1..n)"),
+    label,
+    other: z.boolean().optional().describe("accepts fill-in text (问卷星 writes 其他〖……〗)"),
+  }),
+]);
+
+const options = z.array(option).min(1, { message: "list at least one option" });
+
+const scale = z
+  .strictObject({
+    options: options.describe("listed from most positive; codes 1..n unless given"),
+    positive: z.array(code).optional().describe("codes counted in the satisfaction (positive) rate"),
+    negative: z.array(code).optional().describe("codes counted in the negative rate"),
+    na: z.array(code).optional().describe("codes such as 不了解 left out of every base"),
+    scores: z.array(z.number()).optional().describe("one score per option; default n..1, higher is better"),
+  })
+  .describe("a response scale shared by scale and matrix questions");
+
+const sections = ["situation", "practices", "problems", "suggestions"] as const;
+
+const common = {
+  id,
+  text: z.string().trim().min(1, { message: "the question text cannot be empty" }),
+  section: z.enum(sections).optional().describe("the report section whose evidence this question gives"),
+  subject: z.string().optional().describe("a short noun phrase used in generated sentences"),
+  required: z.boolean().optional().describe("a blank answer is an error"),
+  when: z.string().optional().describe('skip logic: asked only when this holds, e.g. "q5 >= 4"'),
+  number: z.number().int().min(1).optional().describe("the question's number in the export (第N题); default its position"),
+  column: z.string().optional().describe("the exact header of this question's column, when it matches neither id nor text"),
+};
+
+const single = z.strictObject({ ...common, type: z.literal("single"), options });
+const multi = z.strictObject({
+  ...common,
+  type: z.literal("multi"),
+  options,
+  max_choices: z.number().int().min(1).optional(),
+  min_choices: z.number().int().min(1).optional(),
+});
+const scaleQuestion = z.strictObject({
+  ...common,
+  type: z.literal("scale"),
+  scale: z.string().describe("the name of a scale under `scales`"),
+});
+const matrixRow = z.union([
+  label,
+  z.strictObject({ id: z.string().regex(/^\w+$/).optional(), label }),
+]);
+const matrix = z.strictObject({
+  ...common,
+  type: z.literal("matrix"),
+  scale: z.string().describe("the name of a scale under `scales`"),
+  rows: z.array(matrixRow).min(1).describe("each row is a sub-question q9.1, q9.2, …"),
+});
+const rank = z.strictObject({ ...common, type: z.literal("rank"), options });
+const numberQuestion = z.strictObject({
+  ...common,
+  type: z.literal("number"),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  integer: z.boolean().optional(),
+  bins: z.array(z.number()).optional().describe("upper bounds: [30, 40] gives ≤30, 31–40, >40"),
+  unit: z.string().optional(),
+});
+const text = z.strictObject({ ...common, type: z.literal("text") });
+
+export const questionSchema = z.discriminatedUnion("type", [
+  single,
+  multi,
+  scaleQuestion,
+  matrix,
+  rank,
+  numberQuestion,
+  text,
+]);
+
+const stringList = z.union([z.string(), z.array(z.string())]);
+
+const data = z.strictObject({
+  files: stringList.optional().describe("default answer files or globs, relative to survey.yaml"),
+  encoding: z.enum(["auto", "utf-8", "gb18030", "gbk"]).optional(),
+  header: z.enum(["auto", "id", "text"]).optional().describe("columns named by question id, by question text, or either"),
+  id_column: z.string().optional().describe("respondent id column, for duplicate detection"),
+  source_column: z.string().optional().describe("a column naming the respondent's group (e.g. village)"),
+  multi_separator: z.string().min(1).optional(),
+  rank_separator: z.string().min(1).optional(),
+  skip_markers: z.array(z.string()).optional().describe('cell values meaning "not asked"'),
+  blank_markers: z.array(z.string()).optional().describe('cell values meaning "asked, left blank"'),
+  duration_column: z.string().optional().describe('seconds taken ("123秒"), for speeder screening'),
+  min_answered: z.number().min(0).max(1).optional(),
+  invalid_if: z
+    .strictObject({
+      speeder: z.number().gt(0).lt(1).optional().describe("took less than this share of the median duration"),
+      straightline: z.boolean().optional().describe("the same answer on every item of a matrix/group of 5+ items"),
+    })
+    .optional()
+    .describe("screening rules whose questionnaires are left out as invalid"),
+});
+
+const group = z.strictObject({
+  id,
+  label: z.string().optional(),
+  items: z.array(z.string()).min(2, { message: "a group needs at least two items" }),
+});
+
+export const surveySchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    title: z.string().trim().min(1, { message: "the title cannot be empty" }),
+    organization: z.string().optional(),
+    period: z.union([z.string(), z.number()]).optional(),
+    issued: z.number().int().min(0).optional().describe("questionnaires handed out (发放)"),
+    methods: z.array(z.string()).optional(),
+    purpose: z.string().optional(),
+    lang: z.enum(["zh-CN", "en"]).optional(),
+    role: z.string().optional().describe("the question whose answer is the respondent's role (身份)"),
+    data: data.optional(),
+    scales: z.record(z.string(), scale).optional(),
+    questions: z.array(questionSchema).min(1, { message: "list at least one question" }),
+    groups: z.array(group).optional(),
+  })
+  .describe("survey.yaml: the definition of a questionnaire for the survey tool");
+
+export type SurveyInput = z.input<typeof surveySchema>;
+export type SurveyDoc = z.output<typeof surveySchema>;
+export type QuestionDoc = z.output<typeof questionSchema>;
+export const SECTIONS = sections;
+export type Section = (typeof sections)[number];
+
+/** The JSON Schema that `survey schema` prints, for editor completion and CI checks. */
+export function surveyJsonSchema(): object {
+  return z.toJSONSchema(surveySchema, { io: "input", target: "draft-2020-12" });
+}

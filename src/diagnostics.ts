@@ -1,0 +1,87 @@
+/**
+ * The catalogue of diagnostics. Every problem the tool reports about a user's input has a stable code,
+ * a location and, where one exists, a fix. Tests assert on codes and locations, never on prose.
+ */
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  /** The file the problem is in (definition, data file, narrative). */
+  file?: string;
+  /** 1-based line and column inside a text file (survey.yaml, report.md). */
+  line?: number;
+  col?: number;
+  /** The row number a spreadsheet shows for a data row: the header is row 1. */
+  row?: number;
+  /** The header of the data column concerned. */
+  column?: string;
+  /** How to fix it. */
+  hint?: string;
+}
+
+/** Code → what it means. The README's error catalogue is checked against this list. */
+export const CATALOGUE = {
+  // survey.yaml
+  YAML_SYNTAX: "survey.yaml is not valid YAML",
+  YAML_ALIASES: "survey.yaml expands too many aliases",
+  DEF_INVALID: "a key of survey.yaml has a wrong value or type",
+  DEF_UNKNOWN_KEY: "survey.yaml has a key that is not part of the definition (often a typo)",
+  DEF_MISSING_KEY: "a required key of survey.yaml is missing",
+  DEF_DUPLICATE_ID: "two questions, matrix rows or groups share an id",
+  DEF_DUPLICATE_OPTION: "two options of one question share a code or a label",
+  DEF_UNKNOWN_REF: "a key refers to a question or scale that is not defined",
+  DEF_BAD_REF: "a key refers to a question of the wrong type",
+  DEF_BAD_WHEN: "a `when` expression cannot be parsed or uses something that is not allowed",
+  DEF_BAD_CODE: "a scale's positive/negative/na/scores do not fit its options",
+  // answer files
+  FILE_NOT_FOUND: "an answer file does not exist or cannot be read",
+  FILE_ENCODING: "an answer file is neither UTF-8 nor GB18030",
+  FILE_ENCODING_GUESS: "an answer file is too short to tell UTF-8 from GB18030 for sure",
+  FILE_FORMAT: "an answer file is not a CSV, TSV, .xlsx or .xls file that can be read",
+  FILE_EMPTY: "an answer file has no header row",
+  HEADER_UNMATCHED: "a column matches no question (it is ignored)",
+  HEADER_MISSING: "a question has no column in an answer file",
+  HEADER_DUPLICATE: "two columns map to the same question",
+  CSV_PARSE: "a CSV row could not be parsed (stray quote)",
+  ROW_WIDTH: "a row has a different number of cells than the header",
+  ROW_EMPTY: "a row has no answers at all (it is not counted as returned)",
+  // answers
+  UNKNOWN_OPTION: "an answer is not one of the question's options",
+  NOT_A_NUMBER: "a number question holds something that is not a number",
+  NOT_AN_INTEGER: "an integer question holds a fraction",
+  OUT_OF_RANGE: "a number is outside the question's min/max",
+  TOO_MANY_CHOICES: "a multi-select answer has more choices than max_choices",
+  TOO_FEW_CHOICES: "a multi-select answer has fewer choices than min_choices",
+  RANK_REPEATED: "a ranking names the same option twice",
+  ANSWERED_WHEN_SKIPPED: "a question was answered although its `when` condition excluded it",
+  SKIPPED_WHEN_ASKED: "a question is marked skipped although its `when` condition held",
+  REQUIRED_MISSING: "a required question was left blank",
+  BAD_DURATION: "the duration column holds something that is not a time",
+  // questionnaires
+  DUPLICATE_ID: "the same respondent id appears more than once (later copies are invalid)",
+  TOO_FEW_ANSWERS: "a questionnaire answers less than min_answered of the questions it was asked",
+  SPEEDER: "a questionnaire was filled in much faster than the median",
+  STRAIGHTLINE: "a questionnaire gives the same answer to every item of a matrix or group",
+  // command line
+  USAGE: "a command-line argument is wrong",
+  OUTPUT_EXISTS: "the output file exists (use --force to overwrite)",
+} as const;
+
+export type DiagnosticCode = keyof typeof CATALOGUE;
+
+/** Renders one diagnostic as the single line the user sees. */
+export function formatDiagnostic(d: Diagnostic): string {
+  let place = d.file ?? "";
+  if (d.line !== undefined) place += `:${d.line}${d.col !== undefined ? `:${d.col}` : ""}`;
+  if (d.row !== undefined) place += `:row ${d.row}`;
+  if (d.column !== undefined) place += `${d.row !== undefined ? "," : ":"} column "${d.column}"`;
+  const hint = d.hint ? ` (${d.hint})` : "";
+  return `${place ? `${place}: ` : ""}${d.severity} ${d.code}: ${d.message}${hint}`;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}

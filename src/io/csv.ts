@@ -1,0 +1,146 @@
+import { createReadStream } from "node:fs";
+import { Transform } from "node:stream";
+import Papa from "papaparse";
+import type { Encoding } from "./encoding.js";
+import type { RawRow } from "./table.js";
+
+/** Rows waiting to be consumed before the parser is paused: keeps memory flat on any file size. */
+const HIGH_WATER = 512;
+
+export interface CsvProblem {
+  row: number;
+  message: string;
+}
+
+/**
+ * Streams the records of a delimited text file as arrays of strings, decoding as it reads. The row number
+ * of each record is the one a spreadsheet shows (a record spanning several lines is one row). The
+ * delimiter (comma, tab, semicolon) and the line ending are detected from the start of the file, since
+ * papaparse guesses the line ending from its first chunk only.
+ */
+export async function* readCsv(
+  path: string,
+  encoding: Encoding,
+  bom: number,
+  onProblem: (p: CsvProblem) => void,
+): AsyncGenerator<RawRow> {
+  const sample = await readSample(path, encoding, bom);
+  const newline = sample.includes("\r\n") ? "\r\n" : sample.includes("\n") ? "\n" : sample.includes("\r") ? "\r" : "\n";
+  const delimiter = detectDelimiter(sample, newline);
+
+  const decoder = new TextDecoder(encoding);
+  const decoded = createReadStream(path, { start: bom, highWaterMark: 1 << 20 }).pipe(
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        done(null, decoder.decode(chunk, { stream: true }));
+      },
+      flush(done) {
+        done(null, decoder.decode());
+      },
+    }),
+  );
+
+  const queue: RawRow[] = [];
+  let finished = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  let parser: Papa.Parser | undefined;
+  let paused = false;
+  let index = 0;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+
+  Papa.parse<string[]>(decoded as unknown as NodeJS.ReadableStream, {
+    delimiter,
+    newline: newline as Papa.ParseConfig["newline"],
+    header: false,
+    dynamicTyping: false,
+    skipEmptyLines: false,
+    step(result, p) {
+      parser = p;
+      index++;
+      const row = index;
+      for (const e of result.errors) onProblem({ row, message: csvMessage(e) });
+      queue.push({ row, cells: result.data });
+      if (queue.length >= HIGH_WATER && !paused) {
+        paused = true;
+        p.pause();
+      }
+      notify();
+    },
+    complete() {
+      finished = true;
+      notify();
+    },
+    error(err: Error) {
+      failure = err;
+      finished = true;
+      notify();
+    },
+  });
+  decoded.on("error", (err) => {
+    failure = err;
+    finished = true;
+    notify();
+  });
+
+  for (;;) {
+    if (queue.length) {
+      const batch = queue.splice(0, queue.length);
+      if (paused) {
+        paused = false;
+        parser?.resume();
+      }
+      for (const r of batch) yield r;
+      continue;
+    }
+    if (failure) throw failure;
+    if (finished) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+}
+
+function csvMessage(e: Papa.ParseError): string {
+  if (e.code === "MissingQuotes") return "a quoted cell is never closed: the rest of the file was read as one cell";
+  if (e.code === "InvalidQuotes") return "a quote inside an unquoted cell";
+  return e.message;
+}
+
+async function readSample(path: string, encoding: Encoding, bom: number): Promise<string> {
+  const stream = createReadStream(path, { start: bom, end: bom + 64 * 1024 - 1 });
+  const parts: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
+  return new TextDecoder(encoding).decode(Buffer.concat(parts));
+}
+
+/** The delimiter that splits the first lines into the same number of cells (>1), preferring tab. */
+export function detectDelimiter(sample: string, newline: string): string {
+  const lines = sample.split(newline).slice(0, 10).filter((l) => l.length > 0);
+  let best = ",";
+  let bestScore = 0;
+  for (const d of ["\t", ",", ";", "|"]) {
+    const counts = lines.map((l) => countOutsideQuotes(l, d));
+    const header = counts[0] ?? 0;
+    if (header === 0) continue;
+    const consistent = counts.filter((c) => c === header).length;
+    const score = consistent * 1000 + header;
+    if (score > bestScore) {
+      best = d;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function countOutsideQuotes(line: string, d: string): number {
+  let inQuotes = false;
+  let n = 0;
+  for (const ch of line) {
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (ch === d && !inQuotes) n++;
+  }
+  return n;
+}

@@ -1,0 +1,117 @@
+import { open, stat } from "node:fs/promises";
+import { extname } from "node:path";
+import type { Diagnostic } from "../diagnostics.js";
+import { SurveyError } from "../errors.js";
+import { readCsv } from "./csv.js";
+import { detectEncoding, type Encoding } from "./encoding.js";
+import { readSpreadsheet } from "./spreadsheet.js";
+
+/** One data row as read: cells as text, and the row number a spreadsheet shows (header = row 1). */
+export interface RawRow {
+  row: number;
+  cells: string[];
+}
+
+export interface Table {
+  file: string;
+  format: "csv" | "xlsx" | "xls";
+  encoding?: Encoding;
+  header: string[];
+  /** Data rows after the header, streamed. */
+  rows: AsyncIterable<RawRow>;
+}
+
+/** An input file: the path to read, and the name to show in messages (as the user typed it). */
+export interface InputFile {
+  path: string;
+  name: string;
+}
+
+export interface OpenOptions {
+  encoding?: "auto" | "utf-8" | "gb18030";
+  onDiagnostic: (d: Diagnostic) => void;
+}
+
+const SPREADSHEET = new Set([".xlsx", ".xlsm", ".xls", ".et"]);
+
+/**
+ * Opens an answer file of any supported kind. CSV/TSV are streamed; .xlsx/.xls are read whole (an .xls
+ * holds at most 65,536 rows; .xlsx files are read in memory, see the README's limits).
+ */
+export async function openTable(input: InputFile, opts: OpenOptions): Promise<Table> {
+  const file = input.name;
+  const path = input.path;
+  const info = await stat(path).catch(() => undefined);
+  if (!info || !info.isFile()) {
+    throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file, message: "no such file", hint: "check the path, or quote globs" }]);
+  }
+  const ext = extname(path).toLowerCase();
+  if (SPREADSHEET.has(ext)) {
+    const sheet = await readSpreadsheet(path, file);
+    return { file, format: ext === ".xls" || ext === ".et" ? "xls" : "xlsx", header: sheet.header, rows: sheet.rows };
+  }
+  if (await looksLikeZipOrOle(path)) {
+    const sheet = await readSpreadsheet(path, file);
+    return { file, format: "xlsx", header: sheet.header, rows: sheet.rows };
+  }
+
+  let encoding: Encoding;
+  let bom = 0;
+  const detected = await detectEncoding(path);
+  if (opts.encoding && opts.encoding !== "auto") {
+    encoding = opts.encoding;
+    bom = detected?.encoding === encoding ? detected.bom : 0;
+  } else if (!detected) {
+    throw new SurveyError([
+      {
+        code: "FILE_ENCODING",
+        severity: "error",
+        file,
+        message: "the file is neither UTF-8 nor GB18030 text",
+        hint: "save it from Excel as “CSV UTF-8”, or export .xlsx",
+      },
+    ]);
+  } else {
+    encoding = detected.encoding;
+    bom = detected.bom;
+    if (detected.ambiguous) {
+      opts.onDiagnostic({
+        code: "FILE_ENCODING_GUESS",
+        severity: "warning",
+        file,
+        message: "read as UTF-8, but the file has so few Chinese characters that GB18030 is possible too",
+        hint: "set data.encoding in survey.yaml if the text looks wrong",
+      });
+    }
+  }
+
+  const rows = readCsv(path, encoding, bom, (p) =>
+    opts.onDiagnostic({ code: "CSV_PARSE", severity: "error", file, row: p.row, message: p.message }),
+  );
+  const iterator = rows[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) {
+    throw new SurveyError([{ code: "FILE_EMPTY", severity: "error", file, message: "the file is empty: no header row" }]);
+  }
+  return {
+    file,
+    format: "csv",
+    encoding,
+    header: first.value.cells,
+    rows: { [Symbol.asyncIterator]: () => iterator },
+  };
+}
+
+/** Spreadsheets saved with a .csv name still open: zip (xlsx) and OLE (xls) files have magic numbers. */
+async function looksLikeZipOrOle(file: string): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(8);
+    await handle.read(buf, 0, 8, 0);
+    const zip = buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
+    const ole = buf.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+    return zip || ole;
+  } finally {
+    await handle.close();
+  }
+}
