@@ -1,0 +1,157 @@
+/**
+ * The result of a tally: the JSON contract of PRODUCT §6 (`survey tally --format json`), which the
+ * report, the terminal tables, CSV/Markdown output and `survey merge` all read. Fractions are numbers from
+ * 0 to 1, unrounded; a rate with no base is `null`. Per-type fields appear only for that type.
+ *
+ * Every percentage names its base in its JSDoc. `base` = answered minus answers in the scale's `na` codes.
+ */
+
+export interface TallyResult {
+  schemaVersion: 1;
+  survey: { title: string; issued: number | null };
+  responses: Responses;
+  roles: Roles | null;
+  questions: Record<string, QuestionTally>;
+  groups: Record<string, GroupTally>;
+  screening: { speeders: RowRef[]; straightliners: RowRef[] };
+  problems: Problem[];
+}
+
+export interface Responses {
+  issued: number | null;
+  /** Data rows read, empty rows not counted (收回). */
+  returned: number;
+  /** Valid questionnaires (有效问卷). */
+  valid: number;
+  invalid: number;
+  /** returned / issued */
+  responseRate: number | null;
+  /** valid / returned */
+  validRate: number | null;
+  /** valid / issued */
+  effectiveRate: number | null;
+  invalidReasons: Record<string, number>;
+  bySource: Record<string, { returned: number; valid: number }>;
+}
+
+export interface Roles {
+  question: string;
+  /** pct: count / valid questionnaires that answered the role question. */
+  counts: { code: number; label: string; count: number; pct: number | null }[];
+}
+
+export interface OptionTally {
+  code: number;
+  label: string;
+  count: number;
+  /** single/scale/matrix row: count / base. */
+  pct?: number | null;
+  /** multi: count / respondents who answered (普及率); shares add up to more than 100%. */
+  pctOfRespondents?: number | null;
+  /** multi: count / all selections (响应率). */
+  pctOfSelections?: number | null;
+}
+
+export interface ScaleFields {
+  /** Sum of the shares of the scale's positive codes, over the base. */
+  positiveRate?: number | null;
+  negativeRate?: number | null;
+  meanScore?: number | null;
+  /** Sample standard deviation (n − 1). */
+  sdScore?: number | null;
+}
+
+export interface QuestionTally extends ScaleFields {
+  type: "single" | "multi" | "scale" | "matrix" | "rank" | "number" | "text";
+  text: string;
+  /** Valid questionnaires with an answer. */
+  answered: number;
+  /** Not asked: `when` false or a skip marker. */
+  skipped: number;
+  /** Asked but blank. */
+  missing: number;
+  /** answered − answers in `na` codes: the base of every percentage of this question. */
+  base: number;
+  options?: OptionTally[];
+  // number
+  n?: number;
+  mean?: number | null;
+  sd?: number | null;
+  median?: number | null;
+  min?: number | null;
+  max?: number | null;
+  bins?: { label: string; count: number; pct: number | null }[];
+  // text
+  answers?: string[];
+  keywords?: { word: string; count: number }[];
+  // breakdown by role (or --by)
+  byRole?: RoleBreakdown[];
+  chiSquare?: ChiSquare | null;
+  // matrix
+  rows?: Record<string, RowTally>;
+  // rank
+  ranks?: RankTally[];
+}
+
+export interface RowTally extends ScaleFields {
+  label: string;
+  answered: number;
+  skipped: number;
+  missing: number;
+  base: number;
+  options: OptionTally[];
+  byRole?: RoleBreakdown[];
+  chiSquare?: ChiSquare | null;
+}
+
+export interface RoleBreakdown {
+  code: number;
+  label: string;
+  base: number;
+  options: OptionTally[];
+  positiveRate?: number | null;
+  meanScore?: number | null;
+}
+
+export interface ChiSquare {
+  statistic: number;
+  df: number;
+  p: number;
+  cramersV: number;
+  /** More than 20% of expected counts are below 5: the p-value is unreliable. */
+  lowExpected: boolean;
+}
+
+export interface RankTally {
+  code: number;
+  label: string;
+  /** How often the option was put at position 1, 2, … */
+  positions: number[];
+  meanPosition: number | null;
+  /** 问卷星's 综合得分: Σ count at p × (n − p + 1) / respondents. */
+  score: number | null;
+}
+
+export interface GroupTally {
+  label: string;
+  /** Cronbach's alpha over complete cases; null with fewer than 2 complete cases or zero total variance. */
+  alpha: number | null;
+  /** Complete cases. */
+  n: number;
+  items: string[];
+  alphaIfDeleted: Record<string, number | null>;
+}
+
+export interface RowRef {
+  file: string;
+  row: number;
+}
+
+export interface Problem {
+  severity: "error" | "warning";
+  code: string;
+  file?: string;
+  row?: number;
+  column?: string;
+  message: string;
+}
