@@ -68,6 +68,10 @@ export const CATALOGUE = {
   // command line
   USAGE: "a command-line argument is wrong",
   OUTPUT_EXISTS: "the output file exists (use --force to overwrite)",
+  // report
+  TEMPLATE_INVALID: "a report template's template.yaml or style.yaml is wrong, or a sentence pattern cannot be rendered",
+  NARRATIVE_EXPR: "an expression in the narrative (report.md) names something unknown or cannot be parsed",
+  NARRATIVE_SECTION: "a `##` heading of the narrative matches none of the report's sections",
 } as const;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -27,6 +27,8 @@ export interface CellProblem {
   hint?: string;
   /** The column of the problem, when the item spans several. */
   index: number;
+  /** Filled in by the caller: the item whose cell it is. */
+  item?: string;
 }
 
 /** Option lookup for one item, built once per file: normalised label → code, and the known codes. */
@@ -49,6 +51,20 @@ const FILL_IN = /^(.*?)〖([\s\S]*)〗$/;
  * `problems`, and the answer then counts as missing: a wrong cell never becomes a number in a statistic.
  */
 export function readAnswer(
+  item: Item,
+  columns: ItemColumns,
+  cells: string[],
+  data: DataOptions,
+  index: OptionIndex | undefined,
+  problems: CellProblem[],
+): Answer {
+  const before = problems.length;
+  const answer = readCell(item, columns, cells, data, index, problems);
+  for (let i = before; i < problems.length; i++) problems[i]!.item = item.id;
+  return answer;
+}
+
+function readCell(
   item: Item,
   columns: ItemColumns,
   cells: string[],
@@ -93,7 +109,8 @@ export function readAnswer(
     case "number":
       return readNumber(raw, item, at, problems);
     case "text":
-      return { kind: "text", value: raw };
+      // Excel on Windows writes CRLF inside cells; one answer reads the same from every export.
+      return { kind: "text", value: raw.replace(/\r\n?/g, "\n") };
   }
 }
 

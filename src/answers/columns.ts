@@ -14,16 +14,16 @@ export interface ColumnMap {
   unmatched: number[];
 }
 
-/** Columns 问卷星, 腾讯问卷 and Excel templates add around the answers; ignored unless mapped. */
-const METADATA = new Set(
+/** Columns 问卷星, 腾讯问卷 and Excel templates add around the answers; ignored unless mapped (exported for `init --from`). */
+export const METADATA = new Set(
   [
     "序号", "编号", "ID", "提交答卷时间", "提交时间", "开始时间", "结束时间", "答题时间", "所用时间", "答题时长", "来源",
     "来源详情", "来自IP", "IP", "IP地址", "总分", "微信昵称", "用户ID", "填写设备", "操作系统", "浏览器", "答卷编号",
     "答题序号", "来自", "地理位置", "城市", "省份",
   ].map((s) => normalizeLabel(s).toLowerCase()),
 );
-const ID_COLUMNS = ["序号", "编号", "答卷编号", "ID"];
-const DURATION_COLUMNS = ["所用时间", "答题时长"];
+export const ID_COLUMNS = ["序号", "编号", "答卷编号", "ID"];
+export const DURATION_COLUMNS = ["所用时间", "答题时长"];
 
 /**
  * Maps the header of one answer file to the definition: by explicit `column`, by question id, by question
@@ -70,6 +70,7 @@ export function mapColumns(survey: Survey, header: string[], file: string, diagn
         column: header[index],
         message: `a second column for ${itemId}; the first one ("${header[(before as { index: number }).index ?? 0]}") is used`,
       });
+      claimed.set(index, itemId);
       return;
     }
     if (before?.kind === "flags" && columns.kind === "flags") {

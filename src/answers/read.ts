@@ -81,7 +81,9 @@ function readRow(
     report({ code: p.code, severity: "error", file, row, column: header[p.index], message: p.message, hint: p.hint });
   }
 
-  applySkipLogic(survey, answers, (item, code, message) => {
+  // A cell already reported as wrong is not reported again as blank.
+  const wrong = new Set(problems.map((p) => p.item ?? ""));
+  applySkipLogic(survey, answers, wrong, (item, code, message) => {
     const where = columns.items.get(item.id);
     const index = where?.kind === "cell" ? where.index : where ? [...where.byCode.values()][0] : undefined;
     report({ code, severity: code === "SKIPPED_WHEN_ASKED" ? "warning" : "error", file, row, column: index === undefined ? item.id : header[index], message });
@@ -115,6 +117,7 @@ function readRow(
 export function applySkipLogic(
   survey: Survey,
   answers: Answer[],
+  wrong: ReadonlySet<string>,
   report: (item: Item, code: "ANSWERED_WHEN_SKIPPED" | "SKIPPED_WHEN_ASKED" | "REQUIRED_MISSING", message: string) => void,
 ): void {
   const position = itemPositions(survey);
@@ -138,7 +141,7 @@ export function applySkipLogic(
         answers[i] = MISSING;
       }
     }
-    if (item.required && answers[i]!.kind === "missing") report(item, "REQUIRED_MISSING", `${item.id} is required but blank`);
+    if (item.required && answers[i]!.kind === "missing" && !wrong.has(item.id)) report(item, "REQUIRED_MISSING", `${item.id} is required but blank`);
   });
 }
 

@@ -19,7 +19,17 @@ type OptionDoc = string | { code?: number; label: string; other?: boolean };
  * Turns a shape-checked definition into the normalised model, checking everything that needs the whole
  * definition: duplicate ids and options, references (role, scale, groups, `when`), scale codes.
  */
-export function buildSurvey(doc: SurveyDoc, at: Locate): { survey?: Survey; diagnostics: Diagnostic[] } {
+/** Names of questions and scales that exist in the file but failed the schema (already reported). */
+export interface BrokenNames {
+  questions: Set<string>;
+  scales: Set<string>;
+}
+
+export function buildSurvey(
+  doc: SurveyDoc,
+  at: Locate,
+  broken: BrokenNames = { questions: new Set(), scales: new Set() },
+): { survey?: Survey; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const scales = new Map<string, Scale>();
   for (const [name, s] of Object.entries(doc.scales ?? {})) {
@@ -56,7 +66,8 @@ export function buildSurvey(doc: SurveyDoc, at: Locate): { survey?: Survey; diag
       diagnostics.push(at([...path, "id"], "DEF_DUPLICATE_ID", `question id "${q.id}" is used twice`, "give each question its own id"));
       return;
     }
-    const question = buildQuestion(q, index, scales, at, diagnostics);
+    const question = buildQuestion(q, index, scales, at, diagnostics, broken);
+    if (!question) broken.questions.add(q.id);
     if (question) {
       questions.push(question);
       questionById.set(question.id, question);
@@ -96,6 +107,7 @@ export function buildSurvey(doc: SurveyDoc, at: Locate): { survey?: Survey; diag
       }
     } catch (err) {
       if (!(err instanceof WhenError)) throw err;
+      if (err.name !== undefined && broken.questions.size && [...broken.questions].some((id) => err.message.includes(`"${id}"`) || err.message.startsWith(`${id} `))) return;
       diagnostics.push(at(["questions", index, "when"], "DEF_BAD_WHEN", `question ${qd.id}: ${err.message}`, 'e.g. when: "q5 >= 4" or when: "q1 == \\"群众\\""'));
     }
   });
@@ -104,7 +116,9 @@ export function buildSurvey(doc: SurveyDoc, at: Locate): { survey?: Survey; diag
 
   if (doc.role !== undefined) {
     const role = questionById.get(doc.role);
-    if (!role) {
+    if (!role && broken.questions.has(doc.role)) {
+      // reported where the question is
+    } else if (!role) {
       diagnostics.push(at(["role"], "DEF_UNKNOWN_REF", `role "${doc.role}" is not a question id`, suggestId(doc.role, questionById)));
     } else if (role.type !== "single") {
       diagnostics.push(at(["role"], "DEF_BAD_REF", `role "${doc.role}" is a ${role.type} question; the role must be a single-choice question`));
@@ -114,6 +128,7 @@ export function buildSurvey(doc: SurveyDoc, at: Locate): { survey?: Survey; diag
   const groups = (doc.groups ?? []).map((g, gi) => {
     g.items.forEach((itemId, ii) => {
       const item = itemById.get(itemId);
+      if (!item && broken.questions.has(itemId.split(".")[0]!)) return;
       if (!item) {
         diagnostics.push(at(["groups", gi, "items", ii], "DEF_UNKNOWN_REF", `group ${g.id}: "${itemId}" is not a question or matrix row`, suggestId(itemId, itemById)));
       } else if (item.type !== "scale" && item.type !== "number") {
@@ -176,6 +191,7 @@ function buildQuestion(
   scales: Map<string, Scale>,
   at: Locate,
   diagnostics: Diagnostic[],
+  broken: BrokenNames,
 ): Question | undefined {
   const path = ["questions", index];
   const common = {
@@ -202,6 +218,7 @@ function buildQuestion(
     case "matrix": {
       const scale = scales.get(q.scale);
       if (!scale) {
+        if (broken.scales.has(q.scale)) return undefined;
         diagnostics.push(at([...path, "scale"], "DEF_UNKNOWN_REF", `question ${q.id}: scale "${q.scale}" is not defined under scales`, scales.size ? `defined: ${[...scales.keys()].join(", ")}` : "add a scales: section"));
         return undefined;
       }

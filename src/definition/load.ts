@@ -1,9 +1,9 @@
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
-import { buildSurvey } from "./build.js";
 import type { Survey } from "./model.js";
-import { surveySchema } from "./schema.js";
+import { buildSurvey, type BrokenNames } from "./build.js";
+import { groupSchema, questionSchema, scaleSchema, surveySchema, type SurveyDoc } from "./schema.js";
 
 /** More aliases than this in one survey.yaml is an attack ("billion laughs"), not a definition. */
 export const MAX_YAML_ALIASES = 100;
@@ -64,7 +64,12 @@ export function parseSurvey(text: string, file = "survey.yaml"): LoadResult {
   const parsed = surveySchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) diagnostics.push(...issueToDiagnostics(issue, at));
-    return { diagnostics: sortByPlace(diagnostics) };
+    // Cross-references are checked on the parts that are well-formed, so that one run reports them too.
+    const salvaged = salvage(raw as Record<string, unknown>);
+    const original: Locate = (path, ...rest) =>
+      at(path[0] === "questions" && typeof path[1] === "number" ? ["questions", salvaged.questionIndex[path[1]]!, ...path.slice(2)] : path, ...rest);
+    diagnostics.push(...buildSurvey(salvaged.doc, original, salvaged.broken).diagnostics);
+    return { diagnostics: sortByPlace(dedupe(diagnostics)) };
   }
   const built = buildSurvey(parsed.data, at);
   if (built.survey) built.survey.file = file;
@@ -107,6 +112,57 @@ function findKeyNode(doc: Document, path: (string | number)[]): unknown {
     if (isPair(pair) && isScalar(pair.key) && pair.key.value === key) return pair.key;
   }
   return undefined;
+}
+
+/**
+ * The well-formed parts of a definition that failed the schema: each question, scale and group that
+ * passes on its own, with the ids of the broken ones so references to them are not reported as unknown.
+ */
+function salvage(raw: Record<string, unknown>): { doc: SurveyDoc; broken: BrokenNames; questionIndex: number[] } {
+  const broken: BrokenNames = { questions: new Set(), scales: new Set() };
+  const questions: SurveyDoc["questions"] = [];
+  const questionIndex: number[] = [];
+  for (const [i, q] of (Array.isArray(raw.questions) ? raw.questions : []).entries()) {
+    const ok = questionSchema.safeParse(q);
+    if (ok.success) {
+      questions.push(ok.data);
+      questionIndex.push(i);
+    }
+    else if (q && typeof q === "object" && typeof (q as { id?: unknown }).id === "string") broken.questions.add((q as { id: string }).id);
+  }
+  const scales: NonNullable<SurveyDoc["scales"]> = {};
+  if (raw.scales && typeof raw.scales === "object") {
+    for (const [name, s] of Object.entries(raw.scales)) {
+      const ok = scaleSchema.safeParse(s);
+      if (ok.success) scales[name] = ok.data;
+      else broken.scales.add(name);
+    }
+  }
+  const groups = (Array.isArray(raw.groups) ? raw.groups : []).flatMap((g) => {
+    const ok = groupSchema.safeParse(g);
+    return ok.success ? [ok.data] : [];
+  });
+  return {
+    doc: {
+      title: "",
+      role: typeof raw.role === "string" ? raw.role : undefined,
+      scales,
+      questions,
+      groups,
+    },
+    broken,
+    questionIndex,
+  };
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.code}|${d.line}|${d.col}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function issueToDiagnostics(issue: z.core.$ZodIssue, at: Locate): Diagnostic[] {

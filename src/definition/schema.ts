@@ -29,7 +29,7 @@ const option = z.union([
 
 const options = z.array(option).min(1, { message: "list at least one option" });
 
-const scale = z
+export const scaleSchema = z
   .strictObject({
     options: options.describe("listed from most positive; codes 1..n unless given"),
     positive: z.array(code).optional().describe("codes counted in the satisfaction (positive) rate"),
@@ -120,7 +120,7 @@ const data = z.strictObject({
     .describe("screening rules whose questionnaires are left out as invalid"),
 });
 
-const group = z.strictObject({
+export const groupSchema = z.strictObject({
   id,
   label: z.string().optional(),
   items: z.array(z.string()).min(2, { message: "a group needs at least two items" }),
@@ -138,9 +138,9 @@ export const surveySchema = z
     lang: z.enum(["zh-CN", "en"]).optional(),
     role: z.string().optional().describe("the question whose answer is the respondent's role (身份)"),
     data: data.optional(),
-    scales: z.record(z.string(), scale).optional(),
+    scales: z.record(z.string(), scaleSchema).optional(),
     questions: z.array(questionSchema).min(1, { message: "list at least one question" }),
-    groups: z.array(group).optional(),
+    groups: z.array(groupSchema).optional(),
   })
   .describe("survey.yaml: the definition of a questionnaire for the survey tool");
 

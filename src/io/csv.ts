@@ -25,7 +25,7 @@ export async function* readCsv(
   onProblem: (p: CsvProblem) => void,
 ): AsyncGenerator<RawRow> {
   const sample = await readSample(path, encoding, bom);
-  const newline = sample.includes("\r\n") ? "\r\n" : sample.includes("\n") ? "\n" : sample.includes("\r") ? "\r" : "\n";
+  const newline = detectNewline(sample);
   const delimiter = detectDelimiter(sample, newline);
 
   const decoder = new TextDecoder(encoding);
@@ -114,6 +114,18 @@ async function readSample(path: string, encoding: Encoding, bom: number): Promis
   const parts: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
   return new TextDecoder(encoding).decode(Buffer.concat(parts));
+}
+
+/** The line ending of the first record end outside quotes (a cell may hold other line breaks). */
+export function detectNewline(sample: string): "\r\n" | "\n" | "\r" {
+  let quoted = false;
+  for (let i = 0; i < sample.length; i++) {
+    const ch = sample[i];
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === "\n") return "\n";
+    else if (!quoted && ch === "\r") return sample[i + 1] === "\n" ? "\r\n" : i + 1 < sample.length ? "\r" : "\r\n";
+  }
+  return "\n";
 }
 
 /** The delimiter that splits the first lines into the same number of cells (>1), preferring tab. */

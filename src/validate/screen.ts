@@ -53,11 +53,14 @@ export class Screener {
     const reasons: InvalidReason[] = [];
     const { invalidIf, minAnswered } = this.survey.data;
     if (r.id !== undefined) {
-      if (this.seenIds.has(r.id)) {
+      // 问卷星 numbers 序号 from 1 in every export, so an id found by its default name is unique only within
+      // its file; an id column the definition names (身份证号, 手机号) is unique across all files.
+      const key = this.survey.data.idColumn ? r.id : `${r.file}\u0000${r.id}`;
+      if (this.seenIds.has(key)) {
         reasons.push("duplicate");
         this.report({ code: "DUPLICATE_ID", severity: "warning", file: r.file, row: r.row, message: `respondent ${r.id} appears again; this copy is left out` });
       } else {
-        this.seenIds.add(r.id);
+        this.seenIds.add(key);
       }
     }
     if (r.answered === 0 || (r.asked > 0 && r.answered / r.asked < minAnswered)) {
