@@ -15,6 +15,11 @@ export interface TallyResult {
   groups: Record<string, GroupTally>;
   screening: { speeders: RowRef[]; straightliners: RowRef[] };
   problems: Problem[];
+  /**
+   * Added beyond §6: the raw counts this result was computed from (see `TallyState` in state.ts), which
+   * `survey merge` adds up. Scripts should read the fields above; this section may change between versions.
+   */
+  _state?: import("./state.js").TallyStateJson;
 }
 
 export interface Responses {
@@ -50,6 +55,8 @@ export interface OptionTally {
   pctOfRespondents?: number | null;
   /** multi: count / all selections (响应率). */
   pctOfSelections?: number | null;
+  /** Added beyond §6: fill-in texts of an `other` option (问卷星 `其他〖……〗`), in reading order, for the appendix. */
+  others?: string[];
 }
 
 export interface ScaleFields {

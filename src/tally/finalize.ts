@@ -1,0 +1,224 @@
+import { keywords } from "./keywords.js";
+import type { Plan, PlanItem } from "./plan.js";
+import { stateToJson, type ItemState, type TallyState } from "./state.js";
+import { chiSquareTest, cronbachAlpha, expand, share, summarize } from "./stats.js";
+import type { GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
+
+/**
+ * Turns raw counts into the statistics of PRODUCT §5, in the JSON contract of §6. Pure and
+ * deterministic: the same state gives the same result, field for field, whatever order it was counted in.
+ * The state itself rides along in `_state`, so that `survey merge` can add partial tallies exactly.
+ */
+export function finalize(state: TallyState, opts: { keepState?: boolean } = {}): TallyResult {
+  const { plan } = state;
+  const r = state.responses;
+  const issued = plan.issued;
+  const questions: Record<string, QuestionTally> = {};
+  for (const q of plan.questions) {
+    if (q.type === "matrix") {
+      const m = state.matrices[q.id]!;
+      const rows: Record<string, RowTally> = {};
+      for (const i of q.items) {
+        const item = plan.items[i]!;
+        const { type: _type, text: _text, ...row } = itemTally(plan, i, state.items[i]!);
+        rows[item.id] = { label: item.rowLabel ?? item.text, ...row } as RowTally;
+      }
+      questions[q.id] = { type: "matrix", text: q.text, answered: m.answered, skipped: m.skipped, missing: m.missing, base: m.base, rows };
+    } else {
+      questions[q.id] = itemTally(plan, q.items[0]!, state.items[q.items[0]!]!);
+    }
+  }
+  const result: TallyResult = {
+    schemaVersion: 1,
+    survey: { title: plan.title, issued },
+    responses: {
+      issued,
+      returned: r.returned,
+      valid: r.valid,
+      invalid: r.invalid,
+      responseRate: issued ? r.returned / issued : null,
+      validRate: share(r.valid, r.returned),
+      effectiveRate: issued ? r.valid / issued : null,
+      invalidReasons: sortedRecord(r.invalidReasons),
+      bySource: r.bySource,
+    },
+    roles: roles(plan, state),
+    questions,
+    groups: groups(plan, state),
+    screening: state.screening,
+    problems: state.problems,
+  };
+  if (opts.keepState !== false) result._state = stateToJson(state);
+  return result;
+}
+
+function sortedRecord(r: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Role counts; pct = count / questionnaires that answered the role question (minus `na`). */
+function roles(plan: Plan, state: TallyState): TallyResult["roles"] {
+  if (!plan.role) return null;
+  const item = plan.items[plan.role.item]!;
+  const s = state.items[plan.role.item]!;
+  const base = baseOf(item, s);
+  return {
+    question: plan.role.id,
+    counts: item.options.map((o, k) => ({ code: o.code, label: o.label, count: s.counts![k]!, pct: share(s.counts![k]!, base) })),
+  };
+}
+
+/** answered − answers in the scale's `na` codes. */
+function baseOf(item: PlanItem, s: ItemState): number {
+  if (!s.counts || item.type === "multi" || item.type === "rank") return s.answered;
+  return s.counts.reduce((sum, c, k) => (isNa(item, k) ? sum : sum + c), 0);
+}
+
+function isNa(item: PlanItem, k: number): boolean {
+  return item.scale?.na.includes(item.options[k]!.code) ?? false;
+}
+
+function itemTally(plan: Plan, i: number, s: ItemState): QuestionTally {
+  const item = plan.items[i]!;
+  const base = baseOf(item, s);
+  const q: QuestionTally = { type: item.type, text: item.text, answered: s.answered, skipped: s.skipped, missing: s.missing, base };
+  const others = othersByCode(s);
+  switch (item.type) {
+    case "single":
+    case "scale":
+      q.options = singleOptions(item, s.counts!, base, others);
+      if (item.type === "scale") Object.assign(q, scaleFields(item, s.counts!, base));
+      break;
+    case "multi":
+      q.options = multiOptions(item, s.counts!, base, others);
+      break;
+    case "rank":
+      q.ranks = ranks(item, s);
+      q.options = item.options.map((o, k) => withOthers({ code: o.code, label: o.label, count: s.counts![k]! }, others.get(o.code)));
+      break;
+    case "number": {
+      const sum = summarize(expand(s.values!));
+      Object.assign(q, sum);
+      if (item.bins && item.bins.length) {
+        q.bins = item.binLabels!.map((label, k) => ({ label, count: s.bins![k]!, pct: share(s.bins![k]!, sum.n) }));
+      }
+      break;
+    }
+    case "text":
+      q.answers = s.texts!;
+      q.keywords = keywords(s.texts!);
+      break;
+  }
+  if (plan.role && plan.role.item !== i && s.roleCounts) {
+    const roleItem = plan.items[plan.role.item]!;
+    q.byRole = roleItem.options.map((r, k) => roleBreakdown(item, r, s.roleCounts![k]!, s.roleAnswered?.[k]));
+    // A respondent of a multi-select question sits in several cells at once, which the test of
+    // independence does not allow: only single and scale questions get one.
+    q.chiSquare = item.type === "multi" ? null : chiSquareTest(s.roleCounts.map((row) => row.filter((_, k) => !isNa(item, k))));
+  }
+  return q;
+}
+
+function othersByCode(s: ItemState): Map<number, string[]> {
+  const m = new Map<number, string[]>();
+  for (const [code, text] of s.others ?? []) {
+    const list = m.get(code) ?? [];
+    list.push(text);
+    m.set(code, list);
+  }
+  return m;
+}
+
+function withOthers(o: OptionTally, others: string[] | undefined): OptionTally {
+  return others ? { ...o, others } : o;
+}
+
+/** single / scale options: pct = count / base; an `na` option keeps its count and has pct null (it is outside the base). */
+function singleOptions(item: PlanItem, counts: number[], base: number, others = new Map<number, string[]>()): OptionTally[] {
+  return item.options.map((o, k) =>
+    withOthers({ code: o.code, label: o.label, count: counts[k]!, pct: isNa(item, k) ? null : share(counts[k]!, base) }, others.get(o.code)),
+  );
+}
+
+/** multi options: pctOfRespondents = count / respondents who answered (普及率); pctOfSelections = count / all selections (响应率). */
+function multiOptions(item: PlanItem, counts: number[], respondents: number, others = new Map<number, string[]>()): OptionTally[] {
+  const selections = counts.reduce((a, b) => a + b, 0);
+  return item.options.map((o, k) =>
+    withOthers(
+      { code: o.code, label: o.label, count: counts[k]!, pctOfRespondents: share(counts[k]!, respondents), pctOfSelections: share(counts[k]!, selections) },
+      others.get(o.code),
+    ),
+  );
+}
+
+/**
+ * Scale statistics over the base: positiveRate = Σ counts of positive codes / base, negativeRate
+ * likewise; meanScore and sdScore (sample, n − 1) of the options' scores, weighted by their counts.
+ */
+function scaleFields(item: PlanItem, counts: number[], base: number) {
+  const scale = item.scale!;
+  let positive = 0;
+  let negative = 0;
+  const pairs: [number, number][] = [];
+  item.options.forEach((o, k) => {
+    if (scale.positive.includes(o.code)) positive += counts[k]!;
+    if (scale.negative.includes(o.code)) negative += counts[k]!;
+    const score = scale.scores[k];
+    if (score !== null && score !== undefined) pairs.push([score, counts[k]!]);
+  });
+  const sum = summarize(expand(pairs));
+  return { positiveRate: share(positive, base), negativeRate: share(negative, base), meanScore: sum.mean, sdScore: sum.sd };
+}
+
+function roleBreakdown(item: PlanItem, role: { code: number; label: string }, counts: number[], answered: number | undefined): RoleBreakdown {
+  if (item.type === "multi") {
+    const base = answered ?? 0;
+    return { code: role.code, label: role.label, base, options: multiOptions(item, counts, base) };
+  }
+  const base = counts.reduce((sum, c, k) => (isNa(item, k) ? sum : sum + c), 0);
+  const out: RoleBreakdown = { code: role.code, label: role.label, base, options: singleOptions(item, counts, base) };
+  if (item.type === "scale") {
+    const f = scaleFields(item, counts, base);
+    out.positiveRate = f.positiveRate;
+    out.meanScore = f.meanScore;
+  }
+  return out;
+}
+
+/**
+ * Rank statistics: positions[p] = times put at position p + 1; meanPosition = Σ (p + 1)·count_p / times
+ * ranked; score (问卷星's 综合得分) = Σ count_p × (n − p) / respondents, n = number of options (a first
+ * place is worth n, a last place 1), respondents = questionnaires that answered the question.
+ */
+function ranks(item: PlanItem, s: ItemState): RankTally[] {
+  const n = item.options.length;
+  return item.options.map((o, k) => {
+    const positions = s.positions![k]!;
+    let times = 0;
+    let weighted = 0;
+    let points = 0;
+    positions.forEach((c, p) => {
+      times += c;
+      weighted += (p + 1) * c;
+      points += c * (n - p);
+    });
+    return { code: o.code, label: o.label, positions: [...positions], meanPosition: share(weighted, times), score: share(points, s.answered) };
+  });
+}
+
+function groups(plan: Plan, state: TallyState): Record<string, GroupTally> {
+  const out: Record<string, GroupTally> = {};
+  plan.groups.forEach((g, gi) => {
+    const sums = state.groups[gi]!;
+    const all = g.items.map((_, k) => k);
+    const ids = g.items.map((i) => plan.items[i]!.id);
+    out[g.id] = {
+      label: g.label,
+      alpha: cronbachAlpha(sums, all),
+      n: sums.n,
+      items: ids,
+      alphaIfDeleted: Object.fromEntries(ids.map((id, k) => [id, cronbachAlpha(sums, all.filter((x) => x !== k))])),
+    };
+  });
+  return out;
+}

@@ -1,0 +1,92 @@
+import type { Survey } from "../definition/model.js";
+import { SurveyError } from "../errors.js";
+import type { InputFile } from "../io/table.js";
+import { scan, type ScanSummary } from "../validate/scan.js";
+import { finalize } from "./finalize.js";
+import { buildPlan } from "./plan.js";
+import { Counter, emptyState, mergeStates, stateFromJson, type TallyState } from "./state.js";
+import type { Problem, TallyResult } from "./types.js";
+
+export { finalize } from "./finalize.js";
+export { buildPlan, type Plan } from "./plan.js";
+export { Counter, emptyState, mergeStates, stateFromJson, stateToJson, type TallyState, type TallyStateJson } from "./state.js";
+export type * from "./types.js";
+
+export interface TallyOptions {
+  /** Break down by this question (a single or scale question, or a matrix row) instead of the role. */
+  by?: string;
+  /** Questionnaires handed out, overriding the definition's `issued`. */
+  issued?: number;
+}
+
+/**
+ * Reads every answer file once (through `scan`, which decides validity) and computes every statistic of
+ * PRODUCT §5 over the valid questionnaires. Files are read in the order given.
+ */
+export async function tallySurvey(survey: Survey, files: InputFile[], opts: TallyOptions = {}): Promise<TallyResult> {
+  return finalize(await tallyState(survey, files, opts));
+}
+
+/** The raw counts of a run, before statistics: what `survey merge` adds up. */
+export async function tallyState(survey: Survey, files: InputFile[], opts: TallyOptions = {}): Promise<TallyState> {
+  const state = emptyState(buildPlan(survey, opts));
+  const counter = new Counter(state);
+  const summary = await scan(survey, files, {
+    onResponse: (r, verdict) => {
+      if (verdict.valid) counter.add(r.answers);
+    },
+  });
+  addSummary(state, summary);
+  return state;
+}
+
+/** Copies what `scan` decided (response counts, screening, problems) into the state. */
+function addSummary(state: TallyState, summary: ScanSummary): void {
+  state.responses = {
+    returned: summary.returned,
+    valid: summary.valid,
+    invalid: summary.invalid,
+    invalidReasons: { ...summary.invalidReasons },
+    bySource: structuredClone(summary.bySource),
+  };
+  state.screening = structuredClone(summary.screening);
+  state.problems = summary.diagnostics.list().map((d): Problem => {
+    const p: Problem = { severity: d.severity, code: d.code, message: d.message };
+    if (d.file !== undefined) p.file = d.file;
+    if (d.row !== undefined) p.row = d.row;
+    if (d.column !== undefined) p.column = d.column;
+    return p;
+  });
+}
+
+/**
+ * Merges tallies of disjoint parts of the data (one per village, say), in the order given: the result is
+ * the tally of all the parts read in one run. Each part must carry its `_state` and come from the same
+ * definition and breakdown; otherwise a SurveyError names the part (`names[i]`, for messages).
+ */
+export function mergeTallies(parts: TallyResult[], names: string[] = parts.map((_, i) => `part ${i + 1}`)): TallyResult {
+  if (parts.length === 0) throw new SurveyError([{ code: "USAGE", severity: "error", message: "nothing to merge" }]);
+  const states = parts.map((p, i) => {
+    if (!p._state || p._state.version !== 1) {
+      throw new SurveyError([
+        { code: "USAGE", severity: "error", file: names[i], message: "this tally has no _state section to merge", hint: "make each part with `survey tally --format json`" },
+      ]);
+    }
+    return stateFromJson(p._state);
+  });
+  const plan = JSON.stringify(states[0]!.plan);
+  states.forEach((s, i) => {
+    if (JSON.stringify(s.plan) !== plan) {
+      throw new SurveyError([
+        {
+          code: "USAGE",
+          severity: "error",
+          file: names[i],
+          message: `this tally was made from a different survey definition or breakdown than ${names[0]}`,
+          hint: "tally every part with the same survey.yaml and the same --by",
+        },
+      ]);
+    }
+  });
+  return finalize(states.reduce(mergeStates));
+}

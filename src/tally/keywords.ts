@@ -1,0 +1,64 @@
+import { createRequire } from "node:module";
+import type { Jieba } from "@node-rs/jieba";
+
+/**
+ * Keywords of open answers, from jieba (a dictionary-based Chinese word segmenter; `Intl.Segmenter`
+ * splits newer compounds such as 电动车 or 疫情 into characters). Words of one character, numbers,
+ * punctuation and stop words are left out.
+ */
+
+const require = createRequire(import.meta.url);
+let jieba: Jieba | undefined;
+
+/** Loading the dictionary costs about 0.1 s, so it happens only when there are open answers. */
+function segmenter(): Jieba {
+  if (!jieba) {
+    const { Jieba: JiebaClass } = require("@node-rs/jieba") as typeof import("@node-rs/jieba");
+    const { dict } = require("@node-rs/jieba/dict") as { dict: Uint8Array };
+    jieba = JiebaClass.withDict(dict);
+  }
+  return jieba;
+}
+
+/** Function words, pronouns and survey filler (无, 没有, 建议) that say nothing about an answer's subject. */
+export const STOP_WORDS = new Set(
+  (
+    "的 了 和 与 及 或 是 在 有 也 就 都 而 又 要 把 被 让 给 对 从 向 于 以 为 之 其 这 那 这个 那个 这些 那些 " +
+    "我 你 他 她 它 我们 你们 他们 她们 它们 自己 大家 什么 怎么 如何 哪些 因为 所以 但是 但 而且 并且 如果 " +
+    "可以 能够 应该 需要 希望 建议 觉得 认为 感觉 比较 非常 很 太 更 最 还 再 没 不 无 没有 暂无 没什么 " +
+    "一些 一点 一下 一个 有些 很多 多 少 等 等等 方面 问题 情况 进行 加强 提高 一定 目前 现在 已经 " +
+    "the a an and or of to in on for is are be it this that with not no none nothing n/a"
+  ).split(/\s+/),
+);
+
+const WORDLIKE = /[\p{Script=Han}\p{L}]/u;
+
+/** The words of one answer worth counting, each once. */
+export function answerWords(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const raw of segmenter().cut(text, true)) {
+    const w = raw.trim().toLowerCase();
+    if ([...w].length < 2 || !WORDLIKE.test(w) || STOP_WORDS.has(w)) continue;
+    words.add(w);
+  }
+  return words;
+}
+
+/**
+ * The `limit` most frequent keywords. `count` is the number of answers that use the word (not its
+ * occurrences), so "32 respondents mention 停车" reads true. Identical answers are segmented once. Ties
+ * are broken by the word's code points, so the list is the same on every run.
+ */
+export function keywords(answers: readonly string[], limit = 30): { word: string; count: number }[] {
+  if (answers.length === 0) return [];
+  const distinct = new Map<string, number>();
+  for (const a of answers) distinct.set(a, (distinct.get(a) ?? 0) + 1);
+  const counts = new Map<string, number>();
+  for (const [text, times] of distinct) {
+    for (const w of answerWords(text)) counts.set(w, (counts.get(w) ?? 0) + times);
+  }
+  return [...counts]
+    .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    .slice(0, limit)
+    .map(([word, count]) => ({ word, count }));
+}

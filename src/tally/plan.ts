@@ -1,0 +1,117 @@
+import type { Item, Survey } from "../definition/model.js";
+import { usageError } from "../errors.js";
+
+/**
+ * What a tally needs to know about the survey, as plain JSON. It travels with every partial tally, so
+ * that `survey merge` can finish a tally without the definition, and refuses to merge parts that were
+ * counted against different definitions.
+ */
+export interface Plan {
+  title: string;
+  issued: number | null;
+  lang: "zh-CN" | "en";
+  /** The breakdown question (the role, or --by): an index into `items`. */
+  role: { id: string; item: number } | null;
+  items: PlanItem[];
+  questions: PlanQuestion[];
+  groups: { id: string; label: string; items: number[] }[];
+}
+
+export interface PlanOption {
+  code: number;
+  label: string;
+}
+
+export type ItemType = "single" | "multi" | "scale" | "rank" | "number" | "text";
+
+export interface PlanItem {
+  id: string;
+  type: ItemType;
+  text: string;
+  options: PlanOption[];
+  /** Matrix rows: the row's own label (the text is "question—row"). */
+  rowLabel?: string;
+  /** Scale items: option codes left out of every base, counted as positive / negative, and each option's score. */
+  scale?: { positive: number[]; negative: number[]; na: number[]; scores: (number | null)[] };
+  /** Number items: upper bounds of the bins (a value ≤ bins[0] falls in the first), their labels, integer or not. */
+  bins?: number[];
+  binLabels?: string[];
+}
+
+export interface PlanQuestion {
+  id: string;
+  type: Survey["questions"][number]["type"];
+  text: string;
+  /** Its items: one, or a matrix's rows. */
+  items: number[];
+}
+
+/**
+ * Builds the plan of a survey. `by` names the breakdown question (a single or scale question, or a matrix
+ * row) instead of the definition's role; an unknown or unsuitable id is a usage error.
+ */
+export function buildPlan(survey: Survey, opts: { by?: string; issued?: number } = {}): Plan {
+  const index = new Map(survey.items.map((item, i) => [item.id, i]));
+  const byId = opts.by ?? survey.role;
+  let role: Plan["role"] = null;
+  if (byId !== undefined) {
+    const at = index.get(byId);
+    const item = at === undefined ? undefined : survey.items[at];
+    if (at === undefined || !item) throw usageError(`--by ${byId}: no such question`, `questions: ${[...index.keys()].slice(0, 8).join(", ")}`);
+    if (item.type !== "single" && item.type !== "scale") throw usageError(`--by ${byId}: a breakdown needs a single-choice or scale question, not ${item.type}`);
+    role = { id: byId, item: at };
+  }
+  const items = survey.items.map((item) => planItem(item, survey.lang));
+  const questions = survey.questions.map((q) => ({
+    id: q.id,
+    type: q.type,
+    text: q.text,
+    items: q.type === "matrix" ? q.rows.map((r) => index.get(r.id)!) : [index.get(q.id)!],
+  }));
+  const groups = survey.groups.map((g) => ({ id: g.id, label: g.label, items: g.items.map((id) => index.get(id)!) }));
+  return { title: survey.title, issued: opts.issued ?? survey.issued ?? null, lang: survey.lang, role, items, questions, groups };
+}
+
+function planItem(item: Item, lang: "zh-CN" | "en"): PlanItem {
+  const options = "options" in item ? item.options.map((o) => ({ code: o.code, label: o.label })) : [];
+  const base: PlanItem = { id: item.id, type: item.type, text: item.text, options };
+  if ("rowLabel" in item) base.rowLabel = item.rowLabel;
+  if (item.type === "scale") {
+    const s = item.scale;
+    base.scale = {
+      positive: [...s.positive],
+      negative: [...s.negative],
+      na: [...s.na],
+      scores: item.options.map((o) => (s.na.includes(o.code) ? null : (s.scores.get(o.code) ?? null))),
+    };
+  }
+  if (item.type === "number") {
+    base.bins = [...item.bins];
+    base.binLabels = binLabels(item.bins, item.integer, item.unit, lang);
+  }
+  return base;
+}
+
+/**
+ * Labels of number bins, upper bounds inclusive: [30, 40, 50] with unit 岁 and whole numbers gives
+ * 30岁及以下 / 31-40岁 / 41-50岁 / 51岁及以上, as the seed reports write them.
+ */
+export function binLabels(bins: number[], integer: boolean, unit: string, lang: "zh-CN" | "en"): string[] {
+  if (bins.length === 0) return [];
+  const en = lang === "en";
+  const u = unit;
+  const labels = [en ? `${bins[0]}${u} or less` : `${bins[0]}${u}及以下`];
+  for (let i = 1; i < bins.length; i++) {
+    const low = integer ? `${bins[i - 1]! + 1}` : `${bins[i - 1]}`;
+    labels.push(integer ? `${low}-${bins[i]}${u}` : en ? `over ${low} to ${bins[i]}${u}` : `${low}(不含)-${bins[i]}${u}`);
+  }
+  const last = bins[bins.length - 1]!;
+  labels.push(integer ? (en ? `${last + 1}${u} or more` : `${last + 1}${u}及以上`) : en ? `over ${last}${u}` : `${last}${u}以上`);
+  return labels;
+}
+
+/** The bin a value falls in: the first whose upper bound it does not exceed, else the last. */
+export function binOf(bins: number[], value: number): number {
+  for (let i = 0; i < bins.length; i++) if (value <= bins[i]!) return i;
+  return bins.length;
+}

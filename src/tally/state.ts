@@ -1,0 +1,328 @@
+import type { Answer } from "../answers/cells.js";
+import { binOf, type Plan, type PlanItem } from "./plan.js";
+import type { CovarianceSums } from "./stats.js";
+import type { Problem, RowRef } from "./types.js";
+
+/**
+ * The raw counts of a tally: everything the statistics are computed from, and nothing derived. Counting
+ * a chunk of questionnaires gives a state; states of disjoint chunks merge by adding counts (and
+ * concatenating lists in reading order), so a merged state is exactly the state of all the data. The
+ * state is plain JSON apart from `values` (a Map while counting, `[value, count]` pairs in JSON).
+ */
+export interface TallyState {
+  version: 1;
+  plan: Plan;
+  responses: {
+    returned: number;
+    valid: number;
+    invalid: number;
+    invalidReasons: Record<string, number>;
+    bySource: Record<string, { returned: number; valid: number }>;
+  };
+  items: ItemState[];
+  /** Question-level answered/skipped/missing/base of matrices (a questionnaire counts once, not per row). */
+  matrices: Record<string, { answered: number; skipped: number; missing: number; base: number }>;
+  groups: CovarianceSums[];
+  screening: { speeders: RowRef[]; straightliners: RowRef[] };
+  problems: Problem[];
+}
+
+export interface ItemState {
+  answered: number;
+  skipped: number;
+  missing: number;
+  /** Choice items: answers per option (multi: selections per option), in option order. */
+  counts?: number[];
+  /** Choice items when there is a breakdown: counts[roleOption][option]. */
+  roleCounts?: number[][];
+  /** Multi items with a breakdown: respondents who answered, per role option. */
+  roleAnswered?: number[];
+  /** Rank items: positions[option][p] = times put at position p + 1. */
+  positions?: number[][];
+  /** Number items: value → how often. */
+  values?: Map<number, number>;
+  /** Number items: answers per bin. */
+  bins?: number[];
+  /** Text items: every answer, in reading order. */
+  texts?: string[];
+  /** Fill-ins of `other` options: [code, text], in reading order. */
+  others?: [number, string][];
+}
+
+export function emptyState(plan: Plan): TallyState {
+  const roles = plan.role ? plan.items[plan.role.item]!.options.length : 0;
+  return {
+    version: 1,
+    plan,
+    responses: { returned: 0, valid: 0, invalid: 0, invalidReasons: {}, bySource: {} },
+    items: plan.items.map((item) => emptyItem(item, roles)),
+    matrices: Object.fromEntries(
+      plan.questions.filter((q) => q.type === "matrix").map((q) => [q.id, { answered: 0, skipped: 0, missing: 0, base: 0 }]),
+    ),
+    groups: plan.groups.map((g) => ({
+      n: 0,
+      sums: g.items.map(() => 0),
+      cross: g.items.map(() => g.items.map(() => 0)),
+    })),
+    screening: { speeders: [], straightliners: [] },
+    problems: [],
+  };
+}
+
+function emptyItem(item: PlanItem, roles: number): ItemState {
+  const s: ItemState = { answered: 0, skipped: 0, missing: 0 };
+  const k = item.options.length;
+  switch (item.type) {
+    case "single":
+    case "scale":
+    case "multi":
+      s.counts = zeros(k);
+      if (roles > 0) s.roleCounts = Array.from({ length: roles }, () => zeros(k));
+      if (roles > 0 && item.type === "multi") s.roleAnswered = zeros(roles);
+      s.others = [];
+      break;
+    case "rank":
+      s.counts = zeros(k);
+      s.positions = Array.from({ length: k }, () => zeros(k));
+      s.others = [];
+      break;
+    case "number":
+      s.values = new Map();
+      s.bins = zeros((item.bins?.length ?? 0) > 0 ? item.bins!.length + 1 : 0);
+      break;
+    case "text":
+      s.texts = [];
+      break;
+  }
+  return s;
+}
+
+function zeros(n: number): number[] {
+  return new Array<number>(n).fill(0);
+}
+
+/**
+ * Counts one valid questionnaire's answers (aligned with `plan.items`). Option positions are looked up
+ * by code once per plan, so counting is a few array increments per answer.
+ */
+export class Counter {
+  private readonly codeIndex: Map<number, number>[];
+  private readonly naCodes: Set<number>[];
+  private readonly groupScore: ((a: Answer) => number | undefined)[][];
+
+  constructor(readonly state: TallyState) {
+    const plan = state.plan;
+    this.codeIndex = plan.items.map((item) => new Map(item.options.map((o, i) => [o.code, i])));
+    this.naCodes = plan.items.map((item) => new Set(item.scale?.na ?? []));
+    this.groupScore = plan.groups.map((g) => g.items.map((i) => this.scorer(i)));
+  }
+
+  /** A group item's score in one answer: the scale score, or the number; undefined when not a complete value. */
+  private scorer(i: number): (a: Answer) => number | undefined {
+    const item = this.state.plan.items[i]!;
+    if (item.type === "number") return (a) => (a.kind === "number" ? a.value : undefined);
+    const index = this.codeIndex[i]!;
+    const scores = item.scale?.scores ?? [];
+    return (a) => {
+      if (a.kind !== "choice") return undefined;
+      const at = index.get(a.codes[0]!);
+      return at === undefined ? undefined : (scores[at] ?? undefined);
+    };
+  }
+
+  /** Adds one valid questionnaire. */
+  add(answers: readonly Answer[]): void {
+    const { plan, items } = this.state;
+    const role = this.roleOf(answers);
+    for (let i = 0; i < items.length; i++) this.addItem(i, plan.items[i]!, items[i]!, answers[i]!, role);
+    for (const q of plan.questions) {
+      if (q.type !== "matrix") continue;
+      const m = this.state.matrices[q.id]!;
+      let answered = false;
+      let inBase = false;
+      let asked = false;
+      for (const i of q.items) {
+        const a = answers[i]!;
+        if (a.kind !== "skipped") asked = true;
+        if (a.kind === "choice") {
+          answered = true;
+          if (!this.naCodes[i]!.has(a.codes[0]!)) inBase = true;
+        }
+      }
+      if (answered) m.answered++;
+      else if (asked) m.missing++;
+      else m.skipped++;
+      if (inBase) m.base++;
+    }
+    plan.groups.forEach((g, gi) => this.addGroup(gi, answers, g.items));
+  }
+
+  /** The option index of the breakdown answer, or -1 when there is no breakdown or no answer. */
+  private roleOf(answers: readonly Answer[]): number {
+    const role = this.state.plan.role;
+    if (!role) return -1;
+    const a = answers[role.item]!;
+    if (a.kind !== "choice") return -1;
+    return this.codeIndex[role.item]!.get(a.codes[0]!) ?? -1;
+  }
+
+  private addItem(i: number, item: PlanItem, s: ItemState, a: Answer, role: number): void {
+    if (a.kind === "skipped") {
+      s.skipped++;
+      return;
+    }
+    if (a.kind === "missing") {
+      s.missing++;
+      return;
+    }
+    s.answered++;
+    switch (item.type) {
+      case "single":
+      case "scale":
+      case "multi": {
+        if (a.kind !== "choice") return;
+        const index = this.codeIndex[i]!;
+        const perRole = role >= 0 ? s.roleCounts?.[role] : undefined;
+        for (const code of a.codes) {
+          const at = index.get(code)!;
+          s.counts![at]!++;
+          if (perRole) perRole[at]!++;
+        }
+        if (role >= 0 && s.roleAnswered) s.roleAnswered[role]!++;
+        if (a.others) for (const o of a.others) s.others!.push([o.code, o.text]);
+        return;
+      }
+      case "rank": {
+        if (a.kind !== "choice") return;
+        const index = this.codeIndex[i]!;
+        a.codes.forEach((code, p) => {
+          const at = index.get(code)!;
+          s.counts![at]!++;
+          s.positions![at]![p]!++;
+        });
+        if (a.others) for (const o of a.others) s.others!.push([o.code, o.text]);
+        return;
+      }
+      case "number": {
+        if (a.kind !== "number") return;
+        s.values!.set(a.value, (s.values!.get(a.value) ?? 0) + 1);
+        if (s.bins!.length) s.bins![binOf(item.bins!, a.value)]!++;
+        return;
+      }
+      case "text": {
+        if (a.kind === "text") s.texts!.push(a.value);
+        return;
+      }
+    }
+  }
+
+  private addGroup(gi: number, answers: readonly Answer[], items: number[]): void {
+    const scorers = this.groupScore[gi]!;
+    const x: number[] = new Array(items.length);
+    for (let k = 0; k < items.length; k++) {
+      const v = scorers[k]!(answers[items[k]!]!);
+      if (v === undefined) return; // complete cases only
+      x[k] = v;
+    }
+    const g = this.state.groups[gi]!;
+    g.n++;
+    for (let k = 0; k < x.length; k++) {
+      g.sums[k]! += x[k]!;
+      const row = g.cross[k]!;
+      for (let l = 0; l < x.length; l++) row[l]! += x[k]! * x[l]!;
+    }
+  }
+}
+
+/**
+ * Merges partial states of disjoint data, in reading order: counts add, lists concatenate (a's first).
+ * Both must come from the same plan (the same definition and breakdown); the result is a new state.
+ */
+export function mergeStates(a: TallyState, b: TallyState): TallyState {
+  const out = cloneState(a);
+  const r = out.responses;
+  r.returned += b.responses.returned;
+  r.valid += b.responses.valid;
+  r.invalid += b.responses.invalid;
+  addRecord(r.invalidReasons, b.responses.invalidReasons);
+  for (const [file, s] of Object.entries(b.responses.bySource)) {
+    const t = (r.bySource[file] ??= { returned: 0, valid: 0 });
+    t.returned += s.returned;
+    t.valid += s.valid;
+  }
+  out.items.forEach((s, i) => mergeItem(s, b.items[i]!));
+  for (const [id, m] of Object.entries(out.matrices)) {
+    const o = b.matrices[id]!;
+    m.answered += o.answered;
+    m.skipped += o.skipped;
+    m.missing += o.missing;
+    m.base += o.base;
+  }
+  out.groups.forEach((g, gi) => {
+    const o = b.groups[gi]!;
+    g.n += o.n;
+    addInto(g.sums, o.sums);
+    g.cross.forEach((row, k) => addInto(row, o.cross[k]!));
+  });
+  out.screening.speeders.push(...b.screening.speeders);
+  out.screening.straightliners.push(...b.screening.straightliners);
+  out.problems.push(...b.problems);
+  return out;
+}
+
+function mergeItem(s: ItemState, o: ItemState): void {
+  s.answered += o.answered;
+  s.skipped += o.skipped;
+  s.missing += o.missing;
+  if (s.counts) addInto(s.counts, o.counts!);
+  s.roleCounts?.forEach((row, k) => addInto(row, o.roleCounts![k]!));
+  if (s.roleAnswered) addInto(s.roleAnswered, o.roleAnswered!);
+  s.positions?.forEach((row, k) => addInto(row, o.positions![k]!));
+  if (s.values) for (const [v, c] of o.values!) s.values.set(v, (s.values.get(v) ?? 0) + c);
+  if (s.bins) addInto(s.bins, o.bins!);
+  if (s.texts) s.texts.push(...o.texts!);
+  if (s.others) s.others.push(...o.others!);
+}
+
+function addInto(target: number[], more: readonly number[]): void {
+  for (let i = 0; i < target.length; i++) target[i]! += more[i] ?? 0;
+}
+
+function addRecord(target: Record<string, number>, more: Record<string, number>): void {
+  for (const [k, v] of Object.entries(more)) target[k] = (target[k] ?? 0) + v;
+}
+
+function cloneState(s: TallyState): TallyState {
+  return stateFromJson(stateToJson(s));
+}
+
+/** A state as it is written in JSON: number values as sorted `[value, count]` pairs. */
+export type TallyStateJson = Omit<TallyState, "items"> & { items: (Omit<ItemState, "values"> & { values?: [number, number][] })[] };
+
+/** The state as plain JSON (number values as sorted `[value, count]` pairs). */
+export function stateToJson(s: TallyState): TallyStateJson {
+  return {
+    ...s,
+    plan: structuredClone(s.plan),
+    items: s.items.map((item) => {
+      const { values, ...rest } = item;
+      const copy: Omit<ItemState, "values"> & { values?: [number, number][] } = structuredClone(rest);
+      if (values) copy.values = [...values].sort((x, y) => x[0] - y[0]);
+      return copy;
+    }),
+    responses: structuredClone(s.responses),
+    matrices: structuredClone(s.matrices),
+    groups: structuredClone(s.groups),
+    screening: structuredClone(s.screening),
+    problems: structuredClone(s.problems),
+  };
+}
+
+/** Reads a state back from JSON; the caller has checked its shape (see `readState`). */
+export function stateFromJson(json: TallyStateJson): TallyState {
+  const s = structuredClone(json);
+  return {
+    ...s,
+    items: s.items.map(({ values, ...rest }) => (values ? { ...rest, values: new Map(values) } : rest)),
+  };
+}

@@ -1,0 +1,138 @@
+import gammainc from "@stdlib/math-base-special-gammainc";
+import { max, mean, medianSorted, min, sampleStandardDeviation } from "simple-statistics";
+import type { ChiSquare } from "./types.js";
+
+/**
+ * Pure statistics over counts. Every function returns `null` when its base is empty (simple-statistics
+ * throws on empty input, and a rate over nothing is not 0), so no NaN ever reaches the JSON.
+ */
+
+/** `part / base`, or null when the base is 0. */
+export function share(part: number, base: number): number | null {
+  return base > 0 ? part / base : null;
+}
+
+/**
+ * Expands `[value, count]` pairs into the sorted list of observations. Sorting first makes every
+ * floating-point sum below independent of the order rows were read in, so merged and single-run tallies
+ * agree to the last bit.
+ */
+export function expand(pairs: Iterable<readonly [number, number]>): number[] {
+  const sorted = [...pairs].filter(([, c]) => c > 0).sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [v, c] of sorted) for (let i = 0; i < c; i++) out.push(v);
+  return out;
+}
+
+export interface Summary {
+  n: number;
+  mean: number | null;
+  /** Sample standard deviation: √(Σ(x − x̄)² / (n − 1)); null for n < 2. */
+  sd: number | null;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+/** n, mean (Σx / n), sample sd, median, min and max of sorted observations, via simple-statistics. */
+export function summarize(sorted: number[]): Summary {
+  const n = sorted.length;
+  if (n === 0) return { n, mean: null, sd: null, median: null, min: null, max: null };
+  return {
+    n,
+    mean: mean(sorted),
+    sd: n >= 2 ? sampleStandardDeviation(sorted) : null,
+    median: medianSorted(sorted),
+    min: min(sorted),
+    max: max(sorted),
+  };
+}
+
+/**
+ * Pearson's chi-square test of independence on a table of observed counts (rows = roles, columns =
+ * options). Rows and columns with no answers at all are left out first; df = (r − 1)(c − 1) over what
+ * remains. Expected E_ij = row_i × col_j / N; statistic χ² = Σ (O − E)² / E; p = P(χ²_df ≥ statistic),
+ * the regularised upper incomplete gamma Q(df/2, χ²/2); Cramér's V = √(χ² / (N (min(r, c) − 1))).
+ * `lowExpected` when more than 20% of the expected counts are below 5. Null when fewer than two rows or
+ * two columns remain (there is nothing to test).
+ */
+export function chiSquareTest(observed: number[][]): ChiSquare | null {
+  const colCount = observed[0]?.length ?? 0;
+  const rows = observed.filter((r) => r.some((v) => v > 0));
+  const keep: number[] = [];
+  for (let j = 0; j < colCount; j++) if (rows.some((r) => (r[j] ?? 0) > 0)) keep.push(j);
+  const table = rows.map((r) => keep.map((j) => r[j] ?? 0));
+  const r = table.length;
+  const c = keep.length;
+  if (r < 2 || c < 2) return null;
+  const rowSums = table.map((row) => row.reduce((a, b) => a + b, 0));
+  const colSums = keep.map((_, j) => table.reduce((a, row) => a + row[j]!, 0));
+  const total = rowSums.reduce((a, b) => a + b, 0);
+  let statistic = 0;
+  let low = 0;
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j < c; j++) {
+      const expected = (rowSums[i]! * colSums[j]!) / total;
+      if (expected < 5) low++;
+      statistic += (table[i]![j]! - expected) ** 2 / expected;
+    }
+  }
+  const df = (r - 1) * (c - 1);
+  const p = gammainc(statistic / 2, df / 2, true, true);
+  const cramersV = Math.sqrt(statistic / (total * (Math.min(r, c) - 1)));
+  return { statistic, df, p, cramersV, lowExpected: low / (r * c) > 0.2 };
+}
+
+/** Sums that Cronbach's alpha needs, over complete cases: n, Σx_i and Σx_i·x_j for every pair of items. */
+export interface CovarianceSums {
+  n: number;
+  sums: number[];
+  /** cross[i][j] = Σ x_i x_j (a full symmetric matrix). */
+  cross: number[][];
+}
+
+/** Sample covariance of items i and j from sums: (Σx_i x_j − Σx_i Σx_j / n) / (n − 1). */
+function covariance(s: CovarianceSums, i: number, j: number): number {
+  return (s.cross[i]![j]! - (s.sums[i]! * s.sums[j]!) / s.n) / (s.n - 1);
+}
+
+/**
+ * Cronbach's alpha over the items `use` (indexes into the sums): α = k/(k − 1) · (1 − Σ var_i / var_T),
+ * where var_T = Σ_i Σ_j cov_ij is the variance of the total score. Null with fewer than 2 items, fewer
+ * than 2 complete cases, or no variance in the total.
+ */
+export function cronbachAlpha(s: CovarianceSums, use: number[]): number | null {
+  const k = use.length;
+  if (k < 2 || s.n < 2) return null;
+  let itemVar = 0;
+  let totalVar = 0;
+  for (const i of use) {
+    itemVar += covariance(s, i, i);
+    for (const j of use) totalVar += covariance(s, i, j);
+  }
+  if (!(totalVar > 0)) return null;
+  return (k / (k - 1)) * (1 - itemVar / totalVar);
+}
+
+/**
+ * Rounds half away from zero (62.45 → 62.5, −0.05 → −0.1), as people round by hand, unlike
+ * `toFixed`, which works on the binary value (1.005 → "1.00"). The product by 10^d is first cut to 15
+ * significant digits so that binary noise (0.0105 × 100 = 1.0499999…) does not decide the rounding.
+ */
+export function roundHalfAway(value: number, decimals: number): number {
+  const m = 10 ** decimals;
+  const scaled = Number((Math.abs(value) * m).toPrecision(15));
+  return (Math.sign(value) * Math.round(scaled)) / m;
+}
+
+/** A fraction as a percentage with `decimals` places, rounded half away from zero: 0.625 → "62.5%". */
+export function formatPct(fraction: number | null | undefined, decimals: number): string {
+  if (fraction === null || fraction === undefined) return "—";
+  return `${roundHalfAway(fraction * 100, decimals).toFixed(decimals)}%`;
+}
+
+/** A number with `decimals` places, rounded half away from zero. */
+export function formatNumber(value: number | null | undefined, decimals: number): string {
+  if (value === null || value === undefined) return "—";
+  return roundHalfAway(value, decimals).toFixed(decimals);
+}
