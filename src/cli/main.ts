@@ -3,7 +3,10 @@ import { Command, CommanderError, Option } from "commander";
 import { formatDiagnostic } from "../diagnostics.js";
 import { EXIT, SurveyError } from "../errors.js";
 import { processIo, type Io } from "./context.js";
+import { initCommand } from "./init.js";
+import { mergeCommand } from "./merge.js";
 import { schemaCommand } from "./schema.js";
+import { tallyCommand } from "./tally.js";
 import { validateCommand } from "./validate.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -40,8 +43,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
   const run: Run = (command) => async (...args) => setExit(await command(io, ...args));
 
+  initCommand(program, run);
   validateCommand(program, run);
   schemaCommand(program, run);
+  tallyCommand(program, run);
+  mergeCommand(program, run);
   return program;
 }
 

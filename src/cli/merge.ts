@@ -1,0 +1,77 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { Option, type Command } from "commander";
+import { EXIT, SurveyError } from "../errors.js";
+import { mergeTallies, type TallyResult } from "../tally/index.js";
+import { displayPath, type Io } from "./context.js";
+import { render, wholeNumber, type Format } from "./tally.js";
+import { writeOutput } from "./output.js";
+import { chalkFor } from "./validate.js";
+
+interface MergeOptions {
+  format: Format;
+  decimals: string;
+  output?: string;
+  force?: boolean;
+}
+
+export function mergeCommand(program: Command, run: Run): void {
+  program
+    .command("merge")
+    .description("merge partial tallies (survey tally --format json of each part) into the tally of all the data")
+    .argument("<parts...>", "JSON tallies, in reading order")
+    .addOption(new Option("--format <format>", "json (default), text, csv or md").choices(["text", "json", "csv", "md"]).default("json"))
+    .option("--decimals <n>", "decimals of displayed percentages (text, md)", "1")
+    .option("-o, --output <file>", "write to this file instead of stdout")
+    .option("--force", "overwrite the output file if it exists")
+    .addHelpText(
+      "after",
+      `
+Counts add up and lists (open answers, fill-ins, screening, problems) follow the order of the parts, so
+the result equals one \`survey tally\` over all the parts' files in that order. Every part must come from
+the same survey.yaml and the same --by.
+
+Exit codes: 0 merged, 2 a part cannot be read, is not a tally, or was made from another definition.
+
+Example:
+  $ survey tally -s survey.yaml --format json data/村1.csv -o parts/村1.json
+  $ survey tally -s survey.yaml --format json data/村2.csv -o parts/村2.json
+  $ survey merge parts/*.json -o all.json`,
+    )
+    .action(run(merge));
+}
+
+type Run = import("./main.js").Run;
+
+async function merge(io: Io, parts: string[], opts: MergeOptions, command: Command): Promise<number> {
+  const globals = command.optsWithGlobals<{ color?: boolean }>();
+  const decimals = wholeNumber(opts.decimals, "--decimals", 0, 10);
+  const results: TallyResult[] = [];
+  for (const part of parts) results.push(await readPart(io, part));
+  const merged = mergeTallies(results, parts);
+  const lang = merged._state?.plan.lang ?? "zh-CN";
+  const text = render(merged, opts.format, { decimals, lang, chalk: chalkFor(io, globals.color, opts.output === undefined && io.stdoutIsTTY) });
+  if (opts.output !== undefined) await writeOutput(io, opts.output, text, Boolean(opts.force));
+  else io.stdout(text);
+  return EXIT.ok;
+}
+
+async function readPart(io: Io, part: string): Promise<TallyResult> {
+  const full = resolve(io.cwd, part);
+  const name = displayPath(io, full);
+  let text: string;
+  try {
+    text = await readFile(full, "utf8");
+  } catch {
+    throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: name, message: "cannot be read" }]);
+  }
+  try {
+    const json = JSON.parse(text) as TallyResult;
+    if (json?.schemaVersion !== 1 || typeof json !== "object") throw new Error("not a tally");
+    return json;
+  } catch {
+    throw new SurveyError([
+      { code: "USAGE", severity: "error", file: name, message: "is not a tally made by `survey tally --format json`" },
+    ]);
+  }
+}

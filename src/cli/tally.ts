@@ -1,0 +1,109 @@
+import { Option, type Command } from "commander";
+import { EXIT } from "../errors.js";
+import { usageError } from "../errors.js";
+import { renderCsv } from "../tally/format/csv.js";
+import { renderMarkdown, renderText } from "../tally/format/text.js";
+import { tallySurvey, type TallyResult } from "../tally/index.js";
+import { loadSurvey, resolveFiles, type Io } from "./context.js";
+import { surveyOption, type Run } from "./main.js";
+import { writeOutput } from "./output.js";
+import { chalkFor } from "./validate.js";
+
+export type Format = "text" | "json" | "csv" | "md";
+
+interface TallyOptions {
+  survey: string;
+  format: Format;
+  decimals: string;
+  by?: string;
+  issued?: string;
+  output?: string;
+  force?: boolean;
+}
+
+export function tallyCommand(program: Command, run: Run): void {
+  program
+    .command("tally")
+    .description("compute every statistic; readable tables, or --format json|csv|md for scripts")
+    .argument("[files...]", "answer files or globs, read in the order given (default: data.files of the definition)")
+    .addOption(surveyOption())
+    .addOption(new Option("--format <format>", "text (tables), json (the scripting contract), csv (tidy), md").choices(["text", "json", "csv", "md"]).default("text"))
+    .option("--decimals <n>", "decimals of displayed percentages (text, md); rounded half away from zero", "1")
+    .option("--by <question>", "break down by this single-choice or scale question instead of the role")
+    .option("--issued <n>", "questionnaires handed out (发放), overriding `issued` in the definition")
+    .option("-o, --output <file>", "write to this file instead of stdout")
+    .option("--force", "overwrite the output file if it exists")
+    .addHelpText(
+      "after",
+      `
+Only valid questionnaires (有效问卷) are counted. For each question: answered, skipped (not asked),
+missing (asked, left blank) and base = answered minus the scale's na answers. Every percentage is of the
+base shown beside it, except multi-select: 比例 is of the respondents who answered (普及率, shares add
+up to more than 100%) and 响应率 of all selections. Role tables give each role's own base, and a
+chi-square test (df over the roles and options that have answers; flagged when over 20% of expected
+counts are below 5).
+
+--format json  the contract of PRODUCT §6: fractions 0–1 unrounded, null for a rate with no base, plus
+               a "_state" section with the raw counts that \`survey merge\` adds up.
+--format csv   tidy, one row per statistic; columns question, item, type, text, by_code, by_label,
+               option_code, option_label, statistic, value, base. Cells that a spreadsheet would run as
+               formulas (= + - @ tab CR) are prefixed with an apostrophe.
+
+Exit codes: 0 done (problems in the data are reported on stderr and their rows or cells left out),
+2 the command could not run (bad definition, missing file, bad option, output exists without --force).
+
+Example:
+  $ survey tally -s fixtures/wjx800/survey.yaml ../shared/realdata/wjx-800/wjx-800-text.xls
+  1. 手机部数 [单选题] (phones)
+  选项       小计   比例
+  1部         521  65.1%
+  …
+  本题有效填写人次: 800`,
+    )
+    .action(run(tally));
+}
+
+async function tally(io: Io, args: string[], opts: TallyOptions, command: Command): Promise<number> {
+  const globals = command.optsWithGlobals<{ color?: boolean; quiet?: boolean }>();
+  const decimals = wholeNumber(opts.decimals, "--decimals", 0, 10);
+  const issued = opts.issued === undefined ? undefined : wholeNumber(opts.issued, "--issued", 1, Number.MAX_SAFE_INTEGER);
+  const survey = await loadSurvey(io, opts.survey);
+  const files = await resolveFiles(io, survey, args);
+  const result = await tallySurvey(survey, files, { by: opts.by, issued });
+  if (!globals.quiet) reportProblems(io, result);
+  const tty = opts.output === undefined && io.stdoutIsTTY;
+  const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, globals.color, tty) });
+  if (opts.output !== undefined) await writeOutput(io, opts.output, text, Boolean(opts.force));
+  else io.stdout(text);
+  return EXIT.ok;
+}
+
+export function render(result: TallyResult, format: Format, opts: Parameters<typeof renderText>[1]): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(result, null, 2)}\n`;
+    case "csv":
+      return renderCsv(result);
+    case "md":
+      return renderMarkdown(result, opts);
+    case "text":
+      return renderText(result, opts);
+  }
+}
+
+/** One line on stderr: problems do not stop a tally, but the user should know rows or cells were left out. */
+export function reportProblems(io: Io, result: TallyResult): void {
+  const errors = result.problems.filter((p) => p.severity === "error").length;
+  if (result.responses.invalid > 0 || errors > 0) {
+    io.stderr(
+      `${result.responses.returned} rows read: ${result.responses.valid} valid, ${result.responses.invalid} invalid` +
+        `${errors ? `; the data has errors (see \`survey validate\`)` : ""}\n`,
+    );
+  }
+}
+
+export function wholeNumber(raw: string, flag: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw usageError(`${flag} ${raw}: expected a whole number from ${min} to ${max}`);
+  return n;
+}

@@ -1,0 +1,210 @@
+import { formatNumber, formatPct } from "../stats.js";
+import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
+
+/**
+ * The readable layout of a tally, independent of the medium: per question a title, tables in 问卷星's
+ * layout (选项 / 小计 / 比例, then 本题有效填写人次) and summary lines. The text and Markdown renderers
+ * only draw these blocks, so both show the same figures.
+ */
+export interface Block {
+  title: string;
+  tables: { header: string[]; rows: string[][]; right: boolean[]; caption?: string }[];
+  notes: string[];
+}
+
+export interface BlockOptions {
+  decimals: number;
+  lang: "zh-CN" | "en";
+}
+
+const WORDS = {
+  "zh-CN": {
+    option: "选项", count: "小计", pct: "比例", valid: "本题有效填写人次", base: "基数", ofSelections: "响应率",
+    single: "单选题", multi: "多选题", scale: "量表题", matrix: "矩阵量表题", rank: "排序题", number: "数值题", text: "填空题",
+    positive: "正向率", negative: "负向率", mean: "平均分", sd: "标准差", row: "行", score: "综合得分", meanPos: "平均排名",
+    position: (p: number) => `第${p}位`, n: "有效数", avg: "平均值", median: "中位数", min: "最小值", max: "最大值", bin: "分组",
+    answers: "条回答", keywords: "关键词", skipped: "未作答(跳过)", missing: "空答", na: "不计入基数",
+    responses: "问卷回收", returned: "收回", validQ: "有效", invalid: "无效", issued: "发放", rate: "有效率",
+    role: "身份", chi: "卡方检验", low: "超过20%的期望频数小于5,p值仅供参考", alpha: "信度(Cronbach's α)", ifDeleted: "删除该项后α",
+    others: "其他填写",
+  },
+  en: {
+    option: "Option", count: "Count", pct: "Share", valid: "Valid answers", base: "Base", ofSelections: "Of selections",
+    single: "single choice", multi: "multiple choice", scale: "scale", matrix: "matrix", rank: "ranking", number: "number", text: "open",
+    positive: "Positive", negative: "Negative", mean: "Mean score", sd: "SD", row: "Row", score: "Score", meanPos: "Mean position",
+    position: (p: number) => `#${p}`, n: "n", avg: "Mean", median: "Median", min: "Min", max: "Max", bin: "Bin",
+    answers: "answers", keywords: "Keywords", skipped: "skipped", missing: "blank", na: "outside the base",
+    responses: "Responses", returned: "returned", validQ: "valid", invalid: "invalid", issued: "issued", rate: "valid rate",
+    role: "Role", chi: "Chi-square", low: "over 20% of expected counts are below 5; the p-value is indicative only", alpha: "Reliability (Cronbach's α)", ifDeleted: "α if deleted",
+    others: "Fill-ins",
+  },
+} as const;
+
+type Words = (typeof WORDS)["zh-CN"] | (typeof WORDS)["en"];
+
+export function blocks(result: TallyResult, opts: BlockOptions): Block[] {
+  const w = WORDS[opts.lang];
+  const d = opts.decimals;
+  const out: Block[] = [summaryBlock(result, w, d)];
+  let n = 0;
+  for (const [id, q] of Object.entries(result.questions)) {
+    n++;
+    out.push(questionBlock(`${n}. ${q.text} [${w[q.type]}] (${id})`, q, w, d));
+  }
+  for (const [id, g] of Object.entries(result.groups)) {
+    out.push({
+      title: `${w.alpha}: ${g.label} (${id})`,
+      tables: [
+        {
+          header: [w.option, w.ifDeleted],
+          rows: g.items.map((item) => [item, formatNumber(g.alphaIfDeleted[item], 3)]),
+          right: [false, true],
+        },
+      ],
+      notes: [`α = ${formatNumber(g.alpha, 3)}, n = ${g.n}`],
+    });
+  }
+  return out;
+}
+
+function summaryBlock(r: TallyResult, w: Words, d: number): Block {
+  const s = r.responses;
+  const rows: string[][] = [];
+  if (s.issued !== null) rows.push([w.issued, String(s.issued), ""]);
+  rows.push([w.returned, String(s.returned), formatPct(s.responseRate, d)]);
+  rows.push([w.validQ, String(s.valid), formatPct(s.validRate, d)]);
+  rows.push([w.invalid, String(s.invalid), ""]);
+  for (const [reason, count] of Object.entries(s.invalidReasons)) rows.push([`  ${reason}`, String(count), ""]);
+  const tables: Block["tables"] = [{ header: [w.responses, w.count, w.pct], rows, right: [false, true, true] }];
+  if (Object.keys(s.bySource).length > 1) {
+    tables.push({
+      header: ["file", w.returned, w.validQ],
+      rows: Object.entries(s.bySource).map(([f, v]) => [f, String(v.returned), String(v.valid)]),
+      right: [false, true, true],
+    });
+  }
+  if (r.roles) {
+    const base = r.roles.counts.reduce((a, c) => a + c.count, 0);
+    tables.push({
+      header: [`${w.role} (${r.roles.question})`, w.count, w.pct],
+      rows: r.roles.counts.map((c) => [c.label, String(c.count), formatPct(c.pct, d)]),
+      right: [false, true, true],
+      caption: `${w.valid} ${base}`,
+    });
+  }
+  return { title: r.survey.title, tables, notes: [] };
+}
+
+function questionBlock(title: string, q: QuestionTally, w: Words, d: number): Block {
+  const block: Block = { title, tables: [], notes: [] };
+  const counts = `${w.valid}: ${q.answered}` + (q.base !== q.answered ? ` (${w.base} ${q.base})` : "") + skipNote(q, w);
+  switch (q.type) {
+    case "single":
+    case "scale":
+      block.tables.push(optionTable(q.options!, w, d, counts));
+      if (q.type === "scale") block.notes.push(scaleNote(q, w, d));
+      break;
+    case "multi":
+      block.tables.push({
+        header: [w.option, w.count, w.pct, w.ofSelections],
+        rows: q.options!.map((o) => [o.label, String(o.count), formatPct(o.pctOfRespondents, d), formatPct(o.pctOfSelections, d)]),
+        right: [false, true, true, true],
+        caption: counts,
+      });
+      break;
+    case "matrix": {
+      const rows = Object.values(q.rows!);
+      const labels = rows[0]?.options.map((o) => o.label) ?? [];
+      block.tables.push({
+        header: [w.row, ...labels, w.positive, w.mean, w.base],
+        rows: rows.map((r) => [
+          r.label,
+          ...r.options.map((o) => `${o.count} (${formatPct(o.pct, d)})`),
+          formatPct(r.positiveRate, d),
+          formatNumber(r.meanScore, 2),
+          String(r.base),
+        ]),
+        right: [false, ...labels.map(() => true), true, true, true],
+        caption: counts,
+      });
+      for (const [rowId, r] of Object.entries(q.rows!)) addRoleTable(block, `${rowId} ${r.label}`, r, w, d);
+      return block;
+    }
+    case "rank": {
+      const n = q.ranks!.length;
+      block.tables.push({
+        header: [w.option, w.score, w.meanPos, ...Array.from({ length: n }, (_, p) => w.position(p + 1))],
+        rows: q.ranks!.map((r) => [r.label, formatNumber(r.score, 2), formatNumber(r.meanPosition, 2), ...r.positions.map(String)]),
+        right: [false, true, true, ...Array.from({ length: n }, () => true)],
+        caption: counts,
+      });
+      break;
+    }
+    case "number":
+      block.tables.push({
+        header: [w.n, w.avg, w.sd, w.median, w.min, w.max],
+        rows: [[String(q.n ?? 0), formatNumber(q.mean, 2), formatNumber(q.sd, 2), formatNumber(q.median, 2), formatNumber(q.min, 2), formatNumber(q.max, 2)]],
+        right: [true, true, true, true, true, true],
+      });
+      if (q.bins) {
+        block.tables.push({
+          header: [w.bin, w.count, w.pct],
+          rows: q.bins.map((b) => [b.label, String(b.count), formatPct(b.pct, d)]),
+          right: [false, true, true],
+          caption: counts,
+        });
+      } else block.notes.push(counts);
+      break;
+    case "text":
+      block.notes.push(`${q.answers?.length ?? 0} ${w.answers}${skipNote(q, w)}`);
+      if (q.keywords?.length) block.notes.push(`${w.keywords}: ${q.keywords.map((k) => `${k.word}(${k.count})`).join(" ")}`);
+      break;
+  }
+  for (const o of q.options ?? []) if (o.others?.length) block.notes.push(`${w.others} (${o.label}): ${o.others.length}`);
+  addRoleTable(block, "", q, w, d);
+  return block;
+}
+
+function skipNote(q: { skipped: number; missing: number }, w: Words): string {
+  const parts: string[] = [];
+  if (q.skipped) parts.push(`${w.skipped} ${q.skipped}`);
+  if (q.missing) parts.push(`${w.missing} ${q.missing}`);
+  return parts.length ? `; ${parts.join(", ")}` : "";
+}
+
+/** 问卷星's per-question table: 选项 / 小计 / 比例, then the base. */
+function optionTable(options: OptionTally[], w: Words, d: number, caption: string): Block["tables"][number] {
+  return {
+    header: [w.option, w.count, w.pct],
+    rows: options.map((o) => [o.label, String(o.count), o.pct === null ? `(${w.na})` : formatPct(o.pct, d)]),
+    right: [false, true, true],
+    caption,
+  };
+}
+
+function scaleNote(q: { positiveRate?: number | null; negativeRate?: number | null; meanScore?: number | null; sdScore?: number | null }, w: Words, d: number): string {
+  return `${w.positive} ${formatPct(q.positiveRate, d)}, ${w.negative} ${formatPct(q.negativeRate, d)}, ${w.mean} ${formatNumber(q.meanScore, 2)}, ${w.sd} ${formatNumber(q.sdScore, 2)}`;
+}
+
+/** The role cross-tab: roles × options, count (share of the role's base), and the chi-square line. */
+function addRoleTable(block: Block, prefix: string, q: QuestionTally | RowTally, w: Words, d: number): void {
+  const byRole: RoleBreakdown[] | undefined = q.byRole;
+  if (!byRole?.length) return;
+  const labels = byRole[0]!.options.map((o) => o.label);
+  const hasScale = byRole.some((r) => r.meanScore !== undefined);
+  const header = [w.role, ...labels, w.base, ...(hasScale ? [w.positive, w.mean] : [])];
+  const rows = byRole.map((r) => [
+    r.label,
+    ...r.options.map((o) => `${o.count} (${formatPct(o.pct ?? o.pctOfRespondents, d)})`),
+    String(r.base),
+    ...(hasScale ? [formatPct(r.positiveRate, d), formatNumber(r.meanScore, 2)] : []),
+  ]);
+  block.tables.push({ header, rows, right: header.map((_, j) => j > 0), caption: chiLine(prefix, q.chiSquare, w) });
+}
+
+function chiLine(prefix: string, c: ChiSquare | null | undefined, w: Words): string {
+  const head = prefix ? `${prefix}: ` : "";
+  if (!c) return `${head}${w.chi}: —`;
+  const p = c.p < 0.001 ? "p < 0.001" : `p = ${formatNumber(c.p, 3)}`;
+  return `${head}${w.chi}: χ² = ${formatNumber(c.statistic, 2)}, df = ${c.df}, ${p}, Cramér's V = ${formatNumber(c.cramersV, 3)}${c.lowExpected ? ` (${w.low})` : ""}`;
+}

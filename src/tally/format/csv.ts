@@ -1,0 +1,95 @@
+import Papa from "papaparse";
+import type { OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
+
+/**
+ * Tidy CSV: one row per statistic, with the question, the item (a matrix row), the breakdown group and
+ * the option it belongs to, the value unrounded (fractions 0–1, as in JSON) and its base. Columns:
+ * question, item, type, text, by_code, by_label, option_code, option_label, statistic, value, base.
+ * Empty cells mean "not applicable"; a rate with no base has an empty value.
+ */
+export const CSV_COLUMNS = ["question", "item", "type", "text", "by_code", "by_label", "option_code", "option_label", "statistic", "value", "base"] as const;
+
+type Row = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
+
+export function renderCsv(result: TallyResult): string {
+  const rows: Row[] = [];
+  const r = result.responses;
+  const meta = (statistic: string, value: number | null, base: number | null = null) =>
+    rows.push(row({ question: "", item: "", type: "responses", text: "", statistic, value, base }));
+  meta("issued", r.issued);
+  meta("returned", r.returned);
+  meta("valid", r.valid);
+  meta("invalid", r.invalid);
+  meta("responseRate", r.responseRate, r.issued);
+  meta("validRate", r.validRate, r.returned);
+  meta("effectiveRate", r.effectiveRate, r.issued);
+  for (const [reason, n] of Object.entries(r.invalidReasons)) meta(`invalid:${reason}`, n);
+  for (const [id, q] of Object.entries(result.questions)) {
+    if (q.rows) {
+      questionRows(rows, id, "", q);
+      for (const [rowId, rt] of Object.entries(q.rows)) questionRows(rows, id, rowId, { ...rt, type: "scale", text: rt.label });
+    } else questionRows(rows, id, id, q);
+  }
+  for (const [id, g] of Object.entries(result.groups)) {
+    rows.push(row({ question: id, item: "", type: "group", text: g.label, statistic: "alpha", value: g.alpha, base: g.n }));
+    for (const item of g.items) rows.push(row({ question: id, item, type: "group", text: g.label, statistic: "alphaIfDeleted", value: g.alphaIfDeleted[item] ?? null, base: g.n }));
+  }
+  return Papa.unparse({ fields: [...CSV_COLUMNS], data: rows.map((x) => CSV_COLUMNS.map((k) => escapeFormula(x[k]))) }, { newline: "\n" }) + "\n";
+}
+
+function row(partial: Partial<Row>): Row {
+  return { question: "", item: "", type: "", text: "", by_code: null, by_label: null, option_code: null, option_label: null, statistic: "", value: null, base: null, ...partial };
+}
+
+function questionRows(rows: Row[], question: string, item: string, q: QuestionTally | (RowTally & { type: "scale"; text: string })): void {
+  const at = (p: Partial<Row>) => rows.push(row({ question, item, type: q.type, text: q.text, ...p }));
+  at({ statistic: "answered", value: q.answered });
+  at({ statistic: "skipped", value: q.skipped });
+  at({ statistic: "missing", value: q.missing });
+  at({ statistic: "base", value: q.base });
+  const options = (os: OptionTally[] | undefined, base: number, by?: RoleBreakdown) => {
+    for (const o of os ?? []) {
+      const where = { option_code: o.code, option_label: o.label, by_code: by?.code ?? null, by_label: by?.label ?? null };
+      at({ ...where, statistic: "count", value: o.count, base });
+      if (o.pct !== undefined) at({ ...where, statistic: "pct", value: o.pct, base });
+      if (o.pctOfRespondents !== undefined) at({ ...where, statistic: "pctOfRespondents", value: o.pctOfRespondents, base });
+      if (o.pctOfSelections !== undefined) at({ ...where, statistic: "pctOfSelections", value: o.pctOfSelections });
+    }
+  };
+  options(q.options, q.base);
+  for (const k of ["positiveRate", "negativeRate", "meanScore", "sdScore"] as const) if (q[k] !== undefined) at({ statistic: k, value: q[k] ?? null, base: q.base });
+  if ("n" in q && q.n !== undefined) {
+    const nq = q as QuestionTally;
+    for (const k of ["n", "mean", "sd", "median", "min", "max"] as const) at({ statistic: k, value: nq[k] ?? null });
+    for (const b of nq.bins ?? []) at({ option_label: b.label, statistic: "count", value: b.count, base: nq.n ?? null }), at({ option_label: b.label, statistic: "pct", value: b.pct, base: nq.n ?? null });
+  }
+  if ("keywords" in q) for (const k of (q as QuestionTally).keywords ?? []) at({ option_label: k.word, statistic: "keyword", value: k.count });
+  if ("ranks" in q) {
+    for (const r of (q as QuestionTally).ranks ?? []) {
+      const where = { option_code: r.code, option_label: r.label };
+      at({ ...where, statistic: "score", value: r.score, base: q.answered });
+      at({ ...where, statistic: "meanPosition", value: r.meanPosition });
+      r.positions.forEach((c, p) => at({ ...where, statistic: `position${p + 1}`, value: c }));
+    }
+  }
+  for (const by of q.byRole ?? []) {
+    at({ by_code: by.code, by_label: by.label, statistic: "base", value: by.base });
+    options(by.options, by.base, by);
+    if (by.positiveRate !== undefined) at({ by_code: by.code, by_label: by.label, statistic: "positiveRate", value: by.positiveRate, base: by.base });
+    if (by.meanScore !== undefined) at({ by_code: by.code, by_label: by.label, statistic: "meanScore", value: by.meanScore, base: by.base });
+  }
+  const c = q.chiSquare;
+  if (c) for (const k of ["statistic", "df", "p", "cramersV"] as const) at({ statistic: `chiSquare.${k}`, value: c[k] });
+  if (c) at({ statistic: "chiSquare.lowExpected", value: c.lowExpected ? 1 : 0 });
+}
+
+/**
+ * A cell that starts with = + - @, a tab or a carriage return is run as a formula by Excel and
+ * LibreOffice (CSV injection); a leading apostrophe makes it text. Numbers are written as they are:
+ * a negative number is data, not a formula.
+ */
+export function escapeFormula(value: string | number | null): string {
+  if (value === null) return "";
+  if (typeof value === "number") return String(value);
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
