@@ -1,3 +1,4 @@
+import { REASON_LABELS, type InvalidReason } from "../../validate/screen.js";
 import { formatNumber, formatPct } from "../stats.js";
 import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
 
@@ -74,7 +75,10 @@ function summaryBlock(r: TallyResult, w: Words, d: number): Block {
   rows.push([w.returned, String(s.returned), formatPct(s.responseRate, d)]);
   rows.push([w.validQ, String(s.valid), formatPct(s.validRate, d)]);
   rows.push([w.invalid, String(s.invalid), ""]);
-  for (const [reason, count] of Object.entries(s.invalidReasons)) rows.push([`  ${reason}`, String(count), ""]);
+  for (const [reason, count] of Object.entries(s.invalidReasons)) {
+    const label = REASON_LABELS[reason as InvalidReason]?.[w === WORDS.en ? "en" : "zh"] ?? reason;
+    rows.push([`  ${label}`, String(count), ""]);
+  }
   const tables: Block["tables"] = [{ header: [w.responses, w.count, w.pct], rows, right: [false, true, true] }];
   if (Object.keys(s.bySource).length > 1) {
     tables.push({

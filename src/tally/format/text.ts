@@ -16,7 +16,7 @@ export function renderText(result: TallyResult, opts: BlockOptions & { chalk: Ch
     }
     out.push(...b.notes, "");
   }
-  return out.join("\n");
+  return `${out.join("\n").trimEnd()}\n`;
 }
 
 /** The same tables in GitHub-flavoured Markdown, one `###` per question. */
@@ -30,5 +30,5 @@ export function renderMarkdown(result: TallyResult, opts: BlockOptions): string 
     }
     for (const note of b.notes) out.push(note, "");
   });
-  return out.join("\n");
+  return `${out.join("\n").trimEnd()}\n`;
 }
