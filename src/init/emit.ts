@@ -1,0 +1,121 @@
+import { Document, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
+import type { Draft, DraftQuestion, DraftScale } from "./infer.js";
+import type { DraftOption } from "./options.js";
+
+export interface EmitContext {
+  /** The export, as named in the command. */
+  source: string;
+  /** The export's path relative to the drafted survey.yaml, for data.files. */
+  files: string;
+  /** Encoding of a CSV export; undefined for spreadsheets. */
+  encoding?: "utf-8" | "gb18030";
+}
+
+const CHECK = " 请核对:";
+
+/**
+ * Writes a drafted definition as survey.yaml text with comments: a header that says where it came from
+ * and what to do next, and a `# 请核对` line above every guess. Built with the `yaml` Document API so
+ * comments sit on the nodes they explain and the text is valid YAML whatever the labels contain.
+ */
+export function emitDraft(draft: Draft, ctx: EmitContext): string {
+  const data: Record<string, unknown> = { files: [ctx.files] };
+  if (ctx.encoding) data.encoding = ctx.encoding;
+  data.header = draft.header;
+  if (draft.idColumn) data.id_column = draft.idColumn;
+  if (draft.durationColumn) data.duration_column = draft.durationColumn;
+  if (draft.multiSeparator) data.multi_separator = "┋";
+  if (draft.rankSeparator) data.rank_separator = "→";
+  data.skip_markers = ["(跳过)", "-3"];
+  data.blank_markers = ["(空)", "-2"];
+
+  const root: Record<string, unknown> = { title: draft.title };
+  if (draft.role) root.role = draft.role;
+  root.data = data;
+  if (draft.scales.length) root.scales = Object.fromEntries(draft.scales.map((s) => [s.name, scaleDoc(s)]));
+  root.questions = draft.questions.map(questionDoc);
+
+  const doc = new Document(root);
+  doc.commentBefore = [
+    ` 由 \`survey init --from ${ctx.source}\` 根据导出的答卷起草(${draft.form === "code" ? "按选项序号" : "按选项文本"}导出)。`,
+    " 标有「请核对」的地方是推断,可能有误:对照问卷逐条核对后删去这些注释。",
+    " 核对后运行 `survey validate` 检查每一份答卷;各个键的含义见 `survey init` 生成的示例或 `survey schema`。",
+  ].join("\n");
+
+  const title = [`${CHECK} 标题取自文件名,请改成报告标题(关于……的调研)`, " issued: 发放份数 可以加在这里,用于计算回收率"];
+  if (!draft.role) title.push(" role: <题目 id> 指定身份题,就能按身份分组统计");
+  commentKey(doc, "title", title.join("\n"));
+  if (draft.role) commentKey(doc, "role", `${CHECK} 按题目文字推断的身份题,结果按它分组统计`);
+
+  const dataNode = doc.get("data", true) as unknown as YAMLMap;
+  flow(dataNode.get("files", true));
+  flow(dataNode.get("skip_markers", true));
+  flow(dataNode.get("blank_markers", true));
+  dataNode.commentBefore = ` 如何读取答卷。元数据列(${draft.metadata.join("、") || "无"})不是题目,已忽略`;
+
+  const scalesNode = doc.get("scales", true);
+  if (isMap(scalesNode)) {
+    draft.scales.forEach((s) => {
+      const node = scalesNode.get(s.name, true) as unknown as YAMLMap;
+      flowOptions(node.get("options", true));
+      for (const key of ["positive", "negative", "na"]) flow(node.get(key, true));
+      if (s.check.length) node.commentBefore = s.check.map((c) => `${CHECK} ${c}`).join("\n");
+    });
+  }
+
+  const questionsNode = doc.get("questions", true) as unknown as YAMLSeq;
+  draft.questions.forEach((q, i) => {
+    const node = questionsNode.items[i] as YAMLMap;
+    flowOptions(node.get("options", true));
+    flowOptions(node.get("rows", true));
+    if (q.check.length) node.commentBefore = q.check.map((c) => `${CHECK} ${c}`).join("\n");
+  });
+
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+function scaleDoc(s: DraftScale): Record<string, unknown> {
+  const out: Record<string, unknown> = { options: optionDocs(s.options) };
+  if (s.positive) out.positive = s.positive;
+  if (s.negative) out.negative = s.negative;
+  if (s.na) out.na = s.na;
+  return out;
+}
+
+function questionDoc(q: DraftQuestion): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: q.id, text: q.text, type: q.type };
+  if (q.number !== undefined) out.number = q.number;
+  if (q.options) out.options = optionDocs(q.options);
+  if (q.scale) out.scale = q.scale;
+  if (q.rows) out.rows = q.rows;
+  if (q.min !== undefined) out.min = q.min;
+  if (q.max !== undefined) out.max = q.max;
+  if (q.integer) out.integer = true;
+  if (q.unit) out.unit = q.unit;
+  return out;
+}
+
+/** Plain labels when codes are 1..n in order (as 问卷星 numbers them); `{code, label}` otherwise. */
+function optionDocs(options: DraftOption[]): unknown[] {
+  return options.map((o, i) => {
+    if (o.other) return o.code === i + 1 ? { label: o.label, other: true } : { code: o.code, label: o.label, other: true };
+    return o.code === i + 1 ? o.label : { code: o.code, label: o.label };
+  });
+}
+
+/** Short lists on one line, as people write them; long ones stay one item a line. */
+function flowOptions(node: unknown): void {
+  if (!isSeq(node)) return;
+  const width = JSON.stringify(node.toJSON()).length;
+  if (width <= 100) node.flow = true;
+}
+
+function flow(node: unknown): void {
+  if (isSeq(node)) node.flow = true;
+}
+
+/** A comment on the line(s) above a top-level key. */
+function commentKey(doc: Document, key: string, text: string): void {
+  const pair = (doc.contents as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === key);
+  if (pair && isScalar(pair.key)) pair.key.commentBefore = text;
+}
