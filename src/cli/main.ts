@@ -4,7 +4,6 @@ import { formatDiagnostic } from "../diagnostics.js";
 import { EXIT, SurveyError } from "../errors.js";
 import { processIo, type Io } from "./context.js";
 import { initCommand } from "./init.js";
-import { initCommand } from "./init.js";
 import { mergeCommand } from "./merge.js";
 import { schemaCommand } from "./schema.js";
 import { tallyCommand } from "./tally.js";
@@ -44,7 +43,6 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
   const run: Run = (command) => async (...args) => setExit(await command(io, ...args));
 
-  initCommand(program, run);
   initCommand(program, run);
   validateCommand(program, run);
   schemaCommand(program, run);
