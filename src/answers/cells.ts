@@ -33,12 +33,15 @@ export interface CellProblem {
 
 /** Option lookup for one item, built once per file: normalised label → code, and the known codes. */
 export interface OptionIndex {
+  /** Labels exactly as written in survey.yaml: most cells hit this, without normalising. */
+  exact: Map<string, Option>;
   byLabel: Map<string, Option>;
   byCode: Map<number, Option>;
 }
 
 export function optionIndex(options: Option[]): OptionIndex {
   return {
+    exact: new Map(options.map((o) => [o.label, o])),
     byLabel: new Map(options.map((o) => [normalizeLabel(o.label), o])),
     byCode: new Map(options.map((o) => [o.code, o])),
   };
@@ -166,10 +169,14 @@ function checkChoiceCount(item: Item & { type: "multi" }, n: number, at: number,
 
 /** A label, a code, or `label〖fill-in〗` of an `other` option. Labels win over codes. */
 function readChoice(raw: string, index: OptionIndex): { code: number; other?: string } | undefined {
-  const m = FILL_IN.exec(raw);
-  const head = normalizeLabel(m ? m[1]! : raw);
+  const m = raw.includes("〖") ? FILL_IN.exec(raw) : null;
+  const written = m ? m[1]!.trim() : raw;
   const fill = m ? m[2]!.trim() : undefined;
-  const option = index.byLabel.get(head) ?? (/^\d+$/.test(head) ? index.byCode.get(Number(head)) : undefined);
+  let option = index.exact.get(written);
+  if (!option) {
+    const head = normalizeLabel(written);
+    option = index.byLabel.get(head) ?? (/^\d+$/.test(head) ? index.byCode.get(Number(head)) : undefined);
+  }
   if (!option) return undefined;
   return option.other && fill ? { code: option.code, other: fill } : { code: option.code };
 }

@@ -31,7 +31,9 @@ export interface ScanOptions {
  */
 export async function scan(survey: Survey, files: InputFile[], opts: ScanOptions = {}): Promise<ScanSummary> {
   const sink = opts.sink ?? new DiagnosticSink();
-  const medianDuration = await durationMedian(survey, files);
+  // Leaving speeders out needs the median before the first verdict: a cheap first pass over the duration
+  // column. Merely reporting them does not: the screener keeps durations and finds them at the end.
+  const medianDuration = survey.data.invalidIf.speeder !== undefined ? await durationMedian(survey, files) : undefined;
   const screener = new Screener(survey, medianDuration, sink.add);
   const summary: ScanSummary = {
     files,
@@ -58,6 +60,8 @@ export async function scan(survey: Survey, files: InputFile[], opts: ScanOptions
     }
     opts.onResponse?.(r, verdict);
   }
+  screener.finish();
+  summary.medianDuration = screener.medianDuration;
   return summary;
 }
 

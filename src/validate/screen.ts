@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import type { Survey } from "../definition/model.js";
 import type { Response } from "../answers/read.js";
+import { IdSet } from "./id-set.js";
 
 export type InvalidReason = "duplicate" | "too_few_answers" | "speeder" | "straightline";
 
@@ -21,6 +22,14 @@ export interface RowRef {
   row: number;
 }
 
+const CHUNK = 16384;
+interface DurationChunk {
+  file: string;
+  rows: Uint32Array;
+  seconds: Float64Array;
+  n: number;
+}
+
 export interface Verdict {
   valid: boolean;
   reasons: InvalidReason[];
@@ -33,20 +42,67 @@ export interface Verdict {
  * and invalid only when `invalid_if` says so.
  */
 export class Screener {
-  private readonly seenIds = new Set<string>();
+  /** Ids seen, per file or, for an id column the definition names, across all files ("*"). */
+  private readonly seenIds = new Map<string, IdSet>();
   readonly speeders: RowRef[] = [];
   readonly straightliners: RowRef[] = [];
   private readonly blocks: number[][];
   private readonly speederShare: number;
 
+  /**
+   * Without a median known in advance, durations are kept compactly (10 bytes a questionnaire) and
+   * speeders are found in `finish()`: they are only reported then, never left out.
+   */
+  private readonly late?: { median: DurationMedian; chunks: DurationChunk[] };
+
   constructor(
     private readonly survey: Survey,
-    /** Median seconds taken over all questionnaires read, when there is a duration column. */
-    readonly medianDuration: number | undefined,
+    /** Median seconds taken, known in advance when speeders are to be left out (a first pass found it). */
+    public medianDuration: number | undefined,
     private readonly report: (d: Diagnostic) => void,
   ) {
+    if (medianDuration === undefined) this.late = { median: new DurationMedian(), chunks: [] };
     this.speederShare = survey.data.invalidIf.speeder ?? DEFAULT_SPEEDER_SHARE;
     this.blocks = straightlineBlocks(survey);
+  }
+
+  /** Reports the speeders found after all rows were read (when they are not to be left out). */
+  finish(): void {
+    const late = this.late;
+    if (!late) return;
+    this.medianDuration = late.median.median();
+    if (this.medianDuration === undefined) return;
+    const limit = this.speederShare * this.medianDuration;
+    for (const chunk of late.chunks) {
+      for (let i = 0; i < chunk.n; i++) {
+        if (chunk.seconds[i]! < limit) this.flagSpeeder(chunk.file, chunk.rows[i]!, chunk.seconds[i]!);
+      }
+    }
+  }
+
+  private keepDuration(r: Response): void {
+    const late = this.late!;
+    let chunk = late.chunks[late.chunks.length - 1];
+    if (!chunk || chunk.file !== r.file || chunk.n === CHUNK) {
+      chunk = { file: r.file, rows: new Uint32Array(CHUNK), seconds: new Float64Array(CHUNK), n: 0 };
+      late.chunks.push(chunk);
+    }
+    chunk.rows[chunk.n] = r.row;
+    chunk.seconds[chunk.n++] = r.duration!;
+    late.median.add(r.duration!);
+  }
+
+  private flagSpeeder(file: string, row: number, seconds: number): void {
+    const leftOut = this.survey.data.invalidIf.speeder !== undefined;
+    this.speeders.push({ file, row });
+    this.report({
+      code: "SPEEDER",
+      severity: "warning",
+      file,
+      row,
+      message: `took ${seconds} s, under ${this.speederShare} × the median ${this.medianDuration} s${leftOut ? "; left out" : ""}`,
+      hint: leftOut ? undefined : "set data.invalid_if.speeder to leave such questionnaires out",
+    });
   }
 
   judge(r: Response): Verdict {
@@ -55,12 +111,12 @@ export class Screener {
     if (r.id !== undefined) {
       // 问卷星 numbers 序号 from 1 in every export, so an id found by its default name is unique only within
       // its file; an id column the definition names (身份证号, 手机号) is unique across all files.
-      const key = this.survey.data.idColumn ? r.id : `${r.file}\u0000${r.id}`;
-      if (this.seenIds.has(key)) {
+      const scope = this.survey.data.idColumn ? "*" : r.file;
+      let ids = this.seenIds.get(scope);
+      if (!ids) this.seenIds.set(scope, (ids = new IdSet()));
+      if (!ids.add(r.id)) {
         reasons.push("duplicate");
         this.report({ code: "DUPLICATE_ID", severity: "warning", file: r.file, row: r.row, message: `respondent ${r.id} appears again; this copy is left out` });
-      } else {
-        this.seenIds.add(key);
       }
     }
     if (r.answered === 0 || (r.asked > 0 && r.answered / r.asked < minAnswered)) {
@@ -73,17 +129,12 @@ export class Screener {
         message: `answers ${r.answered} of the ${r.asked} questions it was asked${minAnswered ? ` (min_answered ${minAnswered})` : ""}; left out`,
       });
     }
-    if (this.medianDuration !== undefined && r.duration !== undefined && r.duration < this.speederShare * this.medianDuration) {
-      this.speeders.push({ file: r.file, row: r.row });
-      if (invalidIf.speeder !== undefined) reasons.push("speeder");
-      this.report({
-        code: "SPEEDER",
-        severity: "warning",
-        file: r.file,
-        row: r.row,
-        message: `took ${r.duration} s, under ${this.speederShare} × the median ${this.medianDuration} s${invalidIf.speeder !== undefined ? "; left out" : ""}`,
-        hint: invalidIf.speeder === undefined ? "set data.invalid_if.speeder to leave such questionnaires out" : undefined,
-      });
+    if (r.duration !== undefined) {
+      if (this.late) this.keepDuration(r);
+      else if (this.medianDuration !== undefined && r.duration < this.speederShare * this.medianDuration) {
+        reasons.push("speeder");
+        this.flagSpeeder(r.file, r.row, r.duration);
+      }
     }
     if (this.blocks.some((block) => isStraightLine(block, r))) {
       this.straightliners.push({ file: r.file, row: r.row });
