@@ -1,0 +1,66 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generate, surveyYaml } from "./generate.js";
+
+/**
+ * `npm run bench`: generates seeded 问卷星-style exports (100k and 1M questionnaires × 30 questions) in a
+ * temporary folder, then times `survey tally --format json` (the built CLI, as a user runs it) and the
+ * same tally in DuckDB, each in its own process under /usr/bin/time (wall time and peak RSS), and prints
+ * them side by side. Not part of `npm test`. ROWS=… overrides the sizes (comma-separated).
+ */
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const sizes = (process.env.ROWS ?? "100000,1000000").split(",").map(Number);
+
+interface Run {
+  wall: number;
+  rssMb: number;
+  stdout: string;
+}
+
+function timed(args: string[]): Run {
+  const r = spawnSync("/usr/bin/time", ["-f", "@@time %e %M", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 30 });
+  const m = /@@time ([\d.]+) (\d+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`${args.join(" ")} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  return { wall: Number(m[1]), rssMb: Number(m[2]) / 1024, stdout: r.stdout };
+}
+
+console.log("building dist/ …");
+try {
+  execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "pipe" });
+} catch (e) {
+  // tsc still emits when other modules have type errors; the tally path is what is measured
+  console.log(`(tsc reported type errors; dist/ was still written)\n${String((e as { stdout?: Buffer }).stdout ?? "").slice(0, 500)}`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), "survey-bench-"));
+try {
+  writeFileSync(join(dir, "survey.yaml"), surveyYaml());
+  const lines: string[][] = [["rows", "MB", "tool", "wall s", "MB/s", "peak RSS MB", "vs DuckDB"]];
+  for (const rows of sizes) {
+    const csv = join(dir, `answers-${rows}.csv`);
+    process.stdout.write(`generating ${rows.toLocaleString("en")} questionnaires … `);
+    await generate(csv, rows);
+    const mb = statSync(csv).size / 1e6;
+    console.log(`${mb.toFixed(0)} MB`);
+    const out = join(dir, `tally-${rows}.json`);
+    const survey = timed(["node", "bin/survey.js", "tally", "-s", join(dir, "survey.yaml"), "--format", "json", "--force", "-o", out, csv]);
+    const duck = timed(["node", "--import", "tsx", "test/bench/duckdb-tally.ts", csv]);
+    // Both must have counted the same data: compare the role counts.
+    const tally = JSON.parse(readFileSync(out, "utf8")) as { roles: { counts: { label: string; count: number }[] }; responses: { valid: number } };
+    const ours = Object.fromEntries(tally.roles.counts.map((c) => [c.label, c.count]));
+    const theirs = JSON.parse(duck.stdout) as Record<string, number>;
+    const agree = Object.entries(ours).every(([k, v]) => theirs[k] === v) && tally.responses.valid === rows;
+    for (const [name, r] of [["survey tally", survey], ["DuckDB", duck]] as const) {
+      lines.push([rows.toLocaleString("en"), mb.toFixed(0), name, r.wall.toFixed(2), (mb / r.wall).toFixed(1), r.rssMb.toFixed(0), name === "DuckDB" ? "1.00×" : `${(survey.wall / duck.wall).toFixed(2)}×`]);
+    }
+    if (!agree) lines.push(["", "", "MISMATCH: role counts differ between survey and DuckDB", "", "", "", ""]);
+  }
+  const widths = lines[0]!.map((_, j) => Math.max(...lines.map((l) => l[j]!.length)));
+  console.log(`\n${lines.map((l) => l.map((c, j) => (j < 3 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join("  ")).join("\n")}`);
+  console.log(`\nmachine: ${(await import("node:os")).cpus().length} cores, Node ${process.version}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
