@@ -5,6 +5,7 @@ import { EXIT, SurveyError } from "../errors.js";
 import { processIo, type Io } from "./context.js";
 import { initCommand } from "./init.js";
 import { mergeCommand } from "./merge.js";
+import { reportCommand } from "./report.js";
 import { schemaCommand } from "./schema.js";
 import { tallyCommand } from "./tally.js";
 import { validateCommand } from "./validate.js";
@@ -48,6 +49,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   schemaCommand(program, run);
   tallyCommand(program, run);
   mergeCommand(program, run);
+  reportCommand(program, run);
   return program;
 }
 

@@ -1,0 +1,200 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Option, type Command } from "commander";
+import { EXIT, SurveyError, usageError } from "../errors.js";
+import type { Survey } from "../definition/model.js";
+import type { TallyResult } from "../tally/types.js";
+import type { ReportModel } from "../report/model.js";
+import type { Template } from "../report/template.js";
+import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";
+import { displayPath, loadSurvey, resolveFiles, type Io } from "./context.js";
+import { surveyOption, type Run } from "./main.js";
+import { writeOutput } from "./output.js";
+
+interface ReportOptions {
+  survey: string;
+  output?: string;
+  template?: string;
+  /** A path; false with --no-narrative. */
+  narrative?: string | false;
+  lang?: "zh-CN" | "en";
+  charts: boolean;
+  appendix: boolean;
+  title?: string;
+  force?: boolean;
+  by?: string;
+  issued?: string;
+  tally?: string;
+}
+
+/** The templates shipped with survey: `templates/` beside `src/` and `dist/`. */
+const BUILTIN_TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));
+/** Without SOURCE_DATE_EPOCH the document carries this date, so every run gives the same bytes. */
+const FIXED_DATE = new Date("2000-01-01T00:00:00Z");
+/** A template file larger than this is not a template. */
+const MAX_TEMPLATE_FILE = 1 << 20;
+
+export function reportCommand(program: Command, run: Run): void {
+  program
+    .command("report")
+    .description("write the research report (调研报告) as a Word document")
+    .argument("[files...]", "answer files or globs (default: data.files of the definition)")
+    .addOption(surveyOption())
+    .option("-o, --output <file>", "the .docx to write (default: 调研报告.docx, or report.docx in English)")
+    .option("--template <name|dir>", "a template folder, or the name of a built-in one: zh-research-report, en-research-report")
+    .option("--narrative <file>", "the author's text, Markdown with one ## per section (default: report.md beside survey.yaml)")
+    .option("--no-narrative", "ignore report.md: a draft with a marked place for the author's text in each section")
+    .addOption(new Option("--lang <lang>", "language of the report (default: lang of the definition)").choices(["zh-CN", "en"]))
+    .option("--no-charts", "leave out the charts")
+    .option("--no-appendix", "leave out the appendix (附件) of per-question tables and open answers")
+    .option("--title <text>", "the report's title (default: from the narrative's # heading, else the definition)")
+    .option("--by <question>", "break down by this question instead of the role")
+    .option("--issued <n>", "questionnaires handed out (发放), overriding `issued` in the definition")
+    .option("--tally <file>", "build from a saved `survey tally --format json` (or `survey merge`) instead of reading answers")
+    .option("--force", "overwrite the output file if it exists")
+    .addHelpText(
+      "after",
+      `
+The report: title; an opening with the coverage sentence (发放/收回/有效问卷/有效率); 一、基本情况 (who
+answered, by role, as a sentence and a table; demographics); 二、主要做法与成效 (this section's questions,
+strongest results first); 三、存在的问题 (satisfaction below 70%, the leading answers to problem questions
+in words such as 三分之二以上, role differences significant by chi-square, p < 0.05); 四、对策建议 (ranked
+answers, keywords of open answers); 附件 (per question: 选项/小计/比例/本题有效填写人次, a chart, open
+answers verbatim). Every percentage is of the base printed beside it (N in each caption); multi-select
+shares are of the respondents who answered.
+
+The narrative (report.md): text before the first ## opens the report; "## 基本情况" etc. hold the author's
+text for each section (### and #### are (一) and 1.); Liquid expressions pull any statistic of
+\`survey tally --format json\`: {{ q5.positiveRate | pct }}, {{ q8.options[0].label }},
+{{ q8.options[0].pctOfRespondents | approx }}, {{ responses.valid | count: "份" }}. Without a narrative,
+every section gets a highlighted 【请补充:……】 place to write.
+
+Layout: GB/T 9704-2012 — A4, margins 37/35/28/26 mm, title 2号 方正小标宋简体, headings 3号 黑体/楷体/仿宋,
+body 3号 仿宋_GB2312 at a fixed 28.9 pt (22 lines a page), page numbers "— 1 —"; charts are native Word
+charts (editable in Word). The same input gives the same bytes; the document's date is
+SOURCE_DATE_EPOCH when set, else 2000-01-01.
+
+Exit codes: 0 written; 2 the command could not run (bad definition, template or narrative — named with
+file:line —, missing file, output exists without --force).
+
+Example:
+  $ survey report -s fixtures/example/survey.yaml -o 调研报告.docx
+  调研报告.docx: 4 sections, 14 tables, 12 charts`,
+    )
+    .action(run(report));
+}
+
+async function report(io: Io, args: string[], opts: ReportOptions, command: Command): Promise<number> {
+  const globals = command.optsWithGlobals<{ quiet?: boolean }>();
+  const survey = await loadSurvey(io, opts.survey);
+  const lang = opts.lang ?? survey.lang;
+  const output = opts.output ?? (lang === "en" ? "report.docx" : "调研报告.docx");
+  if (!output.toLowerCase().endsWith(".docx")) throw usageError(`${output}: the report is a Word document and its name must end in .docx`);
+  const date = sourceDate(io);
+  const issued = opts.issued === undefined ? undefined : positiveInteger(opts.issued, "--issued");
+
+  // Loaded only here, so the other commands start without docx, liquidjs and marked.
+  const [{ parseTemplate }, { parseNarrative }, { narrativeContext }, { buildReport }, { renderDocx }] = await Promise.all([
+    import("../report/template.js"),
+    import("../report/narrative.js"),
+    import("../report/context.js"),
+    import("../report/build.js"),
+    import("../report/docx/render.js"),
+  ]);
+  const template = parseTemplate(...(await readTemplate(io, opts.template ?? (lang === "en" ? "en-research-report" : "zh-research-report"))));
+  const tally = opts.tally ? await readTally(io, opts.tally) : await computeTally(io, survey, args, opts.by, issued);
+
+  const narrativeFile = opts.narrative === false ? undefined : await findNarrative(io, survey, opts.narrative);
+  const narrative = narrativeFile
+    ? parseNarrative(narrativeFile.text, narrativeFile.shown, template, narrativeContext(tally, survey))
+    : undefined;
+  const model = buildReport(tally, survey, template, {
+    narrative,
+    title: opts.title,
+    charts: opts.charts,
+    appendix: opts.appendix,
+    reasonLabel: (r) => REASON_LABELS[r as InvalidReason]?.[lang === "en" ? "en" : "zh"] ?? r,
+  });
+  const bytes = await renderDocx(model, template.style, date);
+  await writeOutput(io, output, bytes, Boolean(opts.force));
+  if (!globals.quiet) io.stdout(`${summary(output, model, template)}\n`);
+  return EXIT.ok;
+}
+
+async function computeTally(io: Io, survey: Survey, args: string[], by: string | undefined, issued: number | undefined): Promise<TallyResult> {
+  const { tallySurvey } = await import("../tally/index.js");
+  return tallySurvey(survey, await resolveFiles(io, survey, args), { by, issued });
+}
+
+/** A template by name (built in) or as a folder; reads its files so the template itself does no IO. */
+async function readTemplate(io: Io, nameOrDir: string): Promise<[string, Record<string, string>, string]> {
+  const isName = /^[a-z0-9-]+$/i.test(nameOrDir) && !(await isDir(resolve(io.cwd, nameOrDir)));
+  const dir = isName ? join(BUILTIN_TEMPLATES, nameOrDir) : resolve(io.cwd, nameOrDir);
+  if (!(await isDir(dir))) {
+    throw usageError(`template "${nameOrDir}" not found`, "use zh-research-report, en-research-report, or the path of a template folder");
+  }
+  const files: Record<string, string> = {};
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isFile() || !/\.(ya?ml|liquid)$/.test(entry.name)) continue;
+    const full = join(dir, entry.name);
+    if ((await stat(full)).size > MAX_TEMPLATE_FILE) throw usageError(`${displayPath(io, full)} is too large for a template file`);
+    files[entry.name] = await readFile(full, "utf8");
+  }
+  return [basename(dir), files, isName ? `templates/${nameOrDir}` : displayPath(io, dir)];
+}
+
+async function findNarrative(io: Io, survey: Survey, given: string | undefined): Promise<{ text: string; shown: string } | undefined> {
+  const path = given ? resolve(io.cwd, given) : join(dirname(survey.file ?? resolve(io.cwd, "survey.yaml")), "report.md");
+  try {
+    return { text: await readFile(path, "utf8"), shown: displayPath(io, path) };
+  } catch {
+    if (given) throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: given, message: "the narrative cannot be read" }]);
+    return undefined;
+  }
+}
+
+async function readTally(io: Io, path: string): Promise<TallyResult> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(resolve(io.cwd, path), "utf8"));
+  } catch (err) {
+    throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: path, message: `cannot read the tally: ${(err as Error).message}` }]);
+  }
+  const t = parsed as Partial<TallyResult>;
+  if (!t || t.schemaVersion !== 1 || typeof t.questions !== "object" || typeof t.responses !== "object") {
+    throw usageError(`${path} is not the JSON of \`survey tally --format json\` (schemaVersion 1)`);
+  }
+  return t as TallyResult;
+}
+
+/** SOURCE_DATE_EPOCH (seconds since 1970, as reproducible-builds.org defines it), else a fixed date. */
+function sourceDate(io: Io): Date {
+  const raw = io.env.SOURCE_DATE_EPOCH;
+  if (raw === undefined || raw === "") return FIXED_DATE;
+  if (!/^\d+$/.test(raw)) throw usageError(`SOURCE_DATE_EPOCH must be a whole number of seconds, not "${raw}"`);
+  // Zip entries cannot hold dates before 1980.
+  return new Date(Math.max(Number(raw) * 1000, Date.UTC(1980, 0, 2)));
+}
+
+function positiveInteger(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} must be a whole number of at least 1, not "${raw}"`);
+  return n;
+}
+
+function summary(output: string, model: ReportModel, template: Template): string {
+  const all = [...model.opening, ...model.body];
+  const tables = all.filter((b) => b.kind === "table").length;
+  const figures = all.filter((b) => b.kind === "figure").length;
+  const todo = all.filter((b) => b.kind === "paragraph" && b.runs.some((r) => r.placeholder)).length;
+  const places = todo ? `, ${todo} place${todo === 1 ? "" : "s"} for the author to fill in (highlighted)` : "";
+  return `${output}: ${Object.keys(template.text.sections).length} sections, ${tables} tables, ${figures} charts${places}`;
+}
+
+async function isDir(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}

@@ -1,0 +1,190 @@
+import type { Question, Survey } from "../definition/model.js";
+import type { QuestionTally, TallyResult } from "../tally/types.js";
+import { fixed, pct } from "./format.js";
+import type { Block, Chart, Figure, Table } from "./model.js";
+import { groupLabel, rateName, renderLabel, shareOf } from "./evidence.js";
+import type { Template } from "./template.js";
+
+/**
+ * 附件: every question in questionnaire order, as 问卷星's statistics page shows it — a table of 选项 / 小计 /
+ * 比例 closed by 本题有效填写人次, a chart for closed questions, and open answers verbatim. Every table and
+ * chart names its base N in the caption.
+ */
+export function appendixBlocks(tally: TallyResult, survey: Survey, template: Template, charts: boolean): Block[] {
+  const l = template.text.labels;
+  const blocks: Block[] = [
+    { kind: "pageBreak" },
+    { kind: "paragraph", style: "plain", runs: [{ text: l.appendix, bold: true }] },
+    { kind: "paragraph", style: "centered", runs: [{ text: l.appendixTitle, bold: true }] },
+  ];
+  for (const q of survey.questions) {
+    const t = tally.questions[q.id];
+    if (!t) continue;
+    const heading = renderLabel(template, l.questionHeading, { number: q.number, text: q.text, type: l.types[q.type] });
+    blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: heading, bold: true }] });
+    blocks.push(...questionBlocks(q, t, template, charts));
+  }
+  return blocks;
+}
+
+function questionBlocks(q: Question, t: QuestionTally, template: Template, charts: boolean): Block[] {
+  const l = template.text.labels;
+  const n = q.type === "matrix" ? Math.max(0, ...Object.values(t.rows ?? {}).map((r) => r.base)) : t.base;
+  if (n === 0 && !(t.answers?.length)) return [{ kind: "paragraph", style: "plain", runs: [{ text: l.noAnswers }] }];
+  const caption = renderLabel(template, l.tableCaption, { text: q.text, n });
+  const figureCaption = renderLabel(template, l.figureCaption, { text: q.text, n });
+  const figure = (chart: Chart): Figure[] => (charts ? [{ kind: "figure", number: 0, caption: figureCaption, chart }] : []);
+  switch (q.type) {
+    case "single":
+    case "multi":
+    case "scale": {
+      const options = t.options ?? [];
+      const table: Table = {
+        kind: "table",
+        number: 0,
+        caption,
+        header: [l.option, l.count, l.share],
+        rows: options.map((o) => [o.label, String(o.count), pct(shareOf(t, o))]),
+        align: ["left", "right", "right"],
+        footer: [l.validN, String(t.base), ""],
+      };
+      const blocks: Block[] = [table];
+      if (q.type === "scale") {
+        const name = rateName(q.scale, template);
+        blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: `${name}${sep(template)}${pct(t.positiveRate)}${semi(template)}${l.mean}${sep(template)}${fixed(t.meanScore)}` }] });
+        blocks.push(...figure(scaleChart(t, template)));
+      } else {
+        blocks.push(...figure(barChart(options.map((o) => ({ label: o.label, count: o.count, share: shareOf(t, o) })), template, true)));
+      }
+      return blocks;
+    }
+    case "matrix": {
+      const name = rateName(q.scale, template);
+      const rows = q.rows.map((row) => ({ row, r: t.rows?.[row.id] }));
+      const table: Table = {
+        kind: "table",
+        number: 0,
+        caption,
+        header: [l.row, ...q.options.map((o) => o.label), name, l.mean, "N"],
+        rows: rows.map(({ row, r }) => [
+          row.label,
+          ...q.options.map((o) => {
+            const opt = r?.options.find((x) => x.code === o.code);
+            // The share of the row's base; an option outside every base (不了解) shows its count instead.
+            if (!opt) return "0";
+            return opt.pct === null || opt.pct === undefined ? String(opt.count) : pct(opt.pct);
+          }),
+          pct(r?.positiveRate ?? null),
+          fixed(r?.meanScore ?? null),
+          String(r?.base ?? 0),
+        ]),
+        align: ["left", ...q.options.map(() => "right" as const), "right", "right", "right"],
+        compact: true,
+      };
+      const chart: Chart = {
+        type: "stacked",
+        categories: rows.map(({ row, r }) => groupLabel(row.label, r?.base ?? 0, template)),
+        series: q.options
+          .filter((o) => !q.scale.na.includes(o.code))
+          .map((o) => ({
+            name: o.label,
+            values: rows.map(({ r }) => r?.options.find((x) => x.code === o.code)?.pct ?? 0),
+          })),
+        unit: "percent",
+      };
+      return [table, ...figure(chart)];
+    }
+    case "rank": {
+      const ranks = t.ranks ?? [];
+      const positions = Math.max(0, ...ranks.map((r) => r.positions.length));
+      const table: Table = {
+        kind: "table",
+        number: 0,
+        caption,
+        header: [l.option, l.score, l.meanPosition, ...Array.from({ length: positions }, (_, i) => l.position.replace("{n}", String(i + 1)))],
+        rows: ranks.map((r) => [r.label, fixed(r.score), fixed(r.meanPosition), ...Array.from({ length: positions }, (_, i) => String(r.positions[i] ?? 0))]),
+        align: ["left", "right", "right", ...Array.from({ length: positions }, () => "right" as const)],
+        footer: [l.validN, String(t.base), "", ...Array.from({ length: positions }, () => "")],
+      };
+      const sorted = [...ranks].filter((r) => r.score !== null).sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+      const chart: Chart = {
+        type: "bar",
+        categories: sorted.map((r) => r.label),
+        series: [{ name: l.score, values: sorted.map((r) => r.score ?? 0), labels: sorted.map((r) => fixed(r.score)) }],
+        unit: "count",
+      };
+      return [table, ...figure(chart)];
+    }
+    case "number": {
+      const s = l.numberStats;
+      const stats: Table = {
+        kind: "table",
+        number: 0,
+        caption,
+        header: [l.statistic, l.value],
+        rows: [
+          [s.n, String(t.n ?? 0)],
+          [s.mean, fixed(t.mean)],
+          [s.sd, fixed(t.sd)],
+          [s.median, fixed(t.median, 1)],
+          [s.min, String(t.min ?? "—")],
+          [s.max, String(t.max ?? "—")],
+        ],
+        align: ["left", "right"],
+      };
+      const bins = t.bins ?? [];
+      if (!bins.length) return [stats];
+      const binTable: Table = {
+        kind: "table",
+        number: 0,
+        caption: renderLabel(template, l.tableCaption, { text: `${q.text}${l.binsSuffix}`, n: t.n ?? t.base }),
+        header: [l.option, l.count, l.share],
+        rows: bins.map((b) => [b.label, String(b.count), pct(b.pct)]),
+        align: ["left", "right", "right"],
+        footer: [l.validN, String(t.n ?? t.base), ""],
+      };
+      return [stats, binTable, ...figure(barChart(bins.map((b) => ({ label: b.label, count: b.count, share: b.pct })), template, false))];
+    }
+    case "text":
+      return (t.answers ?? []).map((a, i) => ({ kind: "paragraph", style: "plain", marker: `${i + 1}.`, runs: [{ text: a }] }));
+  }
+}
+
+/** One bar per option, labelled "15人 50.0%"; sorted by count for choices, in natural order for bins. */
+function barChart(items: { label: string; count: number; share: number | null | undefined }[], template: Template, sort: boolean): Chart {
+  const shown = sort ? [...items].sort((a, b) => b.count - a.count) : items;
+  return {
+    type: "bar",
+    categories: shown.map((o) => o.label),
+    series: [
+      {
+        name: template.text.labels.share,
+        values: shown.map((o) => o.share ?? 0),
+        labels: shown.map((o) => barLabel(o.count, o.share ?? null, template)),
+      },
+    ],
+    unit: "percent",
+  };
+}
+
+/** A scale question as 100% stacked bars: all respondents, then each role, so differences show at a glance. */
+function scaleChart(t: QuestionTally, template: Template): Chart {
+  const options = t.options ?? [];
+  const groups = [
+    { label: groupLabel(template.text.labels.all, t.base, template), options },
+    ...(t.byRole ?? []).filter((r) => r.base > 0).map((r) => ({ label: groupLabel(r.label, r.base, template), options: r.options })),
+  ];
+  return {
+    type: "stacked",
+    categories: groups.map((g) => g.label),
+    series: options.map((o) => ({ name: o.label, values: groups.map((g) => g.options.find((x) => x.code === o.code)?.pct ?? 0) })),
+    unit: "percent",
+  };
+}
+
+function barLabel(n: number, share: number | null, template: Template): string {
+  return template.lang === "en" ? `${n} (${pct(share)})` : `${n}人\uff0c${pct(share)}`;
+}
+
+const sep = (t: Template) => (t.lang === "en" ? ": " : "\uff1a");
+const semi = (t: Template) => (t.lang === "en" ? "; " : "\uff1b");

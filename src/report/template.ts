@@ -1,0 +1,200 @@
+import { Liquid } from "liquidjs";
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import type { Diagnostic } from "../diagnostics.js";
+import { SurveyError } from "../errors.js";
+import { approx, count, fixed, pct, type Lang } from "./format.js";
+
+/**
+ * A report template: a folder under `templates/` holding `template.yaml` (structure, labels, sentence
+ * patterns) and `style.yaml` (the style sheet). Parsed here from the files' text, so this module does no IO;
+ * the command reads the folder.
+ */
+
+const sentenceKeys = [
+  "title", "opening", "coverage", "openingEnd", "roles", "distribution", "numberSummary", "scaleStrong",
+  "matrixRows", "choices", "scaleWeak", "problemLead", "roleDifference", "suggestionChoices", "rank", "keywords",
+] as const;
+export type SentenceKey = (typeof sentenceKeys)[number];
+
+const sectionKeys = ["situation", "practices", "problems", "suggestions"] as const;
+export type SectionKey = (typeof sectionKeys)[number];
+
+const templateSchema = z.strictObject({
+  lang: z.enum(["zh-CN", "en"]),
+  numerals: z.strictObject({ level1: z.string(), level2: z.string(), level3: z.string() }),
+  sections: z.strictObject({ situation: z.string(), practices: z.string(), problems: z.string(), suggestions: z.string() }),
+  labels: z.strictObject({
+    appendix: z.string(), appendixTitle: z.string(), table: z.string(), figure: z.string(), option: z.string(),
+    count: z.string(), share: z.string(), validN: z.string(), role: z.string(), people: z.string(), rate: z.string(),
+    mean: z.string(), row: z.string(), score: z.string(), meanPosition: z.string(), position: z.string(),
+    statistic: z.string(), value: z.string(), answers: z.string(), all: z.string(), binsSuffix: z.string(),
+    types: z.strictObject({ single: z.string(), multi: z.string(), scale: z.string(), matrix: z.string(), rank: z.string(), number: z.string(), text: z.string() }),
+    numberStats: z.strictObject({ n: z.string(), mean: z.string(), sd: z.string(), median: z.string(), min: z.string(), max: z.string() }),
+    noAnswers: z.string(),
+    questionHeading: z.string(),
+    tableCaption: z.string(),
+    figureCaption: z.string(),
+    roleTableCaption: z.string(),
+    rateNames: z.record(z.string(), z.string()).refine((r) => "default" in r, "needs a `default` entry"),
+  }),
+  placeholder: z.string(),
+  placeholders: z.strictObject({ opening: z.string(), situation: z.string(), practices: z.string(), problems: z.string(), suggestions: z.string() }),
+  sentences: z.strictObject(Object.fromEntries(sentenceKeys.map((k) => [k, z.string()])) as Record<SentenceKey, z.ZodString>),
+});
+
+const fontBox = z.strictObject({
+  font: z.string(),
+  size: z.number().positive().max(100),
+  bold: z.boolean().optional(),
+  italic: z.boolean().optional(),
+  align: z.enum(["left", "center", "right", "justify"]).optional(),
+  spaceAfter: z.number().min(0).optional(),
+  firstLineChars: z.number().min(0).max(10).optional(),
+  line: z.number().positive().optional(),
+  headerBold: z.boolean().optional(),
+  text: z.string().optional(),
+});
+
+const styleSchema = z.strictObject({
+  page: z.strictObject({
+    size: z.literal("A4"),
+    margins: z.strictObject({ top: z.number(), bottom: z.number(), left: z.number(), right: z.number() }),
+  }),
+  latin: z.string(),
+  /** Exact line spacing of body text, in points. */
+  line: z.number().positive().max(100),
+  title: fontBox,
+  heading1: fontBox,
+  heading2: fontBox,
+  heading3: fontBox,
+  body: fontBox,
+  caption: fontBox,
+  table: fontBox,
+  footer: fontBox.extend({ text: z.string().includes("{PAGE}") }),
+  placeholder: z.strictObject({ highlight: z.string() }),
+  chart: z.strictObject({ font: z.string(), size: z.number().positive(), width: z.number().positive(), barHeight: z.number().positive() }),
+});
+
+export type TemplateText = z.infer<typeof templateSchema>;
+export type StyleSheet = z.infer<typeof styleSchema>;
+export type FontBox = z.infer<typeof fontBox>;
+
+export interface Template {
+  name: string;
+  lang: Lang;
+  text: TemplateText;
+  style: StyleSheet;
+  engine: Liquid;
+}
+
+/** The files of a template folder, by name relative to the folder. Only these can ever be included. */
+export type TemplateFiles = Record<string, string>;
+
+/** Parses and checks a template folder's files; every problem is thrown at once with file, line and column. */
+export function parseTemplate(name: string, files: TemplateFiles, shownDir: string): Template {
+  const diagnostics: Diagnostic[] = [];
+  const text = parseYaml(files["template.yaml"], `${shownDir}/template.yaml`, templateSchema, diagnostics);
+  const style = parseYaml(files["style.yaml"], `${shownDir}/style.yaml`, styleSchema, diagnostics);
+  if (!text || !style) throw new SurveyError(diagnostics);
+  const template: Template = { name, lang: text.lang, text, style, engine: createEngine(text.lang, files) };
+  checkSentences(template, shownDir);
+  return template;
+}
+
+function parseYaml<T>(source: string | undefined, file: string, schema: z.ZodType<T>, out: Diagnostic[]): T | undefined {
+  if (source === undefined) {
+    out.push({ code: "TEMPLATE_INVALID", severity: "error", file, message: "the template has no such file" });
+    return undefined;
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter });
+  if (doc.errors.length) {
+    for (const e of doc.errors) {
+      const pos = lineCounter.linePos(e.pos[0]);
+      out.push({ code: "TEMPLATE_INVALID", severity: "error", file, line: pos.line, col: pos.col, message: e.message.split("\n")[0] ?? e.message });
+    }
+    return undefined;
+  }
+  const result = schema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number, number] } | undefined;
+    const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
+    out.push({
+      code: "TEMPLATE_INVALID",
+      severity: "error",
+      file,
+      line: pos?.line,
+      col: pos?.col,
+      message: `${issue.path.join(".") || "(top)"}: ${issue.message}`,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * The sandboxed Liquid engine of a template: no JavaScript evaluation (Liquid has none), includes only
+ * from the template's own files held in memory (never the disk), own properties only (no prototype walks),
+ * and limits on parsing, rendering time and memory so a runaway loop stops with an error.
+ */
+export function createEngine(lang: Lang, files: TemplateFiles = {}): Liquid {
+  const templates = Object.fromEntries(Object.entries(files).filter(([f]) => f.endsWith(".liquid")));
+  const engine = new Liquid({
+    templates,
+    relativeReference: false,
+    strictVariables: true,
+    strictFilters: true,
+    ownPropertyOnly: true,
+    outputEscape: undefined,
+    parseLimit: 1e6,
+    renderLimit: 2000,
+    memoryLimit: 5e7,
+  });
+  engine.registerFilter("pct", (x: unknown, decimals?: number) => pct(x, decimals ?? 1));
+  engine.registerFilter("count", (x: unknown, unit?: string) => count(x, unit ?? "", lang));
+  engine.registerFilter("approx", (x: unknown) => approx(x, lang));
+  engine.registerFilter("num", (x: unknown, decimals?: number) => fixed(x, decimals ?? 2));
+  return engine;
+}
+
+/** Parses every sentence pattern up front, so a broken template fails before any report is built. */
+function checkSentences(template: Template, shownDir: string): void {
+  const diagnostics: Diagnostic[] = [];
+  const patterns: [string, string][] = [
+    ...Object.entries(template.text.sentences).map(([k, v]) => [`sentences.${k}`, v] as [string, string]),
+    ["placeholder", template.text.placeholder],
+    ["labels.questionHeading", template.text.labels.questionHeading],
+    ["labels.tableCaption", template.text.labels.tableCaption],
+    ["labels.figureCaption", template.text.labels.figureCaption],
+    ["labels.roleTableCaption", template.text.labels.roleTableCaption],
+  ];
+  for (const [key, source] of patterns) {
+    try {
+      template.engine.parse(source);
+    } catch (err) {
+      diagnostics.push({
+        code: "TEMPLATE_INVALID",
+        severity: "error",
+        file: `${shownDir}/template.yaml`,
+        message: `${key}: ${(err as Error).message}`,
+      });
+    }
+  }
+  if (diagnostics.length) throw new SurveyError(diagnostics);
+}
+
+/** Renders one sentence pattern with its variables. A pattern that names an unknown variable is a template bug. */
+export function sentence(template: Template, key: SentenceKey, vars: object): string {
+  return renderPattern(template, template.text.sentences[key], vars, `sentences.${key}`);
+}
+
+export function renderPattern(template: Template, source: string, vars: object, where: string): string {
+  try {
+    return template.engine.parseAndRenderSync(source, vars as Record<string, unknown>).trim();
+  } catch (err) {
+    throw new SurveyError([
+      { code: "TEMPLATE_INVALID", severity: "error", file: `template ${template.name}`, message: `${where}: ${(err as Error).message}` },
+    ]);
+  }
+}
