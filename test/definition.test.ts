@@ -38,6 +38,11 @@ describe("survey.yaml", () => {
     expect(places(fixture("definition-errors/aliases.yaml"))).toEqual(["1:1 YAML_ALIASES"]);
   });
 
+  it("says an empty key is empty", () => {
+    const [d] = parseSurvey("title: t\ndata:\nquestions:\n  - {id: q1, text: a, type: text}\n").diagnostics;
+    expect(d).toMatchObject({ code: "DEF_INVALID", line: 2, message: "data is empty" });
+  });
+
   it("rejects a document that is not a mapping", () => {
     expect(places("- a\n- b\n")).toEqual(["1:1 DEF_INVALID"]);
   });

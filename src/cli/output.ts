@@ -1,25 +1,75 @@
 import { randomBytes } from "node:crypto";
-import { access, rename, rm, writeFile } from "node:fs/promises";
+import { access, link, rename, unlink, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { usageError } from "../errors.js";
+import { EXIT, SurveyError } from "../errors.js";
 import type { Io } from "./context.js";
 
+/** Temporary files being written right now: removed if the process is interrupted. */
+const pending = new Set<string>();
+
 /**
- * Writes a command's output to `path`: into a temporary file in the same folder, then renamed, so a
- * reader never sees half a file and a failed run leaves nothing behind. An existing file is kept unless
- * `force` (a usage error, exit 2).
+ * Writes a command's output to `path`: into a temporary file in the same folder, then moved into place,
+ * so a reader never sees half a file and a failed or interrupted run leaves nothing behind. Without
+ * `force` an existing file is never replaced — not even one another run creates meanwhile: the final
+ * step is a hard link, which fails if the name exists, instead of a rename, which would replace it.
  */
-export async function writeOutput(io: Io, path: string, content: string, force: boolean): Promise<void> {
+export async function writeOutput(io: Io, path: string, content: string | Uint8Array, force: boolean): Promise<void> {
   const full = resolve(io.cwd, path);
-  if (!force && (await exists(full))) throw usageError(`${path} already exists`, "pass --force to overwrite it");
-  const temp = join(dirname(full), `.${basename(full)}.${randomBytes(4).toString("hex")}.tmp`);
+  if (!force && (await exists(full))) throw outputExists(path);
+  const temp = temporaryName(full);
+  pending.add(temp);
   try {
     await writeFile(temp, content, { flag: "wx" });
-    await rename(temp, full);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
+    if (force) {
+      await rename(temp, full);
+    } else {
+      try {
+        await link(temp, full);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EEXIST") throw outputExists(path);
+        // File systems without hard links (some network and FAT drives): fall back to a checked rename.
+        if (await exists(full)) throw outputExists(path);
+        await rename(temp, full);
+      }
+    }
+  } finally {
+    pending.delete(temp);
+    await unlink(temp).catch(() => undefined);
   }
+}
+
+export function temporaryName(full: string): string {
+  return join(dirname(full), `.${basename(full)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+/** Registers a temporary file written outside writeOutput, so an interruption removes it too. */
+export function trackTemporary(path: string): () => void {
+  pending.add(path);
+  return () => pending.delete(path);
+}
+
+let installed = false;
+/**
+ * On Ctrl-C or a kill, removes the temporary files of outputs being written, then exits with the
+ * conventional code (130 for SIGINT, 143 for SIGTERM). Installed by bin/survey.js, not by tests.
+ */
+export function removeTemporariesOnSignal(): void {
+  if (installed) return;
+  installed = true;
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.once(signal, () => {
+      for (const temp of pending) rmSync(temp, { force: true });
+      process.exit(code);
+    });
+  }
+}
+
+function outputExists(path: string): SurveyError {
+  return new SurveyError(
+    [{ code: "OUTPUT_EXISTS", severity: "error", file: path, message: "the output file exists; it was not changed", hint: "pass --force to overwrite it" }],
+    EXIT.cannotRun,
+  );
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -28,3 +78,4 @@ async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
+

@@ -61,7 +61,7 @@ export function parseSurvey(text: string, file = "survey.yaml"): LoadResult {
     };
   }
 
-  const parsed = surveySchema.safeParse(raw);
+  const parsed = surveySchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) diagnostics.push(...issueToDiagnostics(issue, at));
     // Cross-references are checked on the parts that are well-formed, so that one run reports them too.
@@ -176,6 +176,9 @@ function issueToDiagnostics(issue: z.core.$ZodIssue, at: Locate): Diagnostic[] {
     case "invalid_type":
       if (issue.input === undefined) {
         return [at(path, "DEF_MISSING_KEY", `${where} is required`, `add "${String(path[path.length - 1])}:"`)];
+      }
+      if (issue.input === null) {
+        return [at(path, "DEF_INVALID", `${where} is empty`, `give it a value (expected ${issue.expected}), or remove the key`)];
       }
       return [at(path, "DEF_INVALID", `${where}: ${issue.message.replace(/^Invalid input: /, "")}`)];
     case "invalid_union":
