@@ -5,6 +5,7 @@ import { renderCsv } from "../tally/format/csv.js";
 import { renderMarkdown, renderText } from "../tally/format/text.js";
 import { tallySurvey, type TallyResult } from "../tally/index.js";
 import { loadSurvey, resolveFiles, type Io } from "./context.js";
+import { eachOption, runEach, summaryOption } from "./each.js";
 import { surveyOption, type Run } from "./main.js";
 import { writeOutput } from "./output.js";
 import { chalkFor } from "./validate.js";
@@ -19,6 +20,8 @@ interface TallyOptions {
   issued?: string;
   output?: string;
   force?: boolean;
+  each?: string;
+  summary?: "json" | "text";
 }
 
 export function tallyCommand(program: Command, run: Run): void {
@@ -33,6 +36,8 @@ export function tallyCommand(program: Command, run: Run): void {
     .option("--issued <n>", "questionnaires handed out (发放), overriding `issued` in the definition")
     .option("-o, --output <file>", "write to this file instead of stdout")
     .option("--force", "overwrite the output file if it exists")
+    .addOption(eachOption())
+    .addOption(summaryOption())
     .addHelpText(
       "after",
       `
@@ -69,6 +74,14 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
   const issued = opts.issued === undefined ? undefined : wholeNumber(opts.issued, "--issued", 1, Number.MAX_SAFE_INTEGER);
   const survey = await loadSurvey(io, opts.survey);
   const files = await resolveFiles(io, survey, args);
+  if (opts.each) {
+    const extension = `.${opts.format === "text" ? "txt" : opts.format}`;
+    return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, extension, async (group) => {
+      const result = await tallySurvey(group.survey, group.files, { by: opts.by, issued });
+      const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, false, false) });
+      await writeOutput(io, group.output, text, Boolean(opts.force));
+    });
+  }
   const result = await tallySurvey(survey, files, { by: opts.by, issued });
   if (!globals.quiet) reportProblems(io, result);
   const tty = opts.output === undefined && io.stdoutIsTTY;

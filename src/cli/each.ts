@@ -1,0 +1,230 @@
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, extname, isAbsolute, join, relative, resolve } from "node:path";
+import { Option } from "commander";
+import { optionIndex, readAnswer, type CellProblem } from "../answers/cells.js";
+import { mapColumns } from "../answers/columns.js";
+import type { Survey } from "../definition/model.js";
+import { formatDiagnostic } from "../diagnostics.js";
+import { EXIT, SurveyError, usageError } from "../errors.js";
+import { openTable, type InputFile } from "../io/table.js";
+import { displayPath, type Io } from "./context.js";
+
+/**
+ * Batch runs (`--each`): one output per input file, or per answer to a question (one report per
+ * village), in one process. Shared by `survey tally` and `survey report`: the command gives the job for
+ * one group; this module forms the groups, names their outputs safely, runs every group even when one
+ * fails, and reports what was written.
+ */
+
+export interface EachOptions {
+  /** `file`, or the id of a single-choice or scale question. */
+  each: string;
+  /** The folder the outputs go into (default: the working folder). */
+  output?: string;
+  summary?: "json" | "text";
+  quiet?: boolean;
+}
+
+/** One group's inputs: the same definition, and the answer files holding only this group's rows. */
+export interface EachGroup {
+  /** The file name or the option label that names the group. */
+  value: string;
+  survey: Survey;
+  files: InputFile[];
+  /** Where the group's output goes, as a path relative to the working folder (or absolute). */
+  output: string;
+}
+
+export interface EachOutcome {
+  value: string;
+  output: string;
+  ok: boolean;
+  exitCode: number;
+  error?: string;
+}
+
+/** `--each <question|file>`, for a command's option list. */
+export function eachOption(): Option {
+  return new Option(
+    "--each <question|file>",
+    "one output per input file (file), or per answer to a single-choice question, into the -o folder, named from the value",
+  );
+}
+
+/** `--summary json|text`: what `--each` wrote, as JSON on stdout or a line on stderr. */
+export function summaryOption(): Option {
+  return new Option("--summary <format>", "with --each: what was written, as json on stdout or text on stderr").choices(["json", "text"]);
+}
+
+/**
+ * Runs `job` once per group and returns the exit code of the whole batch: 0 when every group was
+ * written, else the highest exit code of the failed groups (2 could not run, 70 a bug). A failing group
+ * is reported and the others still run.
+ */
+export async function runEach(
+  io: Io,
+  survey: Survey,
+  files: InputFile[],
+  opts: EachOptions,
+  extension: string,
+  job: (group: EachGroup) => Promise<void>,
+): Promise<number> {
+  const outDir = resolve(io.cwd, opts.output ?? ".");
+  if (extname(outDir) && extname(outDir).toLowerCase() === extension.toLowerCase()) {
+    throw usageError(`with --each, -o names a folder, not a ${extension} file`, `e.g. -o reports/ writes reports/<value>${extension}`);
+  }
+  const work = await mkdtemp(join(tmpdir(), "survey-each-"));
+  try {
+    const groups = opts.each === "file" ? byFile(files) : await byQuestion(io, survey, files, opts.each, work);
+    if (groups.length === 0) throw usageError(`--each ${opts.each}: no group has any answers`);
+    await mkdir(outDir, { recursive: true });
+    const names = uniqueNames(groups.map((g) => safeFileName(g.value)));
+    // `issued` counts the questionnaires handed out for the whole survey: a group's response rate
+    // against it would be wrong, so groups have none unless the command passes --issued.
+    const groupSurvey: Survey = { ...survey, issued: undefined, data: { ...survey.data, encoding: opts.each === "file" ? survey.data.encoding : "auto" } };
+    const outcomes: EachOutcome[] = [];
+    for (const [i, g] of groups.entries()) {
+      const output = displayPath(io, outputPath(outDir, names[i]!, extension));
+      const outcome: EachOutcome = { value: g.value, output, ok: true, exitCode: EXIT.ok };
+      try {
+        await job({ value: g.value, survey: groupSurvey, files: g.files, output });
+      } catch (err) {
+        Object.assign(outcome, failure(err));
+        io.stderr(`${output}: failed: ${outcome.error}\n`);
+      }
+      if (outcome.ok && !opts.quiet && opts.summary !== "json") io.stderr(`wrote ${output}\n`);
+      outcomes.push(outcome);
+    }
+    const failed = outcomes.filter((o) => !o.ok);
+    if (opts.summary === "json") {
+      io.stdout(`${JSON.stringify({ each: opts.each, written: outcomes.length - failed.length, failed: failed.length, groups: outcomes }, null, 2)}\n`);
+    } else if (opts.summary === "text" || failed.length) {
+      io.stderr(`${outcomes.length - failed.length} of ${outcomes.length} written${failed.length ? `; failed: ${failed.map((f) => f.value).join(", ")}` : ""}\n`);
+    }
+    return failed.reduce((code, f) => Math.max(code, f.exitCode), EXIT.ok as number);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function failure(err: unknown): Pick<EachOutcome, "ok" | "exitCode" | "error"> {
+  if (err instanceof SurveyError) {
+    return { ok: false, exitCode: err.exitCode, error: err.diagnostics.map(formatDiagnostic).join("; ") };
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code && ["EACCES", "ENOENT", "EISDIR", "ENOSPC", "EPERM", "EEXIST"].includes(e.code)) {
+    return { ok: false, exitCode: EXIT.cannotRun, error: e.message };
+  }
+  return { ok: false, exitCode: EXIT.internal, error: `internal error: ${e?.message ?? String(err)} (a bug in survey; please report it)` };
+}
+
+interface Grouped {
+  value: string;
+  files: InputFile[];
+}
+
+function byFile(files: InputFile[]): Grouped[] {
+  return files.map((f) => ({ value: basename(f.name, extname(f.name)), files: [f] }));
+}
+
+/**
+ * Splits the answer files by the answer to `questionId`: one pass writes each row into a per-group,
+ * per-input CSV (same header and row numbers; UTF-8 whatever the original was, hence encoding auto for
+ * the groups), which the job then reads as usual. Rows without a readable answer
+ * belong to no group and are counted on stderr.
+ */
+async function byQuestion(io: Io, survey: Survey, files: InputFile[], questionId: string, work: string): Promise<Grouped[]> {
+  const item = survey.itemById.get(questionId);
+  if (!item || (item.type !== "single" && item.type !== "scale")) {
+    throw usageError(
+      `--each ${questionId}: ${item ? `${questionId} is a ${item.type} question` : "no such question"}`,
+      "name a single-choice or scale question (e.g. the village), or use --each file",
+    );
+  }
+  const index = optionIndex(item.options);
+  const writers = new Map<string, { stream: WriteStream; row: number }>();
+  const groups = new Map<number, Grouped>();
+  let ungrouped = 0;
+  for (const [fi, input] of files.entries()) {
+    const table = await openTable(input, { encoding: survey.data.encoding, onDiagnostic: () => {} });
+    const columns = mapColumns(survey, table.header, input.name, []).items.get(item.id);
+    if (!columns) throw new SurveyError([{ code: "HEADER_MISSING", severity: "error", file: input.name, row: 1, message: `no column for ${item.id} (${item.text}), so --each ${questionId} cannot group its rows` }]);
+    for await (const { cells, row } of table.rows) {
+      if (cells.every((c) => c.trim() === "")) continue;
+      const problems: CellProblem[] = [];
+      const answer = readAnswer(item, columns, cells, survey.data, index, problems);
+      const code = answer.kind === "choice" ? answer.codes[0] : undefined;
+      const option = code === undefined ? undefined : index.byCode.get(code);
+      if (!option) {
+        ungrouped++;
+        continue;
+      }
+      const key = `${option.code}/${fi}`;
+      let out = writers.get(key);
+      if (!out) {
+        const path = join(work, `${option.code}-${fi}.csv`);
+        out = { stream: createWriteStream(path), row: 1 };
+        out.stream.write(`\uFEFF${csvLine(table.header)}`);
+        writers.set(key, out);
+        const group = groups.get(option.code) ?? { value: option.label, files: [] };
+        // Shown under the original name: the row numbers are the original ones too (see below).
+        group.files.push({ path, name: input.name });
+        groups.set(option.code, group);
+      }
+      // Other groups' rows become empty lines, which the reader passes over silently: every row keeps
+      // the number it has in the original file, so a group's messages point at the right row.
+      if (row - out.row > 1) out.stream.write("\r\n".repeat(row - out.row - 1));
+      out.stream.write(csvLine(cells));
+      out.row = row;
+    }
+  }
+  await Promise.all([...writers.values()].map(({ stream: w }) => new Promise<void>((done, fail) => w.end((err?: Error | null) => (err ? fail(err) : done())))));
+  if (ungrouped) io.stderr(`--each ${questionId}: ${ungrouped} row${ungrouped === 1 ? "" : "s"} without an answer to ${questionId} belong to no group\n`);
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
+}
+
+function csvLine(cells: string[]): string {
+  return `${cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",")}\r\n`;
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const MAX_NAME = 80;
+
+/**
+ * A file name made from an answer or a file name, safe on every platform: no path separators or
+ * characters Windows forbids, no control characters (NUL), no leading or trailing dots and spaces (so
+ * never `.` or `..`), not a reserved Windows device name, at most 80 characters. The result never names
+ * anything outside the output folder.
+ */
+export function safeFileName(value: string): string {
+  let name = value
+    .normalize("NFC")
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, "_")
+    .replace(/^[\s.]+|[\s.]+$/g, "")
+    .replace(/\s+/g, " ");
+  if (WINDOWS_RESERVED.test(name)) name = `_${name}`;
+  name = [...name].slice(0, MAX_NAME).join("").replace(/[\s.]+$/, "");
+  return name || "_";
+}
+
+/** Distinct names for distinct groups whose safe names coincide (`a/b` and `a_b`): `a_b`, `a_b-2`. */
+function uniqueNames(names: string[]): string[] {
+  const used = new Set<string>();
+  return names.map((n) => {
+    let name = n;
+    for (let k = 2; used.has(name.toLowerCase()); k++) name = `${n}-${k}`;
+    used.add(name.toLowerCase());
+    return name;
+  });
+}
+
+function outputPath(outDir: string, name: string, extension: string): string {
+  const full = resolve(outDir, `${name}${extension}`);
+  const rel = relative(outDir, full);
+  // Defence in depth: safeFileName already makes escaping impossible.
+  if (!rel || rel.startsWith("..") || isAbsolute(rel)) throw new Error(`unsafe output name ${JSON.stringify(name)}`);
+  return full;
+}
