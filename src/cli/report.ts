@@ -9,6 +9,7 @@ import type { ReportModel } from "../report/model.js";
 import type { Template } from "../report/template.js";
 import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";
 import { displayPath, loadSurvey, resolveFiles, type Io } from "./context.js";
+import { eachOption, runEach, summaryOption } from "./each.js";
 import { surveyOption, type Run } from "./main.js";
 import { writeOutput } from "./output.js";
 
@@ -26,6 +27,8 @@ interface ReportOptions {
   by?: string;
   issued?: string;
   tally?: string;
+  each?: string;
+  summary?: "json" | "text";
 }
 
 /** The templates shipped with survey: `templates/` beside `src/` and `dist/`. */
@@ -53,6 +56,8 @@ export function reportCommand(program: Command, run: Run): void {
     .option("--issued <n>", "questionnaires handed out (发放), overriding `issued` in the definition")
     .option("--tally <file>", "build from a saved `survey tally --format json` (or `survey merge`) instead of reading answers")
     .option("--force", "overwrite the output file if it exists")
+    .addOption(eachOption())
+    .addOption(summaryOption())
     .addHelpText(
       "after",
       `
@@ -90,7 +95,7 @@ async function report(io: Io, args: string[], opts: ReportOptions, command: Comm
   const survey = await loadSurvey(io, opts.survey);
   const lang = opts.lang ?? survey.lang;
   const output = opts.output ?? (lang === "en" ? "report.docx" : "调研报告.docx");
-  if (!output.toLowerCase().endsWith(".docx")) throw usageError(`${output}: the report is a Word document and its name must end in .docx`);
+  if (!opts.each && !output.toLowerCase().endsWith(".docx")) throw usageError(`${output}: the report is a Word document and its name must end in .docx`);
   const date = sourceDate(io);
   const issued = opts.issued === undefined ? undefined : positiveInteger(opts.issued, "--issued");
 
@@ -103,21 +108,32 @@ async function report(io: Io, args: string[], opts: ReportOptions, command: Comm
     import("../report/docx/render.js"),
   ]);
   const template = parseTemplate(...(await readTemplate(io, opts.template ?? (lang === "en" ? "en-research-report" : "zh-research-report"))));
-  const tally = opts.tally ? await readTally(io, opts.tally) : await computeTally(io, survey, args, opts.by, issued);
-
   const narrativeFile = opts.narrative === false ? undefined : await findNarrative(io, survey, opts.narrative);
-  const narrative = narrativeFile
-    ? parseNarrative(narrativeFile.text, narrativeFile.shown, template, narrativeContext(tally, survey))
-    : undefined;
-  const model = buildReport(tally, survey, template, {
-    narrative,
-    title: opts.title,
-    charts: opts.charts,
-    appendix: opts.appendix,
-    reasonLabel: (r) => REASON_LABELS[r as InvalidReason]?.[lang === "en" ? "en" : "zh"] ?? r,
-  });
-  const bytes = await renderDocx(model, template.style, date);
-  await writeOutput(io, output, bytes, Boolean(opts.force));
+  const write = async (tally: TallyResult, survey: Survey, output: string): Promise<ReportModel> => {
+    const narrative = narrativeFile
+      ? parseNarrative(narrativeFile.text, narrativeFile.shown, template, narrativeContext(tally, survey))
+      : undefined;
+    const model = buildReport(tally, survey, template, {
+      narrative,
+      title: opts.title,
+      charts: opts.charts,
+      appendix: opts.appendix,
+      reasonLabel: (r) => REASON_LABELS[r as InvalidReason]?.[lang === "en" ? "en" : "zh"] ?? r,
+    });
+    const bytes = await renderDocx(model, template.style, date);
+    await writeOutput(io, output, bytes, Boolean(opts.force));
+    return model;
+  };
+  if (opts.each) {
+    if (opts.tally) throw usageError("--each reads the answers, so it cannot be used with --tally");
+    const files = await resolveFiles(io, survey, args);
+    const { tallySurvey } = await import("../tally/index.js");
+    return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, ".docx", async (group) => {
+      await write(await tallySurvey(group.survey, group.files, { by: opts.by, issued }), group.survey, group.output);
+    });
+  }
+  const tally = opts.tally ? await readTally(io, opts.tally) : await computeTally(io, survey, args, opts.by, issued);
+  const model = await write(tally, survey, output);
   if (!globals.quiet) io.stdout(`${summary(output, model, template)}\n`);
   return EXIT.ok;
 }
