@@ -77,7 +77,7 @@ describe("survey tally", () => {
     writeFileSync(out, "keep me");
     const again = await runCli(["tally", ...SURVEY, "--format", "json", "-o", out, ANSWERS]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain("already exists");
+    expect(again.stderr).toContain("--force");
     expect(readFileSync(out, "utf8")).toBe("keep me");
     expect((await runCli(["tally", ...SURVEY, "--format", "json", "-o", out, "--force", ANSWERS])).code).toBe(0);
     expect(readFileSync(out, "utf8")).not.toBe("keep me");

@@ -1,6 +1,6 @@
 import { keywords } from "./keywords.js";
 import type { Plan, PlanItem } from "./plan.js";
-import { stateToJson, type ItemState, type TallyState } from "./state.js";
+import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
 import { chiSquareTest, cronbachAlpha, expand, share, summarize } from "./stats.js";
 import type { GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
 
@@ -48,12 +48,37 @@ export function finalize(state: TallyState, opts: { keepState?: boolean } = {}):
     screening: state.screening,
     problems: state.problems,
   };
-  if (opts.keepState !== false) result._state = stateToJson(state);
+  if (opts.keepState !== false) result._state = compactState(stateToJson(state));
   return result;
 }
 
 function sortedRecord(r: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The state without the open answers and fill-ins, which the result already lists (`answers`, and
+ * `others` of each option): a tally of a million questionnaires must not carry its texts twice.
+ * `restoreState` puts them back before merging.
+ */
+function compactState(json: TallyStateJson): TallyStateJson {
+  return { ...json, items: json.items.map(({ texts, others, ...rest }) => ({ ...rest, ...(texts ? { texts: [] } : {}), ...(others ? { others: [] } : {}) })) };
+}
+
+/** The state of a tally read back from JSON, its open answers and fill-ins taken from the result. */
+export function restoreState(result: TallyResult): TallyStateJson {
+  const json = result._state!;
+  return {
+    ...json,
+    items: json.items.map((item, i) => {
+      const planItem = json.plan.items[i]!;
+      const q = result.questions[planItem.id];
+      const out = { ...item };
+      if (item.texts) out.texts = [...(q?.answers ?? [])];
+      if (item.others) out.others = (q?.options ?? []).flatMap((o) => (o.others ?? []).map((t): [number, string] => [o.code, t]));
+      return out;
+    }),
+  };
 }
 
 /** Role counts; pct = count / questionnaires that answered the role question (minus `na`). */

@@ -2,7 +2,7 @@ import type { Survey } from "../definition/model.js";
 import { SurveyError } from "../errors.js";
 import type { InputFile } from "../io/table.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
-import { finalize } from "./finalize.js";
+import { finalize, restoreState } from "./finalize.js";
 import { buildPlan } from "./plan.js";
 import { Counter, emptyState, mergeStates, stateFromJson, type TallyState } from "./state.js";
 import type { Problem, TallyResult } from "./types.js";
@@ -72,7 +72,7 @@ export function mergeTallies(parts: TallyResult[], names: string[] = parts.map((
         { code: "USAGE", severity: "error", file: names[i], message: "this tally has no _state section to merge", hint: "make each part with `survey tally --format json`" },
       ]);
     }
-    return stateFromJson(p._state);
+    return stateFromJson(restoreState(p));
   });
   const plan = JSON.stringify(states[0]!.plan);
   states.forEach((s, i) => {

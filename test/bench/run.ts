@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generate, surveyYaml } from "./generate.js";
+import { generate, header, MULTI, SINGLE, surveyYaml } from "./generate.js";
 
 /**
  * `npm run bench`: generates seeded 问卷星-style exports (100k and 1M questionnaires × 30 questions) in a
@@ -35,6 +35,19 @@ try {
   console.log(`(tsc reported type errors; dist/ was still written)\n${String((e as { stdout?: Buffer }).stdout ?? "").slice(0, 500)}`);
 }
 
+/** The generated file's columns by kind, for the DuckDB queries. */
+function columns() {
+  const h = header();
+  const multiAt = 19;
+  return {
+    role: h[3]!,
+    closed: [...h.slice(4, multiAt), ...h.slice(multiAt + MULTI.length + 1, multiAt + MULTI.length + 1 + SINGLE.length)],
+    multi: h.slice(multiAt, multiAt + MULTI.length),
+    age: h[multiAt + MULTI.length]!,
+    texts: h.slice(-2),
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), "survey-bench-"));
 try {
   writeFileSync(join(dir, "survey.yaml"), surveyYaml());
@@ -47,7 +60,7 @@ try {
     console.log(`${mb.toFixed(0)} MB`);
     const out = join(dir, `tally-${rows}.json`);
     const survey = timed(["node", "bin/survey.js", "tally", "-s", join(dir, "survey.yaml"), "--format", "json", "--force", "-o", out, csv]);
-    const duck = timed(["node", "--import", "tsx", "test/bench/duckdb-tally.ts", csv]);
+    const duck = timed(["node", "test/bench/duckdb-tally.mjs", csv, JSON.stringify(columns())]);
     // Both must have counted the same data: compare the role counts.
     const tally = JSON.parse(readFileSync(out, "utf8")) as { roles: { counts: { label: string; count: number }[] }; responses: { valid: number } };
     const ours = Object.fromEntries(tally.roles.counts.map((c) => [c.label, c.count]));
