@@ -1,4 +1,4 @@
-import type { DiagnosticCode } from "../diagnostics.js";
+import { oneLine, type DiagnosticCode } from "../diagnostics.js";
 import type { DataOptions, Item, NumberQuestion, Option } from "../definition/model.js";
 import type { ItemColumns } from "./columns.js";
 import { normalizeLabel } from "./normalize.js";
@@ -97,7 +97,7 @@ function readCell(
         if (!choice) return unknownOption(part, item, at, problems);
         if (codes.includes(choice.code)) {
           if (item.type === "rank") {
-            problems.push({ code: "RANK_REPEATED", index: at, message: `"${part}" is ranked twice` });
+            problems.push({ code: "RANK_REPEATED", index: at, message: `"${oneLine(part)}" is ranked twice` });
             return MISSING;
           }
           continue;
@@ -144,7 +144,7 @@ function readFlags(
         const text = m ? m[2]!.trim() : raw;
         if (text) others.push({ code, text });
       } else {
-        problems.push({ code: "UNKNOWN_OPTION", index: at, message: `"${raw}" in a 0/1 option column`, hint: "1 means chosen, 0 not chosen" });
+        problems.push({ code: "UNKNOWN_OPTION", index: at, message: `"${oneLine(raw)}" in a 0/1 option column`, hint: "1 means chosen, 0 not chosen" });
         return MISSING;
       }
     }
@@ -194,7 +194,7 @@ function unknownOption(raw: string, item: Item, at: number, problems: CellProble
   problems.push({
     code: "UNKNOWN_OPTION",
     index: at,
-    message: `"${raw}" is not an option of ${item.id}`,
+    message: `"${oneLine(raw)}" is not an option of ${item.id}`,
     hint: `options: ${listed}${options.length > 6 ? ", …" : ""}`,
   });
   return MISSING;
@@ -205,18 +205,18 @@ function readNumber(raw: string, item: NumberQuestion, at: number, problems: Cel
   if (item.unit && s.endsWith(item.unit)) s = s.slice(0, -item.unit.length).trim();
   const value = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : NaN;
   if (!Number.isFinite(value)) {
-    problems.push({ code: "NOT_A_NUMBER", index: at, message: `"${raw}" is not a number` });
+    problems.push({ code: "NOT_A_NUMBER", index: at, message: `"${oneLine(raw)}" is not a number` });
     return MISSING;
   }
   if (item.integer && !Number.isInteger(value)) {
-    problems.push({ code: "NOT_AN_INTEGER", index: at, message: `${raw} is not a whole number` });
+    problems.push({ code: "NOT_AN_INTEGER", index: at, message: `${oneLine(raw)} is not a whole number` });
     return MISSING;
   }
   if ((item.min !== undefined && value < item.min) || (item.max !== undefined && value > item.max)) {
     problems.push({
       code: "OUT_OF_RANGE",
       index: at,
-      message: `${raw} is outside ${item.min ?? "−∞"}–${item.max ?? "∞"}`,
+      message: `${oneLine(raw)} is outside ${item.min ?? "−∞"}–${item.max ?? "∞"}`,
     });
     return MISSING;
   }

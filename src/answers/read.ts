@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../diagnostics.js";
+import { oneLine, type Diagnostic } from "../diagnostics.js";
 import type { Item, Survey } from "../definition/model.js";
 import type { WhenValue } from "../definition/when.js";
 import { openTable, type InputFile, type RawRow } from "../io/table.js";
@@ -102,7 +102,7 @@ function readRow(
     const text = cells[columns.durationIndex] ?? "";
     duration = parseDuration(text);
     if (duration === undefined && text.trim() !== "") {
-      report({ code: "BAD_DURATION", severity: "warning", file, row, column: header[columns.durationIndex], message: `"${text}" is not a duration` });
+      report({ code: "BAD_DURATION", severity: "warning", file, row, column: header[columns.durationIndex], message: `"${oneLine(text)}" is not a duration` });
     }
   }
   const id = columns.idIndex === undefined ? undefined : (cells[columns.idIndex] ?? "").trim() || undefined;
