@@ -191,3 +191,30 @@ function naiveAlpha(cases: number[][]): number {
   for (let j = 0; j < k; j++) items += variance(cases.map((c) => c[j]!));
   return (k / (k - 1)) * (1 - items / variance(cases.map((c) => c.reduce((a, b) => a + b, 0))));
 }
+
+describe("edge cases", () => {
+  it("gives null for every rate and summary when no questionnaire is valid, never NaN or a crash", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = join(mkdtempSync(join(tmpdir(), "survey-empty-")), "empty.csv");
+    writeFileSync(path, "序号,1、您的身份是：,2、您对社区服务的满意程度\n");
+    const t = await tallySurvey(survey, [{ path, name: "empty.csv" }]);
+    expect(t.responses.validRate).toBeNull();
+    expect(t.responses.responseRate).toBe(0);
+    expect(t.roles!.counts.every((c) => c.pct === null)).toBe(true);
+    const sat = t.questions.sat!;
+    expect([sat.positiveRate, sat.meanScore, sat.sdScore, sat.chiSquare]).toEqual([null, null, null, null]);
+    expect([t.questions.age!.mean, t.questions.rk!.ranks![0]!.score, t.groups.service!.alpha]).toEqual([null, null, null]);
+    expect(JSON.stringify(t)).not.toMatch(/NaN|Infinity/);
+  });
+
+  it("keeps the statistics code pure: nothing under src/tally reads files or touches the process", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const files = readdirSync(join(ROOT, "src/tally"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const text = readFileSync(join(ROOT, "src/tally", f), "utf8");
+      expect(text, f).not.toMatch(/from "node:fs|from "fs"|\bprocess\.|from "commander"/);
+    }
+  });
+});
