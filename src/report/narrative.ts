@@ -8,7 +8,7 @@ import type { SectionKey, Template } from "./template.js";
  * The author's narrative: a Markdown file with one `##` per section (its title as in the template, with or
  * without the number: `## 基本情况` or `## 一、基本情况`), text before the first `##` as the opening, and
  * Liquid expressions anywhere (`{{ q5.positiveRate | pct }}`). `###` and `####` are sub-headings
- * ((一) and 1.). Expressions are rendered first over the whole file, so an error names the file's own line.
+ * ((一) and 1.); a paragraph "表:标题" right above a table is its caption. Expressions are rendered first over the whole file, so an error names the file's own line.
  */
 export interface Narrative {
   /** From a `#` heading: replaces the generated title. */
@@ -51,9 +51,25 @@ export function parseNarrative(source: string, file: string, template: Template,
       current = narrative.sections[key] = [];
       continue;
     }
-    current.push(...blocksOf(token));
+    for (const block of blocksOf(token)) {
+      if (block.kind === "table") block.caption = takeCaption(current);
+      current.push(block);
+    }
   }
   return narrative;
+}
+
+/**
+ * A Markdown table has no caption of its own: a paragraph right above it that starts with "表:" (or
+ * "Table:") becomes its caption, printed as 表N followed by the text.
+ */
+function takeCaption(blocks: Block[]): string {
+  const last = blocks[blocks.length - 1];
+  if (last?.kind !== "paragraph" || last.marker) return "";
+  const m = /^(?:表|Table)\s*[:\uff1a]\s*(.+)$/su.exec(last.runs.map((r) => r.text).join(""));
+  if (!m) return "";
+  blocks.pop();
+  return m[1]!.trim();
 }
 
 function isSectionKey(s: string): s is SectionKey {

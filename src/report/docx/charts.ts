@@ -14,6 +14,8 @@ const BAR_COLOUR = "2E75B6";
 
 export function chartRun(f: Figure, style: StyleSheet): ChartRun {
   const c = f.chart;
+  // Screen readers read the caption, which names the question and its N.
+  const altText = { name: f.caption, description: f.caption, title: f.caption };
   const font = { name: style.chart.font, size: style.chart.size, color: "000000" };
   const width = Math.round(style.chart.width * PX_PER_MM);
   const percent = c.unit === "percent";
@@ -40,6 +42,7 @@ export function chartRun(f: Figure, style: StyleSheet): ChartRun {
       categoryAxis: { font },
       chartArea: { border: "none" },
       transformation: { width, height: Math.round((categories.length * style.chart.barHeight + 18) * PX_PER_MM) },
+      altText,
     };
     return new ChartRun(options);
   }
@@ -59,9 +62,9 @@ export function chartRun(f: Figure, style: StyleSheet): ChartRun {
       categoryAxis: { font },
       chartArea: { border: "none" },
       transformation: { width, height: Math.round((categories.length * style.chart.barHeight + 30) * PX_PER_MM) },
+      altText,
     });
   }
-  const s = c.series[0]!;
   return new ChartRun({
     type: "column",
     categories: c.categories,
@@ -74,6 +77,6 @@ export function chartRun(f: Figure, style: StyleSheet): ChartRun {
     categoryAxis: { font, labelRotation: longest > 8 && c.categories.length > 4 ? -30 : 0 },
     chartArea: { border: "none" },
     transformation: { width, height: Math.round(75 * PX_PER_MM) },
-    altText: { name: s.name, description: f.caption, title: f.caption },
+    altText,
   });
 }

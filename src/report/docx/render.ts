@@ -178,25 +178,47 @@ function spacer(style: StyleSheet): Paragraph {
 }
 
 /**
- * docx stamps the current time into docProps/core.xml and JSZip into every zip entry; both are replaced
- * with `date`, so the same input gives the same bytes (SOURCE_DATE_EPOCH, or a fixed date).
+ * Same input, same bytes. docx stamps the current time into docProps/core.xml, JSZip into every zip entry
+ * (also inside each chart's embedded workbook), and docx/charts names relationships with random ids. The
+ * times become `date` (SOURCE_DATE_EPOCH or a fixed date) and the random ids are renumbered in order of
+ * first appearance, which depends only on the document, as are drawings' ids.
  */
 async function reproducible(packed: Buffer, date: Date): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(packed);
   const stamp = date.toISOString().replace(/\.\d{3}Z$/, "Z");
-  const out = new JSZip();
-  for (const name of Object.keys(zip.files).sort()) {
-    const entry = zip.files[name]!;
-    if (entry.dir) continue;
-    let data: Buffer | string = await entry.async("nodebuffer");
+  const ids = new Map<string, string>();
+  let drawings = 0;
+  const renumber = (xml: string) =>
+    xml.replace(RANDOM_ID, (id) => {
+      let fixed = ids.get(id);
+      if (!fixed) ids.set(id, (fixed = `rIdS${ids.size + 1}`));
+      return fixed;
+    });
+  return rezip(packed, date, (name, data) => {
+    if (name.endsWith(".xlsx")) return rezip(data, date, (_, inner) => inner);
+    if (!/\.(xml|rels)$/.test(name)) return data;
+    // docx numbers drawings with a counter that lives as long as the process: count from 1 per document.
+    let xml = renumber(data.toString("utf8")).replace(/(<wp:docPr id=")\d+/g, (_, head: string) => `${head}${++drawings}`);
     if (name === "docProps/core.xml") {
-      data = data
-        .toString("utf8")
+      xml = xml
         .replace(/(<dcterms:created[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${stamp}$2`)
         .replace(/(<dcterms:modified[^>]*>)[^<]*(<\/dcterms:modified>)/, `$1${stamp}$2`);
     }
-    out.file(name, data, { date, createFolders: false });
+    return Buffer.from(xml, "utf8");
+  });
+}
+
+/** docx/charts' relationship ids: "rId" and 21 characters of nanoid's alphabet, lower-cased. */
+const RANDOM_ID = /rId[a-z0-9_-]{21}(?=")/g;
+
+/** Rewrites a zip with its entries in name order, each dated `date` and passed through `edit`. */
+async function rezip(zipped: Buffer, date: Date, edit: (name: string, data: Buffer) => Buffer | Promise<Buffer>): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(zipped);
+  const out = new JSZip();
+  // [Content_Types].xml sorts first, where readers look for it.
+  for (const name of Object.keys(zip.files).sort()) {
+    const entry = zip.files[name]!;
+    if (entry.dir) continue;
+    out.file(name, await edit(name, await entry.async("nodebuffer")), { date, createFolders: false });
   }
-  // [Content_Types].xml sorts first with the others, which is where Word expects it.
   return out.generateAsync({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, platform: "UNIX" });
 }

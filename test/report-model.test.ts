@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { buildReport } from "../src/report/build.js";
+import type { Block, ReportModel } from "../src/report/model.js";
+import { SurveyError } from "../src/errors.js";
+import { basicFixture, loadTemplate, narrativeOf } from "./helpers/report.js";
+
+const zh = loadTemplate("zh-research-report");
+const en = loadTemplate("en-research-report");
+
+function text(blocks: Block[]): string[] {
+  return blocks.map((b) => {
+    switch (b.kind) {
+      case "heading":
+        return `${b.number}${b.text}`;
+      case "paragraph":
+        return `${b.marker ?? ""}${b.runs.map((r) => r.text).join("")}`;
+      case "table":
+        return `[${b.caption}] ${[b.header, ...b.rows, ...(b.footer ? [b.footer] : [])].map((r) => r.join(" | ")).join(" / ")}`;
+      case "figure":
+        return `[${b.caption}] ${b.chart.type}: ${b.chart.categories.join(", ")}`;
+      case "pageBreak":
+        return "----";
+    }
+  });
+}
+
+function outline(m: ReportModel): string[] {
+  return [m.title, ...text(m.opening), ...text(m.body)];
+}
+
+describe("the report model", () => {
+  const { survey, tally, narrativeText } = basicFixture();
+
+  it("reads like the seeds, with the author's narrative", () => {
+    const narrative = narrativeOf(narrativeText, zh, tally, survey);
+    const model = buildReport(tally, survey, zh, { narrative, reasonLabel: (r) => (r === "duplicate" ? "重复提交" : r) });
+    expect(outline(model)).toMatchSnapshot();
+  });
+
+  it("writes the coverage sentence and the role sentence from the tally", () => {
+    const model = buildReport(tally, survey, zh, { reasonLabel: (r) => (r === "duplicate" ? "重复提交" : r) });
+    const all = outline(model).join("\n");
+    expect(all).toContain("本次调研共发放调查问卷24份，收回22份，其中有效问卷20份，有效率90.9%；剔除无效问卷2份（重复提交2份）。现将调研情况报告如下：");
+    expect(all).toContain("参与本次调研的有社区干部6人，普通党员6人，群众8人，分别占30.0%、30.0%、40.0%。");
+    expect(all).toContain("从年龄看，30岁及以下3人，占15.0%；31-50岁9人，占45.0%；51岁及以上8人，占40.0%。");
+  });
+
+  it("puts the weakest results, the leading problem in words, and significant role differences under 存在的问题", () => {
+    const model = buildReport(tally, survey, zh);
+    const lines = text(model.body);
+    const from = lines.indexOf("三、存在的问题");
+    const to = lines.indexOf("四、对策建议");
+    const problems = lines.slice(from, to).join("\n");
+    // 为民服务: 9 of 19 positive; 5 of 19 negative.
+    expect(problems).toContain("但也要看到，被调查者对“为民服务”的满意率仅为47.4%，26.3%的被调查者表示“不太满意”或“很不满意”。");
+    // 缺钱: 14 of 20 respondents.
+    expect(problems).toContain("问卷调查显示，有七成（70.0%）的被调查者认为社区党建工作存在的最大困难是“缺钱”，其次是“缺人”（50.0%）和“缺场地”（30.0%）。");
+    expect(problems).toContain("群众的满意率为37.5%，明显低于社区干部的100.0%");
+    expect(problems).toMatch(/\[图1 不同身份被调查者对社区服务的满意率（N=20）\] grouped/);
+  });
+
+  it("orders practices strongest first and numbers tables and figures in print order", () => {
+    const model = buildReport(tally, survey, zh);
+    const lines = text(model.body);
+    const practices = lines.slice(lines.indexOf("二、主要做法与成效"), lines.indexOf("三、存在的问题"));
+    expect(practices.join("\n")).toContain("在社区各项工作中，满意率最高的是“党员教育管理”（80.0%），其次是“为民服务”（47.4%）。");
+    const captions = [...model.opening, ...model.body].flatMap((b) => (b.kind === "table" || b.kind === "figure" ? [b.caption] : []));
+    const tables = captions.filter((c) => c.startsWith("表")).map((c) => Number(/^表(\d+)/.exec(c)![1]));
+    expect(tables).toEqual(tables.map((_, i) => i + 1));
+    expect(captions.every((c) => /N=\d+/.test(c))).toBe(true);
+  });
+
+  it("without a narrative, marks a place for the author in every section", () => {
+    const model = buildReport(tally, survey, zh);
+    const placeholders = model.body.filter((b) => b.kind === "paragraph" && b.runs.some((r) => r.placeholder));
+    expect(placeholders).toHaveLength(4);
+    expect(text(placeholders)[0]).toBe("【请补充：调研对象的基本情况，如辖区人口、党组织和党员数量等】");
+  });
+
+  it("leaves out charts and the appendix on request", () => {
+    const model = buildReport(tally, survey, zh, { charts: false, appendix: false });
+    expect(model.body.some((b) => b.kind === "figure")).toBe(false);
+    expect(text(model.body)).not.toContain("附件");
+  });
+
+  it("has an English template with the same structure", () => {
+    const model = buildReport(tally, survey, en, { reasonLabel: () => "duplicate" });
+    const lines = outline(model);
+    expect(lines).toContain("I. Background");
+    expect(lines).toContain("IV. Recommendations");
+    expect(lines.join("\n")).toContain("24 questionnaires were handed out and 22 returned, of which 20 were valid (90.9%)");
+    expect(lines.join("\n")).toContain("The respondents were 6 社区干部 (30.0%), 6 普通党员 (30.0%) and 8 群众 (40.0%).");
+  });
+});
+
+describe("the narrative", () => {
+  const { survey, tally } = basicFixture();
+
+  function failure(source: string): { code: string; line?: number; message: string } {
+    try {
+      narrativeOf(source, zh, tally, survey);
+    } catch (err) {
+      expect(err).toBeInstanceOf(SurveyError);
+      const d = (err as SurveyError).diagnostics[0]!;
+      return { code: d.code, line: d.line, message: d.message };
+    }
+    throw new Error("no error");
+  }
+
+  it("names the line and the unknown name of a typo", () => {
+    const f = failure("## 基本情况\n\n第一段。\n\n满意率为{{ q3.positveRate | pct }}。\n");
+    expect(f).toMatchObject({ code: "NARRATIVE_EXPR", line: 5 });
+    expect(f.message).toContain("q3.positveRate");
+    expect(failure("text\n{{ q99 }}")).toMatchObject({ code: "NARRATIVE_EXPR", line: 2 });
+    expect(failure("{{ q3.positiveRate | percent }}").code).toBe("NARRATIVE_EXPR");
+    expect(failure("x\n\n{{ q3.positiveRate | pct ").code).toBe("NARRATIVE_EXPR");
+  });
+
+  it("is sandboxed: no files, no runaway loops, no prototype walks", () => {
+    expect(failure("{% include '/etc/passwd' %}").code).toBe("NARRATIVE_EXPR");
+    expect(failure("{% render '../../package.json' %}").code).toBe("NARRATIVE_EXPR");
+    expect(failure("{% for i in (1..100000000) %}{{ i }}{% endfor %}").code).toBe("NARRATIVE_EXPR");
+    expect(failure("{{ q3.constructor.name }}").code).toBe("NARRATIVE_EXPR");
+  });
+
+  it("rejects a ## that is no section, naming its line", () => {
+    expect(failure("intro\n\n## 调研方法\n")).toMatchObject({ code: "NARRATIVE_SECTION", line: 3 });
+  });
+
+  it("parses Markdown: numbered and plain titles, bold, lists, tables, sub-headings", () => {
+    const n = narrativeOf(
+      "# 标题\n\n开头。\n\n## 二、主要做法与成效\n\n**加粗**和*斜体*。\n\n### 小标题\n\n1. 第一\n2. 第二\n\n| a | b |\n| - | -: |\n| 1 | {{ q3.base }} |\n",
+      zh,
+      tally,
+      survey,
+    );
+    expect(n.title).toBe("标题");
+    expect(n.opening).toEqual([{ kind: "paragraph", runs: [{ text: "开头。" }] }]);
+    const p = n.sections.practices!;
+    expect(p[0]).toEqual({ kind: "paragraph", runs: [{ text: "加粗", bold: true }, { text: "和" }, { text: "斜体", italic: true }, { text: "。" }] });
+    expect(p[1]).toMatchObject({ kind: "heading", level: 2, text: "小标题" });
+    expect(p[2]).toMatchObject({ marker: "1.", runs: [{ text: "第一" }] });
+    expect(p[4]).toMatchObject({ kind: "table", header: ["a", "b"], rows: [["1", "20"]], align: ["left", "right"] });
+  });
+});
