@@ -1,0 +1,57 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { resolveFiles } from "../src/cli/context.js";
+import { pct } from "../src/report/format.js";
+import { tallySurvey } from "../src/tally/index.js";
+import { ROOT, runCli } from "./helpers/cli.js";
+import { memoryIo } from "./helpers/memory-io.js";
+import { loadFixtureSurvey } from "./helpers/read.js";
+
+/**
+ * The real reader: LibreOffice converts the example report to PDF and pdftotext reads it back. Skipped
+ * where LibreOffice is not installed, unless SURVEY_REQUIRE_LIBREOFFICE=1 (set by .ci/run, which installs
+ * it), where a missing LibreOffice fails the test instead.
+ */
+const has = (cmd: string, arg: string) => spawnSync(cmd, [arg], { stdio: "ignore" }).status === 0;
+const available = has("soffice", "--version") && has("pdftotext", "-v");
+const required = process.env.SURVEY_REQUIRE_LIBREOFFICE === "1";
+
+describe.skipIf(!available && !required)("the example report in LibreOffice", () => {
+  it("converts to a PDF whose text has the title, the four sections, the coverage and role sentences", async () => {
+    expect(available, "soffice and pdftotext must be installed (SURVEY_REQUIRE_LIBREOFFICE=1)").toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), "survey-pdf-"));
+    const survey = join(ROOT, "fixtures/example/survey.yaml");
+    const r = await runCli(["report", "-s", survey, "-o", "example.docx"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+
+    const convert = spawnSync(
+      "soffice",
+      [`-env:UserInstallation=${pathToFileURL(join(dir, "profile")).href}`, "--headless", "--convert-to", "pdf", "--outdir", dir, join(dir, "example.docx")],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    expect(convert.status, convert.stderr).toBe(0);
+    expect(existsSync(join(dir, "example.pdf"))).toBe(true);
+    const text = spawnSync("pdftotext", [join(dir, "example.pdf"), "-"], { encoding: "utf8" }).stdout;
+    // Lines wrap anywhere in Chinese text, and a sentence may run over a page foot: compare without white
+    // space and page numbers.
+    const flat = text.replace(/\s+/g, "").replace(/—\d+—/g, "");
+
+    const def = loadFixtureSurvey("example/survey.yaml");
+    const tally = await tallySurvey(def, await resolveFiles(memoryIo(ROOT), def, []));
+    const { issued, returned, valid, validRate } = tally.responses;
+    expect(flat).toContain("关于青山镇农村社区党建工作的调研报告");
+    for (const heading of ["一、基本情况", "二、主要做法与成效", "三、存在的问题", "四、对策建议", "附件"]) expect(flat).toContain(heading);
+    expect(flat).toContain(`本次调研共发放调查问卷${issued}份，收回${returned}份，其中有效问卷${valid}份，有效率${pct(validRate)}`);
+    const roles = tally.roles!.counts.filter((c) => c.count > 0);
+    expect(roles.reduce((s, c) => s + c.count, 0)).toBe(tally.questions.q1!.answered);
+    expect(flat).toContain(`参与本次调研的有${roles.map((c) => `${c.label}${c.count}人`).join("，")}，分别占${roles.map((c) => pct(c.pct)).join("、")}。`);
+    // The page numbers.
+    expect(text.replace(/\s+/g, "")).toContain("—1—");
+    expect(readFileSync(join(dir, "example.pdf")).subarray(0, 4).toString()).toBe("%PDF");
+  }, 180_000);
+});
