@@ -1,4 +1,4 @@
-import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, stringify, type Document } from "yaml";
 import type { z } from "zod";
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import type { Survey } from "./model.js";
@@ -19,7 +19,9 @@ export interface LoadResult {
  */
 export function parseSurvey(text: string, file = "survey.yaml"): LoadResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel "error": yaml would otherwise print Node warnings (a `? [a]` collection key) straight to stderr,
+  // outside the one-line diagnostics; such a key is reported as an unknown key instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
   const at = locator(doc, lineCounter, file);
   const diagnostics: Diagnostic[] = [];
 
@@ -88,12 +90,12 @@ export type Locate = (
 function locator(doc: Document, lineCounter: LineCounter, file: string): Locate {
   return (path, code, message, hint, opts) => {
     let node: unknown = undefined;
-    let keyNode: unknown = undefined;
-    for (let n = path.length; n >= 0; n--) {
+    // A key that `getIn` cannot reach (a collection used as a key) is still found by its text.
+    const keyNode: unknown = opts?.key && path.length > 0 ? findKeyNode(doc, path as (string | number)[]) : undefined;
+    for (let n = path.length; n >= 0 && !keyNode; n--) {
       const sub = path.slice(0, n) as (string | number)[];
       node = n === 0 ? doc.contents : doc.getIn(sub, true);
       if (node !== undefined) {
-        if (opts?.key && n === path.length && n > 0) keyNode = findKeyNode(doc, sub);
         break;
       }
     }
@@ -110,6 +112,8 @@ function findKeyNode(doc: Document, path: (string | number)[]): unknown {
   if (!isMap(parent)) return undefined;
   for (const pair of parent.items) {
     if (isPair(pair) && isScalar(pair.key) && pair.key.value === key) return pair.key;
+    // A collection used as a key (`? [a]`) reaches the definition as its YAML text.
+    if (isPair(pair) && isNode(pair.key) && !isScalar(pair.key) && stringify(pair.key, { collectionStyle: "flow" }).trim() === key) return pair.key;
   }
   return undefined;
 }

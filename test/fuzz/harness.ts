@@ -36,11 +36,14 @@ export const tried = new Map<string, number>();
 export function count(kind: string): void {
   tried.set(kind, (tried.get(kind) ?? 0) + 1);
 }
+/** Exit codes seen per command: a fuzzer whose inputs all fail at the first check tests little. */
+export const exits = new Map<string, number>();
 export function printTried(file: string): void {
   const parts = [...tried].map(([k, n]) => `${k} ${n}`).join(", ");
   const total = [...tried.values()].reduce((a, b) => a + b, 0);
+  const codes = [...exits].sort().map(([k, n]) => `${k}: ${n}`).join(", ");
   // Read by whoever runs `npm run fuzz`: the seed and how many inputs were tried.
-  console.log(`[fuzz] ${file}: seed ${SEED}, ${total} inputs (${parts})`);
+  console.log(`[fuzz] ${file}: seed ${SEED}, ${total} inputs (${parts}); exits ${codes || "none"}`);
 }
 
 export interface Run {
@@ -131,6 +134,8 @@ export async function checkCommands(
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
     for (const args of commands) {
       const run = await runBounded(args, dir);
+      const key = `${args[0]} ${run.code}`;
+      exits.set(key, (exits.get(key) ?? 0) + 1);
       const problems = violations(run);
       if (process.env.FUZZ_VERBOSE && run.ms > Number(process.env.FUZZ_VERBOSE)) {
         const sizes = Object.entries(files).map(([n, c]) => `${n} ${c.length}`).join(", ");

@@ -5,7 +5,8 @@
 import { cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
+import { parseSurvey } from "../../src/definition/load.js";
 import { runBounded, tempDir, violations } from "./harness.js";
 
 const DIR = fileURLToPath(new URL("../../fixtures/fuzz-regressions/", import.meta.url));
@@ -39,4 +40,19 @@ describe("fuzz regressions", () => {
       rmSync(work, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe("fuzz regressions below the CLI", () => {
+  test("a collection as a mapping key is an unknown key, not a Node warning printed to stderr", () => {
+    // Found by definition.fuzz: yaml called process.emitWarning, which a real run prints as two lines.
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    try {
+      const { survey, diagnostics } = parseSurvey("title: x\n? [a]\n: b\nquestions: [{id: q1, text: t, type: text}]\n");
+      expect(survey).toBeUndefined();
+      expect(diagnostics.map((d) => [d.code, d.line])).toEqual([["DEF_UNKNOWN_KEY", 2]]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });
