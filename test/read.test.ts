@@ -97,6 +97,36 @@ describe("reading 问卷星 exports", () => {
   });
 });
 
+describe("files that cannot be read", () => {
+  it("names an empty file, a file with only a BOM, and a broken workbook", async () => {
+    const dir = tmp();
+    const cases: [string, Buffer, string][] = [
+      ["empty.csv", Buffer.alloc(0), "FILE_EMPTY"],
+      ["bom.csv", Buffer.from([0xef, 0xbb, 0xbf]), "FILE_EMPTY"],
+      ["broken.xlsx", Buffer.from("PK\u0003\u0004 not really a zip"), "FILE_FORMAT"],
+    ];
+    for (const [name, bytes, code] of cases) {
+      writeFileSync(join(dir, name), bytes);
+      const err = await readAll(survey, [join(dir, name)]).catch((e: unknown) => e);
+      expect(err, name).toBeInstanceOf(SurveyError);
+      expect((err as SurveyError).diagnostics[0], name).toMatchObject({ code, file: name });
+    }
+  });
+
+  it("matches only ids when data.header is id, only texts when it is text", async () => {
+    const file = join(tmp(), "mixed.csv");
+    writeFileSync(file, "role,您对社区服务的满意程度\n党员,非常满意\n");
+    const byId = { ...bare, data: { ...bare.data, header: "id" as const } };
+    const byText = { ...bare, data: { ...bare.data, header: "text" as const } };
+    const missing = async (s: typeof bare) =>
+      (await readAll(s, [file])).diagnostics.filter((d) => d.code === "HEADER_MISSING").map((d) => d.message.split(" ")[3]);
+    expect(await missing(byId)).not.toContain("role");
+    expect(await missing(byId)).toContain("sat");
+    expect(await missing(byText)).toContain("role");
+    expect(await missing(byText)).not.toContain("sat");
+  });
+});
+
 describe("encodings", () => {
   it("reads GB18030 text, including 4-byte characters that GBK cannot hold", async () => {
     const file = join(tmp(), "gb4.csv");
