@@ -5,6 +5,7 @@ import { EXIT, SurveyError } from "../errors.js";
 import { processIo, type Io } from "./context.js";
 import { initCommand } from "./init.js";
 import { mergeCommand } from "./merge.js";
+import { withProgress } from "./progress.js";
 import { reportCommand } from "./report.js";
 import { schemaCommand } from "./schema.js";
 import { tallyCommand } from "./tally.js";
@@ -36,13 +37,33 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--no-color", "never colour the output")
     .option("-q, --quiet", "print only results and errors")
     .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  # a working example project, then its Word report
+  $ survey init 调研 && cd 调研 && survey report
+  # draft survey.yaml from a 问卷星 export, then check every answer against it
+  $ survey init --from 问卷星导出.xls && survey validate
+  # one report per answer file (or per answer to a question: --each q4)
+  $ survey report --each file -o reports/
+
+Colour only on a terminal: NO_COLOR or --no-color turn it off, FORCE_COLOR on. A progress line appears
+on stderr only when stderr is a terminal and a command takes more than a second.
+Exit codes: 0 success, 1 the data has errors, 2 the command could not run, 70 a bug in survey.`,
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
       outputError: (s, write) => write(s),
     });
-  const run: Run = (command) => async (...args) => setExit(await command(io, ...args));
+  // Every command runs with a progress line on stderr when it takes long and stderr is a terminal.
+  const run: Run = (command) => async (...args) => {
+    const cmd = args[args.length - 1] as Command;
+    const { quiet } = cmd.optsWithGlobals<{ quiet?: boolean }>();
+    setExit(await withProgress(io, `survey ${cmd.name()}`, (pio) => command(pio, ...args), { quiet }));
+  };
 
   initCommand(program, run);
   validateCommand(program, run);

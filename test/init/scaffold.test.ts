@@ -40,6 +40,16 @@ describe("survey init [dir]", () => {
     expect(JSON.parse(check.out)).toMatchObject({ errors: 0, returned: 324, valid: 320 });
   });
 
+  it("`survey init x && cd x && survey report` writes the report at once", async () => {
+    const tmp = await mkdtemp(join(tmpdir(), "survey-init-"));
+    expect((await run(tmp, "init", "x")).code).toBe(0);
+    const report = await run(join(tmp, "x"), "report");
+    expect(report.code).toBe(0);
+    expect(report.out).toMatch(/^调研报告\.docx: 4 sections/);
+    const docx = await readFile(join(tmp, "x", "调研报告.docx"));
+    expect(docx.subarray(0, 2).toString()).toBe("PK");
+  }, 60_000);
+
   it("running it twice changes nothing, and a file the user edited is kept", async () => {
     const tmp = await mkdtemp(join(tmpdir(), "survey-init-"));
     await run(tmp, "init");
