@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { parseSurvey } from "../../src/definition/load.js";
 import { formatDiagnostic } from "../../src/diagnostics.js";
-import { checkCommands, count, params, printTried, runs } from "./harness.js";
+import { checkCommands, count, params, printTried, runs, TEST_TIMEOUT } from "./harness.js";
 
 const read = (p: string) => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), "utf8");
 const DEFINITIONS = [
@@ -225,7 +225,7 @@ describe("survey.yaml, mutated and random", () => {
 
   test("parseSurvey never throws on mutated definitions, and locates every error", () => {
     fc.assert(fc.property(mutatedDefinition, (text) => checkParse(text)), params(runs(400)));
-  }, 600_000);
+  }, TEST_TIMEOUT);
 
   test("parseSurvey on arbitrary text and YAML-looking noise", () => {
     const noise = fc.oneof(
@@ -234,7 +234,7 @@ describe("survey.yaml, mutated and random", () => {
       fc.array(fc.constantFrom("title: x\n", "questions:\n", "  - ", "id: q1\n", "type: single\n", "options: [a]\n", "&a ", "*a ", "[", "]", "{", "}", ": ", "- ", "\n", "  ", "'", '"', "#", "!!str ", "<<: *a\n"), { maxLength: 40 }).map((a) => a.join("")),
     );
     fc.assert(fc.property(noise, (text) => checkParse(text)), params(runs(800)));
-  }, 600_000);
+  }, TEST_TIMEOUT);
 
   test("validate and tally keep the contract on mutated definitions", async () => {
     await fc.assert(
@@ -251,7 +251,7 @@ describe("survey.yaml, mutated and random", () => {
       }),
       params(runs(60)),
     );
-  }, 600_000);
+  }, TEST_TIMEOUT);
 
   test("random definitions: parse, validate and tally generated answers", async () => {
     await fc.assert(
@@ -271,5 +271,5 @@ describe("survey.yaml, mutated and random", () => {
       }),
       params(runs(120)),
     );
-  }, 600_000);
+  }, TEST_TIMEOUT);
 });

@@ -26,6 +26,9 @@ export function runs(ci: number): number {
   return Math.max(1, Math.round(ci * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
 
+/** A test's time limit: the CI counts finish in seconds; the long run gets as long as it needs. */
+export const TEST_TIMEOUT = 300_000 * Math.max(1, scale);
+
 /** fast-check parameters with this run's seed. */
 export function params<T>(numRuns: number): fc.Parameters<T> {
   return { numRuns, seed: SEED, endOnFailure: true };
