@@ -142,5 +142,5 @@ describe.skipIf(!existsSync(join(SHARED, "realdata/wjx-800/wjx-800-text.xls")))(
     expect(text.t.questions.phones!.options!.map((o) => o.count)).toEqual([521, 261, 12, 6]);
     expect(text.fillIns).toContain("我妈买的。");
     expect(code.fillIns).toEqual([]);
-  });
+  }, 60_000);
 });

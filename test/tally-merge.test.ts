@@ -101,7 +101,7 @@ describe("merge", () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 120_000);
 
   it("refuses to merge tallies made with different breakdowns", async () => {
     const f = writeCsv([{ role: 1, sat: 1, diff: null, mx: [1, 1], rk: null, age: 30, why: null }], 1);
@@ -133,7 +133,7 @@ describe("tally against a naive reference computed from the generated answers", 
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000);
 });
 
 const SCORES = [6, 5, 4, 3, 2]; // default n..1 over the six options; 不了解 (6) is na and has none
