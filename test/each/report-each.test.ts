@@ -36,5 +36,5 @@ describe("survey report --each (three villages)", () => {
       expect(text).toContain(`收回调查问卷${n}份,其中有效问卷${n}份`.replace(",", "，"));
       expect(text).toContain(`本题有效填写人次${n}`);
     }
-  });
+  }, 60_000);
 });

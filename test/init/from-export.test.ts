@@ -97,7 +97,7 @@ describe.skipIf(!existsSync(realdata))("init --from on the real 问卷星 export
       const theirs = await optionCounts(handWritten, file, c.by);
       expect(mine.reduce((s, m) => s + m.size, 0)).toBeGreaterThan(50);
       expect(mine).toEqual(theirs);
-    });
+    }, 60_000);
   }
 });
 
