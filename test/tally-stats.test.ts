@@ -1,5 +1,7 @@
+import fc from "fast-check";
+import * as ss from "simple-statistics";
 import { describe, expect, it } from "vitest";
-import { chiSquareTest, cronbachAlpha, formatPct, roundHalfAway, summarize } from "../src/tally/stats.js";
+import { chiSquareTest, cronbachAlpha, formatPct, roundHalfAway, sortedCounts, summarize } from "../src/tally/stats.js";
 import { escapeFormula } from "../src/tally/format/csv.js";
 import { markdownTable, textTable } from "../src/tally/format/table.js";
 import { binLabels, binOf } from "../src/tally/plan.js";
@@ -68,10 +70,29 @@ describe("Cronbach's alpha", () => {
   });
 });
 
-describe("summaries of empty input", () => {
-  it("give null rather than throwing or NaN", () => {
+describe("summaries from value counts", () => {
+  it("give null rather than throwing or NaN on an empty sample", () => {
     expect(summarize([])).toEqual({ n: 0, mean: null, sd: null, median: null, min: null, max: null });
-    expect(summarize([7])).toEqual({ n: 1, mean: 7, sd: null, median: 7, min: 7, max: 7 });
+    expect(summarize([[7, 1]])).toEqual({ n: 1, mean: 7, sd: null, median: 7, min: 7, max: 7 });
+  });
+
+  it("equal simple-statistics on the expanded sample", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: 0, max: 20 })), { maxLength: 30 }), (raw) => {
+        const counts = sortedCounts(new Map(raw));
+        const xs = counts.flatMap(([x, c]) => Array.from({ length: c }, () => x));
+        const s = summarize(counts);
+        expect(s.n).toBe(xs.length);
+        if (xs.length === 0) return;
+        // rounding error grows with the size of the values, not of the mean (which may be near 0)
+        const scale = Math.max(1, ...xs.map(Math.abs));
+        expect(Math.abs(s.mean! - ss.mean(xs))).toBeLessThanOrEqual(1e-9 * scale);
+        expect(s.median).toBe(ss.median(xs));
+        expect([s.min, s.max]).toEqual([ss.min(xs), ss.max(xs)]);
+        if (xs.length > 1) expect(Math.abs(s.sd! - ss.sampleStandardDeviation(xs))).toBeLessThanOrEqual(1e-9 * scale);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { keywords } from "./keywords.js";
 import type { Plan, PlanItem } from "./plan.js";
 import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
-import { chiSquareTest, cronbachAlpha, expand, share, summarize } from "./stats.js";
+import { chiSquareTest, cronbachAlpha, share, sortedCounts, summarize } from "./stats.js";
 import type { GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
 
 /**
@@ -122,7 +122,7 @@ function itemTally(plan: Plan, i: number, s: ItemState): QuestionTally {
       q.options = item.options.map((o, k) => withOthers({ code: o.code, label: o.label, count: s.counts![k]! }, others.get(o.code)));
       break;
     case "number": {
-      const sum = summarize(expand(s.values!));
+      const sum = summarize(sortedCounts(s.values!));
       Object.assign(q, sum);
       if (item.bins && item.bins.length) {
         q.bins = item.binLabels!.map((label, k) => ({ label, count: s.bins![k]!, pct: share(s.bins![k]!, sum.n) }));
@@ -191,7 +191,7 @@ function scaleFields(item: PlanItem, counts: number[], base: number) {
     const score = scale.scores[k];
     if (score !== null && score !== undefined) pairs.push([score, counts[k]!]);
   });
-  const sum = summarize(expand(pairs));
+  const sum = summarize(sortedCounts(pairs));
   return { positiveRate: share(positive, base), negativeRate: share(negative, base), meanScore: sum.mean, sdScore: sum.sd };
 }
 

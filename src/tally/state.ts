@@ -102,17 +102,44 @@ function zeros(n: number): number[] {
 }
 
 /**
+ * Option code → position in the option list. Codes are small whole numbers (问卷星 numbers options
+ * 1..n), so a typed array indexed by code replaces a hash lookup in the innermost loop; unusual codes
+ * fall back to a Map.
+ */
+class CodeIndex {
+  private readonly table: Int32Array | undefined;
+  private readonly map: Map<number, number>;
+
+  constructor(codes: number[]) {
+    this.map = new Map(codes.map((c, i) => [c, i]));
+    const max = Math.max(0, ...codes);
+    if (codes.every((c) => Number.isInteger(c) && c >= 0) && max <= 4096) {
+      this.table = new Int32Array(max + 1).fill(-1);
+      codes.forEach((c, i) => (this.table![c] = i));
+    }
+  }
+
+  get(code: number): number | undefined {
+    if (this.table) {
+      const i = code >= 0 && code < this.table.length ? this.table[code]! : -1;
+      return i < 0 ? undefined : i;
+    }
+    return this.map.get(code);
+  }
+}
+
+/**
  * Counts one valid questionnaire's answers (aligned with `plan.items`). Option positions are looked up
  * by code once per plan, so counting is a few array increments per answer.
  */
 export class Counter {
-  private readonly codeIndex: Map<number, number>[];
+  private readonly codeIndex: CodeIndex[];
   private readonly naCodes: Set<number>[];
   private readonly groupScore: ((a: Answer) => number | undefined)[][];
 
   constructor(readonly state: TallyState) {
     const plan = state.plan;
-    this.codeIndex = plan.items.map((item) => new Map(item.options.map((o, i) => [o.code, i])));
+    this.codeIndex = plan.items.map((item) => new CodeIndex(item.options.map((o) => o.code)));
     this.naCodes = plan.items.map((item) => new Set(item.scale?.na ?? []));
     this.groupScore = plan.groups.map((g) => g.items.map((i) => this.scorer(i)));
   }

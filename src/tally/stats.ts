@@ -1,5 +1,4 @@
 import gammainc from "@stdlib/math-base-special-gammainc";
-import { max, mean, medianSorted, min, sampleStandardDeviation } from "simple-statistics";
 import type { ChiSquare } from "./types.js";
 
 /**
@@ -12,16 +11,12 @@ export function share(part: number, base: number): number | null {
   return base > 0 ? part / base : null;
 }
 
-/**
- * Expands `[value, count]` pairs into the sorted list of observations. Sorting first makes every
- * floating-point sum below independent of the order rows were read in, so merged and single-run tallies
- * agree to the last bit.
- */
-export function expand(pairs: Iterable<readonly [number, number]>): number[] {
-  const sorted = [...pairs].filter(([, c]) => c > 0).sort((a, b) => a[0] - b[0]);
-  const out: number[] = [];
-  for (const [v, c] of sorted) for (let i = 0; i < c; i++) out.push(v);
-  return out;
+/** Distinct values with how often each occurred, sorted by value: the whole sample, in the space of its distinct values. */
+export type Counts = readonly (readonly [value: number, count: number])[];
+
+/** Sorts `[value, count]` pairs by value and drops empty ones, so every sum below runs in the same order however the counts were gathered. */
+export function sortedCounts(pairs: Iterable<readonly [number, number]>): Counts {
+  return [...pairs].filter(([, c]) => c > 0).sort((a, b) => a[0] - b[0]);
 }
 
 export interface Summary {
@@ -34,18 +29,43 @@ export interface Summary {
   max: number | null;
 }
 
-/** n, mean (Σx / n), sample sd, median, min and max of sorted observations, via simple-statistics. */
-export function summarize(sorted: number[]): Summary {
-  const n = sorted.length;
+/**
+ * n, mean, sample sd, median, min and max of a sample given as sorted value counts. The same formulas as
+ * simple-statistics' mean / sampleStandardDeviation / median, weighted by count instead of repeating each
+ * value: n = Σc; x̄ = Σ c·x / n; sd = √(Σ c·(x − x̄)² / (n − 1)) (two passes, for accuracy); the median
+ * is the middle value, or the mean of the two middle values when n is even. Counting a million answers
+ * this way costs as many steps as there are distinct values, and the tests check it against
+ * simple-statistics on the expanded sample.
+ */
+export function summarize(counts: Counts): Summary {
+  let n = 0;
+  let total = 0;
+  for (const [x, c] of counts) {
+    n += c;
+    total += c * x;
+  }
   if (n === 0) return { n, mean: null, sd: null, median: null, min: null, max: null };
+  const mean = total / n;
+  let squares = 0;
+  for (const [x, c] of counts) squares += c * (x - mean) ** 2;
   return {
     n,
-    mean: mean(sorted),
-    sd: n >= 2 ? sampleStandardDeviation(sorted) : null,
-    median: medianSorted(sorted),
-    min: min(sorted),
-    max: max(sorted),
+    mean,
+    sd: n >= 2 ? Math.sqrt(squares / (n - 1)) : null,
+    median: n % 2 ? valueAt(counts, (n - 1) / 2) : (valueAt(counts, n / 2 - 1) + valueAt(counts, n / 2)) / 2,
+    min: counts[0]![0],
+    max: counts[counts.length - 1]![0],
   };
+}
+
+/** The value at 0-based position `k` of the sorted sample. */
+function valueAt(counts: Counts, k: number): number {
+  let seen = 0;
+  for (const [x, c] of counts) {
+    seen += c;
+    if (k < seen) return x;
+  }
+  throw new RangeError(`position ${k} is outside a sample of ${seen}`);
 }
 
 /**
