@@ -77,7 +77,7 @@ export async function runEach(
   }
   const work = await mkdtemp(join(tmpdir(), "survey-each-"));
   try {
-    const groups = opts.each === "file" ? byFile(files) : await byQuestion(io, survey, files, opts.each, work);
+    const groups = opts.each === "file" ? byFile(files) : await byQuestion(io, survey, files, opts.each, work, opts.quiet ?? false);
     if (groups.length === 0) throw usageError(`--each ${opts.each}: no group has any answers`);
     await mkdir(outDir, { recursive: true });
     const names = uniqueNames(groups.map((g) => safeFileName(g.value)));
@@ -135,7 +135,7 @@ function byFile(files: InputFile[]): Grouped[] {
  * the groups), which the job then reads as usual. Rows without a readable answer
  * belong to no group and are counted on stderr.
  */
-async function byQuestion(io: Io, survey: Survey, files: InputFile[], questionId: string, work: string): Promise<Grouped[]> {
+async function byQuestion(io: Io, survey: Survey, files: InputFile[], questionId: string, work: string, quiet: boolean): Promise<Grouped[]> {
   const item = survey.itemById.get(questionId);
   if (!item || (item.type !== "single" && item.type !== "scale")) {
     throw usageError(
@@ -181,7 +181,9 @@ async function byQuestion(io: Io, survey: Survey, files: InputFile[], questionId
     }
   }
   await Promise.all([...writers.values()].map(({ stream: w }) => new Promise<void>((done, fail) => w.end((err?: Error | null) => (err ? fail(err) : done())))));
-  if (ungrouped) io.stderr(`--each ${questionId}: ${ungrouped} row${ungrouped === 1 ? "" : "s"} without an answer to ${questionId} belong to no group\n`);
+  if (ungrouped && !quiet) {
+    io.stderr(`--each ${questionId}: ${ungrouped === 1 ? "1 row has" : `${ungrouped} rows have`} no answer to ${questionId} and ${ungrouped === 1 ? "belongs" : "belong"} to no group\n`);
+  }
   return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
 }
 

@@ -57,6 +57,9 @@ Exit codes: 0 success, 1 the data has errors, 2 the command could not run, 70 a 
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
       outputError: (s, write) => write(s),
+      // Help is wrapped to the terminal it is shown on, and to 80 columns anywhere else (files, tests).
+      getOutHelpWidth: () => (io.stdoutIsTTY ? process.stdout.columns : undefined) ?? 80,
+      getErrHelpWidth: () => (io.stderrIsTTY ? process.stderr.columns : undefined) ?? 80,
     });
   // Every command runs with a progress line on stderr when it takes long and stderr is a terminal.
   const run: Run = (command) => async (...args) => {
