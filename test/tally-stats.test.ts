@@ -87,7 +87,8 @@ describe("summaries from value counts", () => {
         // rounding error grows with the size of the values, not of the mean (which may be near 0)
         const scale = Math.max(1, ...xs.map(Math.abs));
         expect(Math.abs(s.mean! - ss.mean(xs))).toBeLessThanOrEqual(1e-9 * scale);
-        expect(s.median).toBe(ss.median(xs));
+        // simple-statistics interpolates the two middle values differently in the last bit
+        expect(Math.abs(s.median! - ss.median(xs))).toBeLessThanOrEqual(1e-15 * scale);
         expect([s.min, s.max]).toEqual([ss.min(xs), ss.max(xs)]);
         if (xs.length > 1) expect(Math.abs(s.sd! - ss.sampleStandardDeviation(xs))).toBeLessThanOrEqual(1e-9 * scale);
       }),
