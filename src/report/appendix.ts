@@ -146,7 +146,12 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
       return [stats, binTable, ...figure(barChart(bins.map((b) => ({ label: b.label, count: b.count, share: b.pct })), template, false))];
     }
     case "text":
-      return (t.answers ?? []).map((a, i) => ({ kind: "paragraph", style: "plain", marker: `${i + 1}.`, runs: [{ text: a }] }));
+      return distinctAnswers(t.answers ?? []).map(([a, n], i) => ({
+        kind: "paragraph",
+        style: "plain",
+        marker: `${i + 1}.`,
+        runs: [{ text: n > 1 ? `${a}${template.lang === "en" ? ` (${n})` : `\uff08${n}\u4eba\uff09`}` : a }],
+      }));
   }
 }
 
@@ -188,3 +193,13 @@ function barLabel(n: number, share: number | null, template: Template): string {
 
 const sep = (t: Template) => (t.lang === "en" ? ": " : "\uff1a");
 const semi = (t: Template) => (t.lang === "en" ? "; " : "\uff1b");
+
+/** Each distinct answer once, verbatim, in order of first appearance, with how many gave it. */
+function distinctAnswers(answers: string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const a of answers) {
+    const key = a.trim();
+    if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts];
+}

@@ -2,7 +2,7 @@ import type { Question, Scale, Survey } from "../definition/model.js";
 import type { OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../tally/types.js";
 import { pct } from "./format.js";
 import type { Block, Figure, Paragraph } from "./model.js";
-import { sentence, type SectionKey, type Template } from "./template.js";
+import { renderPattern, sentence, type SectionKey, type Template } from "./template.js";
 
 /**
  * The generated evidence of each section: the numeric sentences in the seeds' idiom, built only from the
@@ -360,7 +360,7 @@ export function questionsIn(survey: Survey, section: SectionKey): Question[] {
 }
 
 export function renderLabel(template: Template, pattern: string, vars: object): string {
-  return template.engine.parseAndRenderSync(pattern, vars as Record<string, unknown>).trim();
+  return renderPattern(template, pattern, vars, "labels");
 }
 
 /** A share as the tables print it: "62.5%", or "—" with no base. */

@@ -184,6 +184,17 @@ function checkSentences(template: Template, shownDir: string): void {
   if (diagnostics.length) throw new SurveyError(diagnostics);
 }
 
+const parsedPatterns = new WeakMap<Template, Map<string, ReturnType<Liquid["parse"]>>>();
+
+/** A pattern parsed once per template: a report renders the same few patterns hundreds of times. */
+function parsed(template: Template, source: string): ReturnType<Liquid["parse"]> {
+  let cache = parsedPatterns.get(template);
+  if (!cache) parsedPatterns.set(template, (cache = new Map()));
+  let tpl = cache.get(source);
+  if (!tpl) cache.set(source, (tpl = template.engine.parse(source)));
+  return tpl;
+}
+
 /** Renders one sentence pattern with its variables. A pattern that names an unknown variable is a template bug. */
 export function sentence(template: Template, key: SentenceKey, vars: object): string {
   return renderPattern(template, template.text.sentences[key], vars, `sentences.${key}`);
@@ -191,7 +202,7 @@ export function sentence(template: Template, key: SentenceKey, vars: object): st
 
 export function renderPattern(template: Template, source: string, vars: object, where: string): string {
   try {
-    return template.engine.parseAndRenderSync(source, vars as Record<string, unknown>).trim();
+    return template.engine.renderSync(parsed(template, source), vars as Record<string, unknown>).trim();
   } catch (err) {
     throw new SurveyError([
       { code: "TEMPLATE_INVALID", severity: "error", file: `template ${template.name}`, message: `${where}: ${(err as Error).message}` },

@@ -18,7 +18,7 @@ import {
   type IBorderOptions,
   type ParagraphChild,
 } from "docx";
-import JSZip from "jszip";
+import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
 import type { Block, Figure, ReportModel, Table as TableBlock, TextRun as ModelRun } from "../model.js";
 import type { StyleSheet } from "../template.js";
 import { chartRun } from "./charts.js";
@@ -69,8 +69,7 @@ export async function renderDocx(model: ReportModel, style: StyleSheet, date: Da
       },
     ],
   });
-  const packed = await Packer.toBuffer(doc);
-  return reproducible(packed, date);
+  return reproducible(await packageParts(doc), date);
 }
 
 /** "— 1 —" in 4号 宋体: odd pages at the right, even pages at the left, one character in from the edge. */
@@ -98,8 +97,14 @@ function block(b: Block, style: StyleSheet): (Paragraph | Table)[] {
     }
     case "paragraph": {
       const runs: ParagraphChild[] = [];
-      if (b.marker) runs.push(new TextRun(`${b.marker}${b.marker === "•" ? " " : ""}`));
-      runs.push(...b.runs.flatMap((r) => textRuns(r, style)));
+      const marker = b.marker ? `${b.marker}${b.marker === "•" ? " " : ""}` : "";
+      // A list item of one plain run (every open answer) is written as one run: thousands of them are common.
+      const plain = b.runs.length === 1 && !b.runs[0]!.bold && !b.runs[0]!.italic && !b.runs[0]!.placeholder && !b.runs[0]!.text.includes("\n");
+      if (plain) runs.push(new TextRun(`${marker}${b.runs[0]!.text}`));
+      else {
+        if (marker) runs.push(new TextRun(marker));
+        runs.push(...b.runs.flatMap((r) => textRuns(r, style)));
+      }
       const paraStyle = b.style === "plain" || b.style === "centered" ? STYLE.plain : STYLE.body;
       return [new Paragraph({ style: paraStyle, alignment: b.style === "centered" ? AlignmentType.CENTER : undefined, children: runs })];
     }
@@ -178,12 +183,24 @@ function spacer(style: StyleSheet): Paragraph {
 }
 
 /**
- * Same input, same bytes. docx stamps the current time into docProps/core.xml, JSZip into every zip entry
- * (also inside each chart's embedded workbook), and docx/charts names relationships with random ids. The
- * times become `date` (SOURCE_DATE_EPOCH or a fixed date) and the random ids are renumbered in order of
- * first appearance, which depends only on the document, as are drawings' ids.
+ * The files of the package by path. docx's compiler gives them before zipping, which saves compressing
+ * everything twice (docx's zip, then ours); if a later docx hides it, its zip is unpacked instead.
  */
-async function reproducible(packed: Buffer, date: Date): Promise<Buffer> {
+async function packageParts(doc: Document): Promise<Record<string, Uint8Array>> {
+  const compiler = (Packer as unknown as { compiler?: { compile?: (file: Document) => Map<string, string | Uint8Array> } }).compiler;
+  if (typeof compiler?.compile !== "function") return unzipSync(await Packer.toBuffer(doc));
+  const parts: Record<string, Uint8Array> = {};
+  for (const [path, data] of compiler.compile(doc)) parts[path] = typeof data === "string" ? strToU8(data) : data;
+  return parts;
+}
+
+/**
+ * Same input, same bytes. docx stamps the current time into docProps/core.xml and every zip entry (also
+ * inside each chart's embedded workbook), and docx/charts names relationships with random ids. The times
+ * become `date` (SOURCE_DATE_EPOCH or a fixed date) and the random ids are renumbered in order of first
+ * appearance, which depends only on the document, as are drawings' ids.
+ */
+function reproducible(parts: Record<string, Uint8Array>, date: Date): Buffer {
   const stamp = date.toISOString().replace(/\.\d{3}Z$/, "Z");
   const ids = new Map<string, string>();
   let drawings = 0;
@@ -193,32 +210,70 @@ async function reproducible(packed: Buffer, date: Date): Promise<Buffer> {
       if (!fixed) ids.set(id, (fixed = `rIdS${ids.size + 1}`));
       return fixed;
     });
-  return rezip(packed, date, (name, data) => {
-    if (name.endsWith(".xlsx")) return rezip(data, date, (_, inner) => inner);
+  return zipParts(parts, date, (name, data) => {
+    if (name.endsWith(".xlsx")) return redate(data, date);
     if (!/\.(xml|rels)$/.test(name)) return data;
     // docx numbers drawings with a counter that lives as long as the process: count from 1 per document.
-    let xml = renumber(data.toString("utf8")).replace(/(<wp:docPr id=")\d+/g, (_, head: string) => `${head}${++drawings}`);
+    let xml = renumber(strFromU8(data)).replace(/(<wp:docPr id=")\d+/g, (_, head: string) => `${head}${++drawings}`);
     if (name === "docProps/core.xml") {
       xml = xml
         .replace(/(<dcterms:created[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${stamp}$2`)
         .replace(/(<dcterms:modified[^>]*>)[^<]*(<\/dcterms:modified>)/, `$1${stamp}$2`);
     }
-    return Buffer.from(xml, "utf8");
+    return strToU8(xml);
   });
 }
 
 /** docx/charts' relationship ids: "rId" and 21 characters of nanoid's alphabet, lower-cased. */
 const RANDOM_ID = /rId[a-z0-9_-]{21}(?=")/g;
 
-/** Rewrites a zip with its entries in name order, each dated `date` and passed through `edit`. */
-async function rezip(zipped: Buffer, date: Date, edit: (name: string, data: Buffer) => Buffer | Promise<Buffer>): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(zipped);
-  const out = new JSZip();
+/** Zips files in name order, each dated `date` and passed through `edit`. */
+function zipParts(entries: Record<string, Uint8Array>, date: Date, edit: (name: string, data: Uint8Array) => Uint8Array): Buffer {
+  // fflate writes the zip date from local-time fields: shift by the zone offset so the bytes are the
+  // same in every time zone.
+  // Zip dates start in 1980.
+  const when = Math.max(date.getTime(), Date.UTC(1980, 0, 2));
+  const mtime = new Date(when + new Date(when).getTimezoneOffset() * 60_000);
+  const files: Zippable = {};
   // [Content_Types].xml sorts first, where readers look for it.
-  for (const name of Object.keys(zip.files).sort()) {
-    const entry = zip.files[name]!;
-    if (entry.dir) continue;
-    out.file(name, await edit(name, await entry.async("nodebuffer")), { date, createFolders: false });
+  for (const name of Object.keys(entries).sort()) {
+    if (name.endsWith("/")) continue;
+    files[name] = [edit(name, entries[name]!), { mtime, level: 6 }];
   }
-  return out.generateAsync({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, platform: "UNIX" });
+  return Buffer.from(zipSync(files));
+}
+
+/**
+ * Sets the date of every entry of a zip (a chart's embedded workbook) in place, in its local header and
+ * in the central directory, without recompressing anything. Plain zips only, as fflate writes them.
+ */
+function redate(zip: Uint8Array, date: Date): Uint8Array {
+  const out = Uint8Array.from(zip);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const { time, day } = dosDateTime(date);
+  let eocd = out.length - 22;
+  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
+  if (eocd < 0) return zip;
+  const entries = view.getUint16(eocd + 10, true);
+  let at = view.getUint32(eocd + 16, true);
+  for (let i = 0; i < entries && view.getUint32(at, true) === 0x02014b50; i++) {
+    view.setUint16(at + 12, time, true);
+    view.setUint16(at + 14, day, true);
+    const local = view.getUint32(at + 42, true);
+    if (view.getUint32(local, true) === 0x04034b50) {
+      view.setUint16(local + 10, time, true);
+      view.setUint16(local + 12, day, true);
+    }
+    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  }
+  return out;
+}
+
+/** MS-DOS time and date fields of a zip entry, in UTC, from 1980 on. */
+function dosDateTime(date: Date): { time: number; day: number } {
+  const d = new Date(Math.max(date.getTime(), Date.UTC(1980, 0, 2)));
+  return {
+    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
+    day: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
+  };
 }
