@@ -95,7 +95,7 @@ async function draft(io: Io, from: string, output: string, force: boolean): Prom
 
   const toCheck = result.draft.questions.filter((q) => q.check.length).length;
   io.stdout(
-    `wrote ${shownOutput}: ${result.draft.questions.length} questions drafted from ${from} (${result.rows} rows), ${toCheck} to check (请核对)\n`,
+    `wrote ${shownOutput}: ${plural(result.draft.questions.length, "question")} drafted from ${from} (${plural(result.rows, "row")}), ${toCheck} to check (请核对)\n`,
   );
   // Read the export with the draft, as `survey validate` would: the user sees at once whether it works.
   const parsed = parseSurvey(result.yaml, shownOutput);
@@ -107,4 +107,8 @@ async function draft(io: Io, from: string, output: string, force: boolean): Prom
   const summary = await scan(parsed.survey, [input]);
   io.stdout(`check: ${summaryLine(summary, parsed.survey.lang)}\n`);
   return EXIT.ok;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -1,5 +1,6 @@
 import { dirname, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
+import { SurveyError } from "../errors.js";
 import { openTable, type InputFile } from "../io/table.js";
 import { emitDraft } from "./emit.js";
 import { inferDraft, type Draft } from "./infer.js";
@@ -32,6 +33,18 @@ export async function draftFromExport(input: InputFile, output: string): Promise
     });
   }
   const draft = inferDraft(table.header, profiles, input.name);
+  if (draft.questions.length === 0) {
+    throw new SurveyError([
+      {
+        code: "USAGE",
+        severity: "error",
+        file: input.name,
+        row: 1,
+        message: `no question columns: the header holds ${draft.metadata.length ? `only metadata (${draft.metadata.join(", ")})` : "no names"}`,
+        hint: "the first row of the export must name the questions",
+      },
+    ]);
+  }
   // Forward slashes: the definition is shared between Windows and other machines, and globs want them.
   // A path far outside the project reads better absolute than as a climb of ../../
   const full = resolve(input.path);

@@ -97,7 +97,7 @@ export function inferDraft(header: string[], profiles: ColumnProfile[], fileName
     entries.push({ kind: "column", header: h, profile });
   });
 
-  const columns = entries.flatMap((e) => (e.kind === "column" ? [e.profile] : []));
+  const columns = entries.flatMap((e) => (e.kind === "column" ? [e] : []));
   const form = exportForm(columns, [...groups.values()]);
   const headerIds = entries.every((e) => e.kind === "group" || ID_LIKE.test(normalizeLabel(e.header)));
   const anyIds = entries.some((e) => e.kind === "column" && ID_LIKE.test(normalizeLabel(e.header)));
@@ -149,11 +149,15 @@ export function inferDraft(header: string[], profiles: ColumnProfile[], fileName
 /**
  * 问卷星 exports "按选项文本" (cells hold labels) or "按选项序号" (cells hold codes, multi-selects as 0/1
  * columns). Codes are recognised when small whole numbers fill the choice columns and no column holds
- * choice labels.
+ * choice labels — short answers that repeat, or a rating scale — as opposed to free text.
  */
-function exportForm(columns: ColumnProfile[], groups: SubGroup[]): "text" | "code" {
-  const codeLike = columns.filter(isCodeLike).length;
-  const labelLike = columns.filter((p) => p.answered > 0 && !p.numeric.all && !p.overflow && p.values.size <= 40 && p.withMulti === 0 && p.withRank === 0 && averageLength(p) < 12).length;
+function exportForm(columns: { header: string; profile: ColumnProfile }[], groups: SubGroup[]): "text" | "code" {
+  const codeLike = columns.filter((c) => isCodeLike(c.profile)).length;
+  const labelLike = columns.filter(({ header, profile: p }) => {
+    if (p.answered === 0 || p.numeric.all || p.overflow || p.withMulti > 0 || p.withRank > 0) return false;
+    if (TEXT_HINT.test(header) || averageLength(p) >= 12) return false;
+    return p.values.size * 2 <= p.answered || matchLikert(p.values.keys()) !== undefined;
+  }).length;
   const flagGroups = groups.filter(isFlagGroup).length;
   return codeLike > 0 && labelLike === 0 && (flagGroups > 0 || codeLike >= 2) ? "code" : "text";
 }
