@@ -105,6 +105,7 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
         rows: ranks.map((r) => [r.label, fixed(r.score), fixed(r.meanPosition), ...Array.from({ length: positions }, (_, i) => String(r.positions[i] ?? 0))]),
         align: ["left", "right", "right", ...Array.from({ length: positions }, () => "right" as const)],
         footer: [l.validN, String(t.base), "", ...Array.from({ length: positions }, () => "")],
+        compact: positions + 3 > 5,
       };
       const sorted = [...ranks].filter((r) => r.score !== null).sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
       const chart: Chart = {

@@ -62,7 +62,9 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
       ),
     );
   } else opening.push(placeholder(template, "opening"));
-  opening.push(body(`${coverageSentence(input, opts.reasonLabel ?? ((r) => r))}${sentence(template, "openingEnd", {})}`));
+  // Chinese sentences follow each other directly; English ones after a space.
+  const gap = template.lang === "en" ? " " : "";
+  opening.push(body(`${coverageSentence(input, opts.reasonLabel ?? ((r) => r))}${gap}${sentence(template, "openingEnd", {})}`));
 
   const blocks: Block[] = [];
   SECTIONS.forEach((key, i) => {

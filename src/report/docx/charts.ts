@@ -55,7 +55,8 @@ export function chartRun(f: Figure, style: StyleSheet): ChartRun {
       overlap: 100,
       gapWidth: 50,
       series: c.series.map((s, i) => ({ name: s.name, values: [...s.values].reverse(), color: SCALE_COLOURS[i % SCALE_COLOURS.length] })),
-      dataLabels: { value: true, numberFormat: "0%;;;", font: { ...font, size: Math.max(7, style.chart.size - 2) }, position: "center" },
+      // Segments under 5% get no label: it would not fit and would cover its neighbour's.
+      dataLabels: { value: true, numberFormat: '[<0.05]"";0%', font: { ...font, size: Math.max(7, style.chart.size - 2) }, position: "center" },
       legend: { position: "bottom", font },
       font: { name: style.chart.font },
       valueAxis: { font, gridlines: false },
