@@ -59,6 +59,16 @@ describe("the report model", () => {
     expect(problems).toMatch(/\[图1 不同身份被调查者对社区服务的满意率（N=20）\] grouped/);
   });
 
+  it("reports a role difference from an approximate test only when p < 0.01, and says it is approximate", () => {
+    const approximate = (p: number) => {
+      const t = structuredClone(tally);
+      t.questions.q3!.chiSquare = { ...t.questions.q3!.chiSquare!, p, lowExpected: true };
+      return outline(buildReport(t, survey, zh, { charts: false })).join("\n");
+    };
+    expect(approximate(0.0172)).not.toContain("评价差异明显");
+    expect(approximate(0.005)).toContain("明显低于社区干部的100.0%（部分身份人数较少，检验结果仅供参考）。");
+  });
+
   it("orders practices strongest first and numbers tables and figures in print order", () => {
     const model = buildReport(tally, survey, zh);
     const lines = text(model.body);

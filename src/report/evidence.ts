@@ -11,8 +11,13 @@ import { renderPattern, sentence, type SectionKey, type Template } from "./templ
 
 /** Satisfaction below this share is reported under 存在的问题. */
 const WEAK_RATE = 0.7;
-/** Role differences are reported when the chi-square test gives p below this (and the test is reliable). */
+/** Role differences are reported when the chi-square test gives p below this. */
 const SIGNIFICANT_P = 0.05;
+/**
+ * When over 20% of expected counts are below 5 the p-value is only approximate: such a difference is
+ * reported only below this stricter p, and the sentence says the test is approximate.
+ */
+const SIGNIFICANT_P_LOW_EXPECTED = 0.01;
 /** At most this many role differences and weak results are written, the clearest first. */
 const MAX_FINDINGS = 3;
 
@@ -231,7 +236,7 @@ function roleDifferences(input: EvidenceInput): Block[] {
   const findings: { p: number; blocks: Block[] }[] = [];
   const consider = (id: string, subject: string, t: QuestionTally | RowTally, type: QuestionTally["type"], scale?: Scale) => {
     const chi = t.chiSquare;
-    if (!chi || chi.lowExpected || !(chi.p < SIGNIFICANT_P) || !t.byRole?.length) return;
+    if (!chi || !(chi.p < (chi.lowExpected ? SIGNIFICANT_P_LOW_EXPECTED : SIGNIFICANT_P)) || !t.byRole?.length) return;
     let measure: string;
     let valueOf: (r: RoleBreakdown) => number | null;
     if (type === "scale") {
@@ -255,7 +260,7 @@ function roleDifferences(input: EvidenceInput): Block[] {
     const low = sorted[0]!;
     const high = sorted[sorted.length - 1]!;
     const blocks: Block[] = [
-      para(sentence(template, "roleDifference", { subject, measure, low, high, chi: chi.statistic, p: chi.p, v: chi.cramersV })),
+      para(sentence(template, "roleDifference", { subject, measure, low, high, chi: chi.statistic, p: chi.p, v: chi.cramersV, approximate: chi.lowExpected })),
     ];
     if (input.charts) {
       const figure: Figure = {
