@@ -97,6 +97,15 @@ function emptyItem(item: PlanItem, roles: number): ItemState {
   return s;
 }
 
+/**
+ * A copy of a string that shares no memory with the text it was cut from. V8 represents a substring of
+ * 13 characters or more as a slice that keeps its whole parent alive: an open answer cut out of a
+ * parser's 1 MB chunk would keep that chunk, and keeping every answer would keep the whole file.
+ */
+function detach(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
+}
+
 function zeros(n: number): number[] {
   return new Array<number>(n).fill(0);
 }
@@ -216,7 +225,7 @@ export class Counter {
           if (perRole) perRole[at]!++;
         }
         if (role >= 0 && s.roleAnswered) s.roleAnswered[role]!++;
-        if (a.others) for (const o of a.others) s.others!.push([o.code, o.text]);
+        if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
         return;
       }
       case "rank": {
@@ -227,7 +236,7 @@ export class Counter {
           s.counts![at]!++;
           s.positions![at]![p]!++;
         });
-        if (a.others) for (const o of a.others) s.others!.push([o.code, o.text]);
+        if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
         return;
       }
       case "number": {
@@ -237,7 +246,7 @@ export class Counter {
         return;
       }
       case "text": {
-        if (a.kind === "text") s.texts!.push(a.value);
+        if (a.kind === "text") s.texts!.push(detach(a.value));
         return;
       }
     }
