@@ -28,15 +28,16 @@ export function initCommand(program: Command, run: Run): void {
     .addHelpText(
       "after",
       `
-Without --from, writes survey.yaml (every key explained in comments), data/answers.csv (322 sample
-answers) and report.md (the narrative) into <dir>. A file that exists is never replaced: running it
-twice changes nothing.
+Without --from, writes survey.yaml (every key explained in comments), data/answers.csv (324 sample
+questionnaires in 问卷星's 按选项文本 form) and report.md (the narrative) into <dir>, and lists on stdout
+the files it created. A file that exists is never replaced: running it twice changes nothing.
 
 With --from, reads the export once and writes a draft definition: questions from the headers (问卷星
 numbering removed), metadata columns (序号, 所用时间 …) recognised, types guessed from the answers
 (┋ multi, → rank, 第N题(x) 0/1 columns multi, numbers number, 非常满意…很不满意 scale, few values single,
-long or varied answers text). Every guess that could be wrong is marked "# 请核对". The draft is then
-checked against the export, and the result printed.
+long or varied answers text), and the data keys set to read the export (files, encoding, header,
+id_column, duration_column, separators, skip/blank markers). Every guess that could be wrong is marked
+"# 请核对". The draft is then checked against the export, and the result printed.
 
 Exit codes: 0 written (or nothing to do), 2 the command could not run (unreadable export, the
 definition exists without --force).
