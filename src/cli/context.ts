@@ -18,6 +18,11 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // `survey tally | head` closes the pipe early: that is the reader's choice, not an error to report.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   return {
     cwd: process.cwd(),
     stdout: (t) => process.stdout.write(t),
