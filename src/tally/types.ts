@@ -14,6 +14,7 @@ export interface TallyResult {
   questions: Record<string, QuestionTally>;
   groups: Record<string, GroupTally>;
   screening: { speeders: RowRef[]; straightliners: RowRef[] };
+  /** Examples of the problems found while reading (errors first; the first 20 of each code), for context. `survey validate` lists and counts them all. */
   problems: Problem[];
   /**
    * Added beyond §6: the raw counts this result was computed from (see `TallyState` in state.ts), which
