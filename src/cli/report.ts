@@ -85,7 +85,7 @@ file:line —, missing file, output exists without --force).
 
 Example:
   $ survey report -s fixtures/example/survey.yaml -o 调研报告.docx
-  调研报告.docx: 4 sections, 14 tables, 12 charts`,
+  调研报告.docx: 4 sections, 12 tables, 13 charts`,
     )
     .action(run(report));
 }
