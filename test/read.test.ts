@@ -161,13 +161,16 @@ describe("encodings", () => {
     const dir = tmp();
     const file = join(dir, "long.csv");
     const header = "序号,您的意见\n";
-    const filler = "很".repeat(20) + "x".repeat((1 << 20) - Buffer.byteLength(header) - 60 - 2 - 1);
-    const body = `${header}1,${filler}满意度\n`;
+    // Rows of 10,000 characters (a cell may hold at most 32,767) up to the boundary; the last one is cut in 满.
+    const rows = Array.from({ length: 104 }, (_, i) => `${i + 1},${"很".repeat(20)}${"x".repeat(10_000 - 20)}\n`).join("");
+    const before = Buffer.byteLength(header + rows) + Buffer.byteLength("105,");
+    const body = `${header}${rows}105,${"x".repeat((1 << 20) - 1 - before)}满意度\n`;
     expect(Buffer.from(body).indexOf("满") + 1).toBe(1 << 20); // the cut falls inside 满
     writeFileSync(file, body);
     const { responses, diagnostics } = await readAll(open, [file]);
     expect(diagnostics).toEqual([]);
-    expect((responses[0]!.answers[0] as { value: string }).value.endsWith("满意度")).toBe(true);
+    expect(responses).toHaveLength(105);
+    expect((responses[104]!.answers[0] as { value: string }).value.endsWith("满意度")).toBe(true);
   });
 });
 

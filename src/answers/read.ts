@@ -1,6 +1,7 @@
 import { oneLine, type Diagnostic } from "../diagnostics.js";
 import type { Item, Survey } from "../definition/model.js";
 import type { WhenValue } from "../definition/when.js";
+import { MAX_CELL_CHARS } from "../io/limits.js";
 import { openTable, type InputFile, type RawRow } from "../io/table.js";
 import { MISSING, optionIndex, parseDuration, readAnswer, SKIPPED, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
 import { mapColumns, type ColumnMap } from "./columns.js";
@@ -69,6 +70,20 @@ function readRow(
       message: `${cells.length} cells, but the header has ${header.length}`,
       hint: "a missing or extra delimiter, or a line break inside an unquoted cell",
     });
+  }
+
+  for (let i = 0; i < cells.length; i++) {
+    if (cells[i]!.length <= MAX_CELL_CHARS) continue;
+    report({
+      code: "CELL_TOO_LONG",
+      severity: "error",
+      file,
+      row,
+      column: header[i],
+      message: `${cells[i]!.length.toLocaleString("en-US")} characters; a cell may hold at most ${MAX_CELL_CHARS.toLocaleString("en-US")}, so it is left out`,
+    });
+    // Left out as blank: no statistic, keyword count or appendix carries megabytes from one cell.
+    cells[i] = "";
   }
 
   const problems: CellProblem[] = [];

@@ -1,7 +1,10 @@
 import { createReadStream } from "node:fs";
 import { Transform } from "node:stream";
 import Papa from "papaparse";
+import type { DiagnosticCode } from "../diagnostics.js";
+import { SurveyError } from "../errors.js";
 import type { Encoding } from "./encoding.js";
+import { MAX_COLUMNS, MAX_QUEUED_CHARS, MAX_ROW_CHARS, RecordGuard } from "./limits.js";
 import type { RawRow } from "./table.js";
 
 /** Rows waiting to be consumed before the parser is paused: keeps memory flat on any file size. */
@@ -10,6 +13,8 @@ const HIGH_WATER = 512;
 export interface CsvProblem {
   row: number;
   message: string;
+  /** CSV_PARSE unless given. */
+  code?: DiagnosticCode;
 }
 
 /**
@@ -23,19 +28,36 @@ export async function* readCsv(
   encoding: Encoding,
   bom: number,
   onProblem: (p: CsvProblem) => void,
+  file = path,
 ): AsyncGenerator<RawRow> {
   const sample = await readSample(path, encoding, bom);
   const newline = detectNewline(sample);
   const delimiter = detectDelimiter(sample, newline);
 
   const decoder = new TextDecoder(encoding);
-  const decoded = createReadStream(path, { start: bom, highWaterMark: 1 << 20 }).pipe(
+  // The guard stops a record that grows past MAX_ROW_CHARS (a never-closed quote) before the parser holds it.
+  const guard = new RecordGuard(delimiter, newline);
+  const tooLong = () =>
+    new SurveyError([
+      {
+        code: "ROW_TOO_LONG",
+        severity: "error",
+        file,
+        row: guard.records + 1,
+        message: `the row is longer than ${MAX_ROW_CHARS.toLocaleString("en-US")} characters, so the file is not read further`,
+        hint: "a quote that is never closed makes the rest of the file one cell: check the quotes of this row",
+      },
+    ]);
+  const source = createReadStream(path, { start: bom, highWaterMark: 1 << 20 });
+  const decoded = source.pipe(
     new Transform({
       transform(chunk: Buffer, _enc, done) {
-        done(null, decoder.decode(chunk, { stream: true }));
+        const text = decoder.decode(chunk, { stream: true });
+        done(guard.feed(text) > MAX_ROW_CHARS ? tooLong() : null, text);
       },
       flush(done) {
-        done(null, decoder.decode());
+        const text = decoder.decode();
+        done(guard.feed(text, true) > MAX_ROW_CHARS ? tooLong() : null, text);
       },
     }),
   );
@@ -47,6 +69,7 @@ export async function* readCsv(
   let parser: Papa.Parser | undefined;
   let paused = false;
   let index = 0;
+  let queuedChars = 0;
   const notify = () => {
     const w = wake;
     wake = undefined;
@@ -61,11 +84,25 @@ export async function* readCsv(
     skipEmptyLines: false,
     step(result, p) {
       parser = p;
+      if (failure) return;
       index++;
       const row = index;
       for (const e of result.errors) onProblem({ row, message: csvMessage(e) });
-      queue.push({ row, cells: result.data });
-      if (queue.length >= HIGH_WATER && !paused) {
+      let cells = result.data;
+      if (cells.length > MAX_COLUMNS) {
+        const message = `${cells.length.toLocaleString("en-US")} cells; a file may have at most ${MAX_COLUMNS.toLocaleString("en-US")} columns`;
+        if (row === 1) {
+          fail(new SurveyError([{ code: "TOO_MANY_COLUMNS", severity: "error", file, row, message, hint: "is the delimiter right? a file of answers has one column per question" }]));
+          p.abort();
+          return;
+        }
+        onProblem({ row, code: "TOO_MANY_COLUMNS", message: `${message}: the cells after that are ignored` });
+        cells = cells.slice(0, MAX_COLUMNS);
+      }
+      queue.push({ row, cells });
+      // Rows are counted and so are their characters: 512 rows of 10 MB cells must not be held at once.
+      for (const c of cells) queuedChars += c.length;
+      if ((queue.length >= HIGH_WATER || queuedChars >= MAX_QUEUED_CHARS) && !paused) {
         paused = true;
         p.pause();
       }
@@ -76,20 +113,24 @@ export async function* readCsv(
       notify();
     },
     error(err: Error) {
-      failure = err;
-      finished = true;
-      notify();
+      fail(err);
     },
   });
   decoded.on("error", (err) => {
-    failure = err;
-    finished = true;
-    notify();
+    fail(err);
+    parser?.abort();
   });
+  function fail(err: Error): void {
+    failure ??= err;
+    finished = true;
+    source.destroy();
+    notify();
+  }
 
   for (;;) {
     if (queue.length) {
       const batch = queue.splice(0, queue.length);
+      queuedChars = 0;
       if (paused) {
         paused = false;
         parser?.resume();

@@ -1,6 +1,7 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import * as XLSX from "@e965/xlsx";
 import { SurveyError } from "../errors.js";
+import { MAX_COLUMNS, MAX_SPREADSHEET_BYTES } from "./limits.js";
 import type { RawRow } from "./table.js";
 
 /**
@@ -9,6 +10,18 @@ import type { RawRow } from "./table.js";
  * package on npm (0.18.5) has known advisories for untrusted files.
  */
 export async function readSpreadsheet(path: string, file: string): Promise<{ header: string[]; rows: AsyncIterable<RawRow> }> {
+  const size = (await stat(path)).size;
+  if (size > MAX_SPREADSHEET_BYTES) {
+    throw new SurveyError([
+      {
+        code: "FILE_TOO_LARGE",
+        severity: "error",
+        file,
+        message: `${Math.round(size / 2 ** 20)} MB: a spreadsheet is read whole, and at most ${MAX_SPREADSHEET_BYTES / 2 ** 20} MB is`,
+        hint: "save it as CSV (UTF-8): CSV files of any size are streamed",
+      },
+    ]);
+  }
   let workbook: XLSX.WorkBook;
   try {
     workbook = XLSX.read(await readFile(path), { type: "buffer", dense: true, cellDates: false, cellFormula: false, cellHTML: false });
@@ -22,7 +35,14 @@ export async function readSpreadsheet(path: string, file: string): Promise<{ hea
   if (!sheet || !sheet["!ref"]) {
     throw new SurveyError([{ code: "FILE_EMPTY", severity: "error", file, message: "the first sheet is empty: no header row" }]);
   }
-  const firstRow = XLSX.utils.decode_range(sheet["!ref"]).s.r;
+  const range = XLSX.utils.decode_range(sheet["!ref"]);
+  const firstRow = range.s.r;
+  const width = range.e.c - range.s.c + 1;
+  if (width > MAX_COLUMNS) {
+    throw new SurveyError([
+      { code: "TOO_MANY_COLUMNS", severity: "error", file, row: 1, message: `${width} columns; a file may have at most ${MAX_COLUMNS}` },
+    ]);
+  }
   const grid = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, raw: false, defval: "", blankrows: true });
   const [head, ...body] = grid;
   const header = (head ?? []).map(cellText);

@@ -85,8 +85,12 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
     }
   }
 
-  const rows = readCsv(path, encoding, bom, (p) =>
-    opts.onDiagnostic({ code: "CSV_PARSE", severity: "error", file, row: p.row, message: p.message }),
+  const rows = readCsv(
+    path,
+    encoding,
+    bom,
+    (p) => opts.onDiagnostic({ code: p.code ?? "CSV_PARSE", severity: "error", file, row: p.row, message: p.message }),
+    file,
   );
   const iterator = rows[Symbol.asyncIterator]();
   const first = await iterator.next();

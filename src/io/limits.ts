@@ -1,0 +1,96 @@
+/**
+ * The limits on answer files (README "Limits"). Each one turns an input that would exhaust memory or time
+ * into a located diagnostic. Most are Excel's own, so no file that Excel, WPS or 问卷星 writes reaches them.
+ */
+
+/** Characters in one cell: Excel's own maximum (32,767), so only a broken or hostile file holds more. */
+export const MAX_CELL_CHARS = 32_767;
+
+/** Columns in one file: Excel's own maximum (16,384, column XFD). */
+export const MAX_COLUMNS = 16_384;
+
+/**
+ * Characters in one row (record) of a CSV. A quote that is never closed makes the rest of the file one
+ * cell: without a bound, a 2 GB file would be held in memory whole (and re-scanned by the parser for every
+ * chunk). 16 Mi characters is far beyond any real row: 16,384 columns of 1,000 characters.
+ */
+export const MAX_ROW_CHARS = 1 << 24;
+
+/** Parsed rows held between the parser and the reader, in characters: bounds memory when rows are huge. */
+export const MAX_QUEUED_CHARS = 1 << 25;
+
+/** An .xlsx/.xls is read whole (SheetJS has no streaming reader): larger ones must be saved as CSV. */
+export const MAX_SPREADSHEET_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Follows the record structure of decoded CSV text chunk by chunk, as papaparse reads it (a quote opens a
+ * quoted cell only at the start of a cell; inside, `""` is a quote and a quote closes the cell only before a
+ * delimiter, a line end or the end of the file, whitespace allowed between), to know how long the current record has grown
+ * before the parser has to hold it. Linear in the input: it jumps between quotes and line ends with indexOf.
+ */
+export class RecordGuard {
+  private inQuotes = false;
+  /** Characters of the current record scanned so far. */
+  private length = 0;
+  /** The last character scanned: a quote after a delimiter opens a quoted cell. */
+  private prev = "";
+  /** A closing-quote candidate at the end of a chunk, decided when the next chunk shows what follows it. */
+  private carry = "";
+  /** Records ended so far (the header is the first). */
+  records = 0;
+  constructor(
+    private readonly delimiter: string,
+    private readonly eol: string,
+  ) {}
+
+  /** Feeds the next decoded chunk (`final` for the end of the file); returns the current record's length. */
+  feed(chunk: string, final = false): number {
+    const s = this.carry + chunk;
+    this.carry = "";
+    let start = -this.length;
+    let end = s.length;
+    let i = 0;
+    let q = -2;
+    let n = -2;
+    while (i < s.length) {
+      if (q < i && q !== -1) q = s.indexOf('"', i);
+      if (!this.inQuotes) {
+        if (n < i && n !== -1) n = s.indexOf(this.eol, i);
+        if (n !== -1 && (q === -1 || n < q)) {
+          i = n + this.eol.length;
+          start = i;
+          this.records++;
+          continue;
+        }
+        if (q === -1) break;
+        // At the start of a cell: of the record, or after a delimiter.
+        if (q === start || (q === 0 ? this.prev : s[q - 1]) === this.delimiter) this.inQuotes = true;
+        i = q + 1;
+        continue;
+      }
+      if (q === -1) break;
+      let j = q + 1;
+      if (s[j] === '"') {
+        i = j + 1;
+        continue;
+      }
+      // papaparse allows whitespace (as String.trim sees it) between a closing quote and what follows.
+      while (j < s.length && s[j] !== this.delimiter && !s.startsWith(this.eol, j) && /\s/.test(s[j]!)) j++;
+      if (j + this.eol.length > s.length && !final && !(j < s.length && s[j] === this.delimiter)) {
+        this.carry = s.slice(q);
+        end = q;
+        break;
+      }
+      if (j >= s.length || s[j] === this.delimiter || s.startsWith(this.eol, j)) this.inQuotes = false;
+      i = q + 1;
+    }
+    // A line end cut in two by the chunk boundary ("\r" | "\n") is decided with the next chunk.
+    if (!final && !this.inQuotes && !this.carry && this.eol.length > 1 && s.endsWith(this.eol[0]!)) {
+      this.carry = s.slice(-1);
+      end = s.length - 1;
+    }
+    if (end > 0) this.prev = s[end - 1]!;
+    this.length = end - start;
+    return this.length + this.carry.length;
+  }
+}
