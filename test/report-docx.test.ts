@@ -140,6 +140,21 @@ describe("survey report: options and safety", () => {
     expect(readFileSync(a.out).equals(readFileSync(c.out))).toBe(false);
   });
 
+  it("gives the same bytes in every time zone", async () => {
+    const saved = process.env.TZ;
+    try {
+      process.env.TZ = "Asia/Shanghai";
+      const east = await report();
+      process.env.TZ = "America/Los_Angeles";
+      const west = await report();
+      expect(new Date(Date.UTC(2000, 0, 1)).getHours()).toBe(16);
+      expect(readFileSync(east.out).equals(readFileSync(west.out))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it("never overwrites without --force, and leaves no temporary file", async () => {
     const r = await report();
     writeFileSync(r.out, "keep me");

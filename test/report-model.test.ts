@@ -80,6 +80,13 @@ describe("the report model", () => {
     expect(captions.every((c) => /N=\d+/.test(c))).toBe(true);
   });
 
+  it("leaves out what the definition does not say", () => {
+    const bare = { ...survey, purpose: undefined, period: undefined, organization: undefined, methods: [] };
+    expect(outline(buildReport(tally, bare, zh))[1]).toBe("【请补充：调研的背景和目的】");
+    const noPeriod = { ...survey, purpose: "", period: "" };
+    expect(outline(buildReport(tally, noPeriod, zh))[1]).toBe("某镇党委对某社区党建工作进行了专题调研。本次调研主要采取发放调查问卷、召开座谈会的方式进行。");
+  });
+
   it("without a narrative, marks a place for the author in every section", () => {
     const model = buildReport(tally, survey, zh);
     const placeholders = model.body.filter((b) => b.kind === "paragraph" && b.runs.some((r) => r.placeholder));

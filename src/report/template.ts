@@ -146,7 +146,9 @@ export function createEngine(lang: Lang, files: TemplateFiles = {}): Liquid {
     strictVariables: true,
     strictFilters: true,
     ownPropertyOnly: true,
-    outputEscape: undefined,
+    // "" and 0 are false, as a template author expects: `{% if period %}于{{ period }}{% endif %}` must
+    // print nothing when the definition has no period (Shopify Liquid would print "于").
+    jsTruthy: true,
     parseLimit: 1e6,
     renderLimit: 2000,
     memoryLimit: 5e7,
