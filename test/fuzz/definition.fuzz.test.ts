@@ -186,9 +186,54 @@ const randomDefinition = fc
     ...(d.groups.length ? { groups: d.groups } : {}),
   }));
 
+/**
+ * Definitions built to load (odd but valid): distinct options and rows, one scale, a single-choice role,
+ * `when` on the role only. These reach the statistics, where a definition at the edge (one option, a scale
+ * with no positive codes, every answer na, bins out of order) divides by zero if anything does.
+ */
+const distinctOptions = fc.uniqueArray(fc.constantFrom("是", "否", "党员", "群众", "一般", "缺钱", "其他", "A", "1", "0"), { minLength: 1, maxLength: 6 });
+const validQuestion = fc.oneof(
+  fc.record({ type: fc.constant("single"), options: distinctOptions }),
+  fc.record({ type: fc.constant("multi"), options: distinctOptions, max_choices: fc.integer({ min: 1, max: 6 }) }, { requiredKeys: ["type", "options"] }),
+  fc.record({ type: fc.constant("scale"), scale: fc.constant("s") }),
+  fc.record({ type: fc.constant("matrix"), scale: fc.constant("s"), rows: fc.uniqueArray(fc.constantFrom("甲", "乙", "丙", "丁"), { minLength: 1, maxLength: 4 }) }),
+  fc.record({ type: fc.constant("rank"), options: distinctOptions }),
+  fc.record(
+    {
+      type: fc.constant("number"),
+      min: fc.integer({ min: -5, max: 30 }),
+      integer: fc.boolean(),
+      bins: fc.uniqueArray(fc.integer({ min: -10, max: 120 }), { maxLength: 4 }).map((b) => b.sort((x, y) => x - y)),
+    },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record({ type: fc.constant("text") }),
+);
+const validDefinition = fc
+  .record({
+    role: fc.uniqueArray(fc.constantFrom("党员", "群众", "干部"), { minLength: 1, maxLength: 3 }),
+    questions: fc.array(fc.record({ q: validQuestion, when: fc.option(fc.constantFrom("q1 == 1", "q1 in [1, 2]", "q1 != 2"), { nil: undefined }) }), { minLength: 1, maxLength: 7 }),
+    scale: fc.record({
+      options: fc.uniqueArray(fc.constantFrom("很好", "好", "一般", "差", "不了解"), { minLength: 1, maxLength: 5 }),
+      positive: fc.uniqueArray(fc.integer({ min: 1, max: 2 }), { maxLength: 2 }),
+      na: fc.uniqueArray(fc.constantFrom(5), { maxLength: 1 }),
+    }),
+    minAnswered: fc.constantFrom(0, 0.5, 1),
+  })
+  .map((d) => ({
+    title: "随机问卷",
+    role: "q1",
+    data: { id_column: "序号", min_answered: d.minAnswered },
+    scales: { s: { options: d.scale.options, positive: d.scale.positive.filter((c) => c <= d.scale.options.length), na: d.scale.na.filter((c) => c <= d.scale.options.length) } },
+    questions: [
+      { id: "q1", text: "您的身份", type: "single", options: d.role },
+      ...d.questions.map(({ q, when }, i) => ({ id: `q${i + 2}`, text: `第${i + 2}个问题`, ...q, ...(when ? { when } : {}) })),
+    ],
+  }));
+
 /** Answers for a random definition: a header of question ids and matrix rows, cells from a pool. */
 const answerCells = fc.array(
-  fc.array(fc.constantFrom("1", "2", "3", "是", "否", "党员", "很好", "差", "不了解", "1┋2", "2┋1┋3", "1→2", "甲", "35", "-3", "", "x", "1e9", "其他〖x〗"), {
+  fc.array(fc.constantFrom("1", "2", "3", "是", "否", "党员", "群众", "很好", "好", "差", "不了解", "1┋2", "2┋1┋3", "1→2", "2→1→3", "甲", "35", "-3", "", "x", "1e9", "其他〖x〗"), {
     minLength: 10,
     maxLength: 10,
   }),
@@ -255,7 +300,7 @@ describe("survey.yaml, mutated and random", () => {
 
   test("random definitions: parse, validate and tally generated answers", async () => {
     await fc.assert(
-      fc.asyncProperty(randomDefinition, answerCells, async (def, rows) => {
+      fc.asyncProperty(fc.oneof(randomDefinition, validDefinition, validDefinition), answerCells, async (def, rows) => {
         const text = stringify(def);
         checkParse(text);
         const problems = await checkCommands(
@@ -270,6 +315,20 @@ describe("survey.yaml, mutated and random", () => {
         expect(problems).toEqual([]);
       }),
       params(runs(120)),
+    );
+  }, TEST_TIMEOUT);
+
+  test("report on odd but valid definitions", async () => {
+    await fc.assert(
+      fc.asyncProperty(validDefinition, answerCells, async (def, rows) => {
+        const problems = await checkCommands(
+          { "survey.yaml": stringify(def), "answers.csv": answersFor(def as never, rows) },
+          [["report", "--no-narrative", "-s", "survey.yaml", "-o", "out.docx", "answers.csv"]],
+          "valid definition (report)",
+        );
+        expect(problems).toEqual([]);
+      }),
+      params(runs(12)),
     );
   }, TEST_TIMEOUT);
 });
