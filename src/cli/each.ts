@@ -10,6 +10,7 @@ import { formatDiagnostic } from "../diagnostics.js";
 import { EXIT, SurveyError, usageError } from "../errors.js";
 import { openTable, type InputFile } from "../io/table.js";
 import { displayPath, type Io } from "./context.js";
+import { trackTemporary } from "./output.js";
 
 /**
  * Batch runs (`--each`): one output per input file, or per answer to a question (one report per
@@ -76,8 +77,9 @@ export async function runEach(
     throw usageError(`with --each, -o names a folder, not a ${extension} file`, `e.g. -o reports/ writes reports/<value>${extension}`);
   }
   const work = await mkdtemp(join(tmpdir(), "survey-each-"));
+  const untrack: (() => void)[] = [];
   try {
-    const groups = opts.each === "file" ? byFile(files) : await byQuestion(io, survey, files, opts.each, work, opts.quiet ?? false);
+    const groups = opts.each === "file" ? byFile(files) : await byQuestion(io, survey, files, opts.each, work, opts.quiet ?? false, untrack);
     if (groups.length === 0) throw usageError(`--each ${opts.each}: no group has any answers`);
     await mkdir(outDir, { recursive: true });
     const names = uniqueNames(groups.map((g) => safeFileName(g.value)));
@@ -106,6 +108,7 @@ export async function runEach(
     return failed.reduce((code, f) => Math.max(code, f.exitCode), EXIT.ok as number);
   } finally {
     await rm(work, { recursive: true, force: true });
+    for (const done of untrack) done();
   }
 }
 
@@ -135,7 +138,15 @@ function byFile(files: InputFile[]): Grouped[] {
  * the groups), which the job then reads as usual. Rows without a readable answer
  * belong to no group and are counted on stderr.
  */
-async function byQuestion(io: Io, survey: Survey, files: InputFile[], questionId: string, work: string, quiet: boolean): Promise<Grouped[]> {
+async function byQuestion(
+  io: Io,
+  survey: Survey,
+  files: InputFile[],
+  questionId: string,
+  work: string,
+  quiet: boolean,
+  untrack: (() => void)[],
+): Promise<Grouped[]> {
   const item = survey.itemById.get(questionId);
   if (!item || (item.type !== "single" && item.type !== "scale")) {
     throw usageError(
@@ -165,6 +176,8 @@ async function byQuestion(io: Io, survey: Survey, files: InputFile[], questionId
       let out = writers.get(key);
       if (!out) {
         const path = join(work, `${option.code}-${fi}.csv`);
+        // Splits can be as large as the data: an interruption removes them like any temporary.
+        untrack.push(trackTemporary(path));
         out = { stream: createWriteStream(path), row: 1 };
         out.stream.write(`\uFEFF${csvLine(table.header)}`);
         writers.set(key, out);
