@@ -88,6 +88,9 @@ describe.skipIf(!existsSync(realdata))("init --from on the real 问卷星 export
       const { code, result } = await validate(yaml);
       expect(code).toBe(0);
       expect(result).toMatchObject({ errors: 0, returned: 800, valid: 800 });
+      const tally = await run(root, "tally", "-s", yaml, "--format", "json");
+      expect(tally.code).toBe(0);
+      expect(JSON.parse(tally.out).responses).toMatchObject({ returned: 800, valid: 800 });
 
       const io = memoryIo(root);
       const drafted = await loadSurvey(io, yaml);
