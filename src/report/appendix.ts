@@ -14,8 +14,8 @@ export function appendixBlocks(tally: TallyResult, survey: Survey, template: Tem
   const l = template.text.labels;
   const blocks: Block[] = [
     { kind: "pageBreak" },
-    { kind: "paragraph", style: "plain", runs: [{ text: l.appendix, bold: true }] },
-    { kind: "paragraph", style: "centered", runs: [{ text: l.appendixTitle, bold: true }] },
+    { kind: "paragraph", style: "label", runs: [{ text: l.appendix }] },
+    { kind: "paragraph", style: "title", runs: [{ text: l.appendixTitle }] },
   ];
   for (const q of survey.questions) {
     const t = tally.questions[q.id];

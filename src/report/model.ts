@@ -23,8 +23,11 @@ export interface Heading {
 export interface Paragraph {
   kind: "paragraph";
   runs: TextRun[];
-  /** body: indented body text; plain: no indent (lists, notes under tables); centered: appendix titles. */
-  style?: "body" | "plain" | "centered";
+  /**
+   * body: indented body text; plain: no indent (lists, notes under tables); label: 附件, flush left in the
+   * level-1 heading face; title: a title such as the appendix's, set like the report's title.
+   */
+  style?: "body" | "plain" | "label" | "title";
   /** Printed before the runs: a list item's "1." or "•". */
   marker?: string;
 }

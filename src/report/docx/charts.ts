@@ -21,7 +21,8 @@ export function chartRun(f: Figure, style: StyleSheet): ChartRun {
   const percent = c.unit === "percent";
   const numberFormat = percent ? "0%" : "0.00";
   const longest = Math.max(...c.categories.map((x) => x.length));
-  if (c.type === "bar") {
+  // One series by group (a rate by role) reads best as labelled horizontal bars, like a bar chart.
+  if (c.type === "bar" || (c.type === "grouped" && c.series.length === 1)) {
     // Word draws the first category at the bottom: reverse, so the largest bar is on top.
     const categories = [...c.categories].reverse();
     const s = c.series[0]!;

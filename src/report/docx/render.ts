@@ -105,8 +105,8 @@ function block(b: Block, style: StyleSheet): (Paragraph | Table)[] {
         if (marker) runs.push(new TextRun(marker));
         runs.push(...b.runs.flatMap((r) => textRuns(r, style)));
       }
-      const paraStyle = b.style === "plain" || b.style === "centered" ? STYLE.plain : STYLE.body;
-      return [new Paragraph({ style: paraStyle, alignment: b.style === "centered" ? AlignmentType.CENTER : undefined, children: runs })];
+      const paraStyle = { body: STYLE.body, plain: STYLE.plain, label: STYLE.label, title: STYLE.title }[b.style ?? "body"];
+      return [new Paragraph({ style: paraStyle, children: runs })];
     }
     case "table":
       return [new Paragraph({ style: STYLE.caption, children: [new TextRun(b.caption)] }), threeLineTable(b, style), spacer(style)];

@@ -21,6 +21,7 @@ export const STYLE = {
   table: "TableText",
   tableCompact: "TableTextCompact",
   plain: "Plain",
+  label: "Label",
   footer: "Footer",
 } as const;
 
@@ -104,6 +105,16 @@ export function documentStyles(s: StyleSheet, lang: "zh-CN" | "en"): IStylesOpti
         basedOn: STYLE.body,
         quickFormat: true,
         paragraph: { indent: { firstLine: 0, firstLineChars: 0 } },
+      },
+      {
+        id: STYLE.label,
+        name: "Label",
+        basedOn: STYLE.body,
+        next: STYLE.body,
+        quickFormat: true,
+        // 附件 at the top left of its page, in the level-1 heading's face (GB/T 9704 §8).
+        run: run(s.heading1, s.latin),
+        paragraph: { indent: { firstLine: 0, firstLineChars: 0 }, keepNext: true },
       },
       {
         id: STYLE.caption,
