@@ -44,7 +44,7 @@ export function parseNarrative(source: string, file: string, template: Template,
             file,
             line: at,
             message: `"## ${title}" is not a section of the report`,
-            hint: `use one of: ${Object.values(template.text.sections).join(", ")}`,
+            hint: `use one of: ${Object.values(template.text.sections).join(", ")} (or situation, practices, problems, suggestions), or pass --no-narrative`,
           },
         ]);
       }
