@@ -204,21 +204,21 @@ describe("answer files, generated and broken", () => {
       fc.asyncProperty(generatedCsv, surveyArb, fc.constantFrom("answers.csv", "answers.tsv"), (csv, survey, name) =>
         property(csv, name, survey, "generated CSV"),
       ),
-      params(runs(120)),
+      params(runs(80)),
     );
   }, TEST_TIMEOUT);
 
   test("mutated real exports: truncated, stray quotes, NUL, BOM inside, mixed line endings, huge cells", async () => {
     await fc.assert(
       fc.asyncProperty(mutatedCsv, surveyArb, (csv, survey) => property(csv, "answers.csv", survey, "mutated export")),
-      params(runs(100)),
+      params(runs(70)),
     );
   }, TEST_TIMEOUT);
 
   test("not text: empty files, header only, binary garbage, xlsx/xls magic then garbage, under every extension", async () => {
     await fc.assert(
       fc.asyncProperty(garbage, fileName, surveyArb, (bytes, name, survey) => property(bytes, name, survey, "garbage")),
-      params(runs(80)),
+      params(runs(60)),
     );
   }, TEST_TIMEOUT);
 

@@ -269,7 +269,7 @@ describe("survey.yaml, mutated and random", () => {
   afterAll(() => printTried("definition.fuzz"));
 
   test("parseSurvey never throws on mutated definitions, and locates every error", () => {
-    fc.assert(fc.property(mutatedDefinition, (text) => checkParse(text)), params(runs(400)));
+    fc.assert(fc.property(mutatedDefinition, (text) => checkParse(text)), params(runs(250)));
   }, TEST_TIMEOUT);
 
   test("parseSurvey on arbitrary text and YAML-looking noise", () => {
@@ -278,7 +278,7 @@ describe("survey.yaml, mutated and random", () => {
       fc.string({ unit: "binary", maxLength: 200 }),
       fc.array(fc.constantFrom("title: x\n", "questions:\n", "  - ", "id: q1\n", "type: single\n", "options: [a]\n", "&a ", "*a ", "[", "]", "{", "}", ": ", "- ", "\n", "  ", "'", '"', "#", "!!str ", "<<: *a\n"), { maxLength: 40 }).map((a) => a.join("")),
     );
-    fc.assert(fc.property(noise, (text) => checkParse(text)), params(runs(800)));
+    fc.assert(fc.property(noise, (text) => checkParse(text)), params(runs(500)));
   }, TEST_TIMEOUT);
 
   test("validate and tally keep the contract on mutated definitions", async () => {
@@ -294,7 +294,7 @@ describe("survey.yaml, mutated and random", () => {
         );
         expect(problems).toEqual([]);
       }),
-      params(runs(60)),
+      params(runs(40)),
     );
   }, TEST_TIMEOUT);
 
@@ -314,7 +314,7 @@ describe("survey.yaml, mutated and random", () => {
         );
         expect(problems).toEqual([]);
       }),
-      params(runs(120)),
+      params(runs(80)),
     );
   }, TEST_TIMEOUT);
 

@@ -117,7 +117,7 @@ describe("report.md, generated and mutated", () => {
   afterAll(() => printTried("narrative.fuzz"));
 
   test("parseNarrative and buildReport: a model or a located SurveyError", () => {
-    fc.assert(fc.property(narrative, fc.constantFrom(...TEMPLATES), (text, tpl) => checkModel(text, tpl)), params(runs(200)));
+    fc.assert(fc.property(narrative, fc.constantFrom(...TEMPLATES), (text, tpl) => checkModel(text, tpl)), params(runs(120)));
   }, TEST_TIMEOUT);
 
   test("survey report --narrative keeps the contract", async () => {
