@@ -191,6 +191,21 @@ describe("survey report: options and safety", () => {
     expect(existsSync(join(dir, "out.docx"))).toBe(false);
   });
 
+  it("refuses a file that is not a tally, a bad SOURCE_DATE_EPOCH and a name without .docx, in one line each", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "survey-report-"));
+    writeFileSync(join(dir, "t.json"), '{"hello": 1}');
+    const notTally = await runCli(["report", "-s", SURVEY, "--tally", "t.json", "-o", "x.docx"], { cwd: dir });
+    expect(notTally.code).toBe(2);
+    expect(notTally.stderr).toMatch(/t\.json is not the JSON of `survey tally --format json`/);
+    const epoch = await runCli(["report", "-s", SURVEY, "--tally", TALLY, "-o", "x.docx"], { cwd: dir, env: { SOURCE_DATE_EPOCH: "yesterday" } });
+    expect(epoch.code).toBe(2);
+    expect(epoch.stderr).toMatch(/SOURCE_DATE_EPOCH/);
+    const pdf = await runCli(["report", "-s", SURVEY, "--tally", TALLY, "-o", "x.pdf"], { cwd: dir });
+    expect(pdf.code).toBe(2);
+    for (const r of [notTally, epoch, pdf]) expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(existsSync(join(dir, "x.docx"))).toBe(false);
+  });
+
   it("reports a broken template with its file and line", async () => {
     const dir = mkdtempSync(join(tmpdir(), "survey-template-"));
     const zh = join(ROOT, "templates/zh-research-report");
