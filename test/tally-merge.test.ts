@@ -210,6 +210,14 @@ function checkRank(t: TallyResult, rows: Row[]) {
     // 综合得分 = Σ count at p × (n − p + 1) / respondents, n = 3
     close(r.score, ranked.length ? (3 * positions[0]! + 2 * positions[1]! + positions[2]!) / ranked.length : null);
   });
+  q.byRole!.forEach((b, ri) => {
+    const mine = ranked.filter((x) => x.role === ri + 1);
+    expect(b.base).toBe(mine.length);
+    b.ranks!.forEach((r, k) => {
+      const points = mine.reduce((sum, x) => sum + (x.rk!.includes(k + 1) ? 3 - x.rk!.indexOf(k + 1) : 0), 0);
+      close(r.score, mine.length ? points / mine.length : null);
+    });
+  });
 }
 
 function checkNumber(t: TallyResult, rows: Row[]) {

@@ -123,6 +123,13 @@ describe("tally of fixtures/tally-basic, checked by hand", () => {
       ["人员", [3, 4, 2], 17 / 9, 19 / 9],
       ["场地", [2, 2, 5], 21 / 9, 15 / 9],
     ]);
+    // 党员 ranked in rows 1, 5, 7, 10 (row 3 blank): 经费 1st ×3 and 2nd ×1 → (3·3 + 1·2)/4;
+    // 人员 2nd ×2, 3rd ×2 → 6/4; 场地 1st ×1, 2nd ×1, 3rd ×2 → 7/4
+    const party = q.byRole![0]!;
+    expect([party.base, party.ranks!.map((r) => r.score)]).toEqual([4, [11 / 4, 6 / 4, 7 / 4]]);
+    expect(party.options.map((o) => o.count)).toEqual([4, 4, 4]);
+    expect(q.byRole![2]!.ranks!.map((r) => r.score)).toEqual([null, null, null]);
+    expect(q.chiSquare).toBeNull();
   });
 
   it("summarises a number question and counts its bins (upper bounds inclusive)", async () => {

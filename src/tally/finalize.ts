@@ -118,7 +118,7 @@ function itemTally(plan: Plan, i: number, s: ItemState): QuestionTally {
       q.options = multiOptions(item, s.counts!, base, others);
       break;
     case "rank":
-      q.ranks = ranks(item, s);
+      q.ranks = ranks(item, s.positions!, s.answered);
       q.options = item.options.map((o, k) => withOthers({ code: o.code, label: o.label, count: s.counts![k]! }, others.get(o.code)));
       break;
     case "number": {
@@ -133,6 +133,17 @@ function itemTally(plan: Plan, i: number, s: ItemState): QuestionTally {
       q.answers = s.texts!;
       q.keywords = keywords(s.texts!);
       break;
+  }
+  if (plan.role && s.rolePositions) {
+    const roleItem = plan.items[plan.role.item]!;
+    q.byRole = roleItem.options.map((r, k) => {
+      const respondents = s.roleAnswered![k]!;
+      const table = s.rolePositions![k]!;
+      const options = item.options.map((o, j) => ({ code: o.code, label: o.label, count: table[j]!.reduce((a, b) => a + b, 0) }));
+      return { code: r.code, label: r.label, base: respondents, options, ranks: ranks(item, table, respondents) };
+    });
+    // Positions are not one category per respondent either; the report compares scores, not a test.
+    q.chiSquare = null;
   }
   if (plan.role && plan.role.item !== i && s.roleCounts) {
     const roleItem = plan.items[plan.role.item]!;
@@ -215,10 +226,10 @@ function roleBreakdown(item: PlanItem, role: { code: number; label: string }, co
  * ranked; score (问卷星's 综合得分) = Σ count_p × (n − p) / respondents, n = number of options (a first
  * place is worth n, a last place 1), respondents = questionnaires that answered the question.
  */
-function ranks(item: PlanItem, s: ItemState): RankTally[] {
+function ranks(item: PlanItem, table: number[][], respondents: number): RankTally[] {
   const n = item.options.length;
   return item.options.map((o, k) => {
-    const positions = s.positions![k]!;
+    const positions = table[k]!;
     let times = 0;
     let weighted = 0;
     let points = 0;
@@ -227,7 +238,7 @@ function ranks(item: PlanItem, s: ItemState): RankTally[] {
       weighted += (p + 1) * c;
       points += c * (n - p);
     });
-    return { code: o.code, label: o.label, positions: [...positions], meanPosition: share(weighted, times), score: share(points, s.answered) };
+    return { code: o.code, label: o.label, positions: [...positions], meanPosition: share(weighted, times), score: share(points, respondents) };
   });
 }
 

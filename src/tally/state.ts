@@ -39,6 +39,8 @@ export interface ItemState {
   roleAnswered?: number[];
   /** Rank items: positions[option][p] = times put at position p + 1. */
   positions?: number[][];
+  /** Rank items with a breakdown: rolePositions[roleOption][option][p]. */
+  rolePositions?: number[][][];
   /** Number items: value → how often. */
   values?: Map<number, number>;
   /** Number items: answers per bin. */
@@ -84,6 +86,10 @@ function emptyItem(item: PlanItem, roles: number): ItemState {
     case "rank":
       s.counts = zeros(k);
       s.positions = Array.from({ length: k }, () => zeros(k));
+      if (roles > 0) {
+        s.rolePositions = Array.from({ length: roles }, () => Array.from({ length: k }, () => zeros(k)));
+        s.roleAnswered = zeros(roles);
+      }
       s.others = [];
       break;
     case "number":
@@ -231,11 +237,14 @@ export class Counter {
       case "rank": {
         if (a.kind !== "choice") return;
         const index = this.codeIndex[i]!;
+        const perRole = role >= 0 ? s.rolePositions?.[role] : undefined;
         a.codes.forEach((code, p) => {
           const at = index.get(code)!;
           s.counts![at]!++;
           s.positions![at]![p]!++;
+          if (perRole) perRole[at]![p]!++;
         });
+        if (perRole) s.roleAnswered![role]!++;
         if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
         return;
       }
@@ -314,6 +323,7 @@ function mergeItem(s: ItemState, o: ItemState): void {
   s.roleCounts?.forEach((row, k) => addInto(row, o.roleCounts![k]!));
   if (s.roleAnswered) addInto(s.roleAnswered, o.roleAnswered!);
   s.positions?.forEach((row, k) => addInto(row, o.positions![k]!));
+  s.rolePositions?.forEach((table, r) => table.forEach((row, k) => addInto(row, o.rolePositions![r]![k]!)));
   if (s.values) for (const [v, c] of o.values!) s.values.set(v, (s.values.get(v) ?? 0) + c);
   if (s.bins) addInto(s.bins, o.bins!);
   if (s.texts) s.texts.push(...o.texts!);

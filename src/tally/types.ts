@@ -119,6 +119,8 @@ export interface RoleBreakdown {
   options: OptionTally[];
   positiveRate?: number | null;
   meanScore?: number | null;
+  /** Added beyond §6: rank questions, the rank statistics within this role (score over the role's respondents). */
+  ranks?: RankTally[];
 }
 
 export interface ChiSquare {

@@ -195,6 +195,15 @@ function addRoleTable(block: Block, prefix: string, q: QuestionTally | RowTally,
   const byRole: RoleBreakdown[] | undefined = q.byRole;
   if (!byRole?.length) return;
   const labels = byRole[0]!.options.map((o) => o.label);
+  if (byRole[0]!.ranks) {
+    // rank: each role's 综合得分 per option
+    block.tables.push({
+      header: [w.role, ...labels.map((l) => `${l} ${w.score}`), w.base],
+      rows: byRole.map((r) => [r.label, ...r.ranks!.map((x) => formatNumber(x.score, 2)), String(r.base)]),
+      right: [false, ...labels.map(() => true), true],
+    });
+    return;
+  }
   const hasScale = byRole.some((r) => r.meanScore !== undefined);
   const header = [w.role, ...labels, w.base, ...(hasScale ? [w.positive, w.mean] : [])];
   const rows = byRole.map((r) => [
