@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
 import fc from "fast-check";
 import iconv from "iconv-lite";
+import * as XLSX from "@e965/xlsx";
 import { checkCommands, params, printTried, runs, TEST_TIMEOUT } from "./harness.js";
 
 const fixture = (p: string) => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url));
@@ -180,6 +181,21 @@ const garbage = fc.oneof(
   fc.constant(Buffer.from(`${HEADER.join(",")}\r\n`)),
 );
 
+/** The 按选项文本 fixture as an .xlsx and a legacy .xls (BIFF8), as 问卷星 downloads them. */
+function workbook(bookType: "xlsx" | "biff8"): Uint8Array {
+  const rows = SEEDS[0]!.subarray(3).toString("utf8").trim().split("\n").map((l) => l.split(","));
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), "Sheet1");
+  return XLSX.write(book, { type: "buffer", bookType }) as Uint8Array;
+}
+const WORKBOOKS: [string, Uint8Array][] = [
+  ["answers.xlsx", workbook("xlsx")],
+  ["answers.xls", workbook("biff8")],
+];
+const mutatedWorkbook = fc
+  .record({ seed: fc.constantFrom(...WORKBOOKS), mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }), asCsv: fc.boolean() })
+  .map(({ seed: [name, bytes], mutations, asCsv }) => ({ name: asCsv ? "answers.csv" : name, bytes: mutate(bytes, mutations) }));
+
 const fileName = fc.constantFrom("answers.csv", "answers.csv", "answers.csv", "answers.tsv", "answers.txt", "answers.xlsx", "answers.xls");
 
 const COMMANDS = (name: string) => [
@@ -219,6 +235,13 @@ describe("answer files, generated and broken", () => {
     await fc.assert(
       fc.asyncProperty(garbage, fileName, surveyArb, (bytes, name, survey) => property(bytes, name, survey, "garbage")),
       params(runs(60)),
+    );
+  }, TEST_TIMEOUT);
+
+  test("mutated .xlsx and .xls workbooks, under their own names and as .csv", async () => {
+    await fc.assert(
+      fc.asyncProperty(mutatedWorkbook, surveyArb, ({ name, bytes }, survey) => property(bytes, name, survey, "mutated workbook")),
+      params(runs(40)),
     );
   }, TEST_TIMEOUT);
 
