@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../src/report/build.js";
+import { subjectOf } from "../src/report/evidence.js";
+import type { Question } from "../src/definition/model.js";
 import type { Block, ReportModel } from "../src/report/model.js";
 import { SurveyError } from "../src/errors.js";
 import { basicFixture, loadTemplate, narrativeOf } from "./helpers/report.js";
@@ -158,5 +160,20 @@ describe("the narrative", () => {
     expect(p[1]).toMatchObject({ kind: "heading", level: 2, text: "小标题" });
     expect(p[2]).toMatchObject({ marker: "1.", runs: [{ text: "第一" }] });
     expect(p[4]).toMatchObject({ kind: "table", header: ["a", "b"], rows: [["1", "20"]], align: ["left", "right"] });
+  });
+});
+
+describe("subjectOf: a question as a noun phrase in a sentence", () => {
+  const q = (text: string, subject?: string) => ({ text, subject }) as Question;
+  it.each([
+    ["您的年龄", "年龄"],
+    ["您所在的社区：", "所在的社区"],
+    ["您认为社区党建工作存在的最大困难是\uff08可多选\uff09", "社区党建工作存在的最大困难"],
+    ["您认为社区党建工作存在的最大困难是(最多选三项)", "社区党建工作存在的最大困难"],
+  ])("%s → %s", (text, subject) => {
+    expect(subjectOf(q(text), "zh-CN")).toBe(subject);
+  });
+  it("prefers the definition's subject", () => {
+    expect(subjectOf(q("您对社区服务的满意程度", "社区服务"), "zh-CN")).toBe("社区服务");
   });
 });

@@ -33,11 +33,11 @@ const para = (text: string): Paragraph => ({ kind: "paragraph", runs: [{ text }]
 /** A short noun phrase for a question in a sentence: its `subject`, else its text without "您的…是". */
 export function subjectOf(q: Question, lang: Template["lang"]): string {
   if (q.subject) return q.subject;
-  if (lang === "en") return q.text.replace(/[?:：?]\s*$/u, "");
+  if (lang === "en") return q.text.replace(/[?:\uff1a\uff1f]\s*$/u, "");
   return q.text
-    .replace(/[((][^))]*[))]\s*$/u, "")
+    .replace(/[(\uff08][^)\uff09]*[)\uff09]\s*$/u, "")
     .replace(/^您(的|对|认为)?/u, "")
-    .replace(/(是|为)?[::??]?\s*$/u, "");
+    .replace(/(是|为)?[:\uff1a?\uff1f]?\s*$/u, "");
 }
 
 /** 满意率 / 认同率 …: named after what the scale's positive options say. */
@@ -266,10 +266,7 @@ function roleDifferences(input: EvidenceInput): Block[] {
       const figure: Figure = {
         kind: "figure",
         number: 0,
-        caption: renderLabel(template, template.text.labels.figureCaption, {
-          text: template.lang === "en" ? `${capitalise(measure)} of ${subject} by role` : `不同身份被调查者对${subject}的${measure}`,
-          n: roles.reduce((s, r) => s + r.base, 0),
-        }),
+        caption: renderLabel(template, template.text.labels.roleFigureCaption, { subject, measure, n: roles.reduce((sum, r) => sum + r.base, 0) }),
         chart: {
           type: "grouped",
           categories: roles.map((r) => groupLabel(r.label, r.base, template)),
@@ -371,10 +368,6 @@ export function renderLabel(template: Template, pattern: string, vars: object): 
 /** A share as the tables print it: "62.5%", or "—" with no base. */
 export function pctText(x: number | null | undefined): string {
   return pct(x);
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** A chart category with its own base: "群众（n=52）" / "Residents (n = 52)". */

@@ -36,6 +36,7 @@ const templateSchema = z.strictObject({
     tableCaption: z.string(),
     figureCaption: z.string(),
     roleTableCaption: z.string(),
+    roleFigureCaption: z.string(),
     rateNames: z.record(z.string(), z.string()).refine((r) => "default" in r, "needs a `default` entry"),
   }),
   placeholder: z.string(),
@@ -170,6 +171,7 @@ function checkSentences(template: Template, shownDir: string): void {
     ["labels.tableCaption", template.text.labels.tableCaption],
     ["labels.figureCaption", template.text.labels.figureCaption],
     ["labels.roleTableCaption", template.text.labels.roleTableCaption],
+    ["labels.roleFigureCaption", template.text.labels.roleFigureCaption],
   ];
   for (const [key, source] of patterns) {
     try {
