@@ -8,7 +8,7 @@ import { generate, header, MULTI, SINGLE, surveyYaml } from "./generate.js";
 /**
  * `npm run bench`: generates seeded 问卷星-style exports (100k and 1M questionnaires × 30 questions) in a
  * temporary folder, then times `survey tally --format json` (the built CLI, as a user runs it) and the
- * same tally in DuckDB, each in its own process under /usr/bin/time (wall time and peak RSS), and prints
+ * same tally in DuckDB (and pandas, when python3 has it), each in its own process under /usr/bin/time (wall time and peak RSS), and prints
  * them side by side. Not part of `npm test`. ROWS=… overrides the sizes (comma-separated).
  */
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -48,6 +48,10 @@ function columns() {
   };
 }
 
+/** pandas is optional: measured when python3 can import it. */
+const hasPandas = spawnSync("python3", ["-c", "import pandas"]).status === 0;
+if (!hasPandas) console.log("pandas: not installed, left out (pip install pandas to include it)");
+
 const dir = mkdtempSync(join(tmpdir(), "survey-bench-"));
 try {
   writeFileSync(join(dir, "survey.yaml"), surveyYaml());
@@ -61,15 +65,17 @@ try {
     const out = join(dir, `tally-${rows}.json`);
     const survey = timed(["node", "bin/survey.js", "tally", "-s", join(dir, "survey.yaml"), "--format", "json", "--force", "-o", out, csv]);
     const duck = timed(["node", "test/bench/duckdb-tally.mjs", csv, JSON.stringify(columns())]);
+    const pandas = hasPandas ? timed(["python3", "test/bench/pandas-tally.py", csv, JSON.stringify(columns())]) : undefined;
     // Both must have counted the same data: compare the role counts.
     const tally = JSON.parse(readFileSync(out, "utf8")) as { roles: { counts: { label: string; count: number }[] }; responses: { valid: number } };
     const ours = Object.fromEntries(tally.roles.counts.map((c) => [c.label, c.count]));
-    const theirs = JSON.parse(duck.stdout) as Record<string, number>;
-    const agree = Object.entries(ours).every(([k, v]) => theirs[k] === v) && tally.responses.valid === rows;
-    for (const [name, r] of [["survey tally", survey], ["DuckDB", duck]] as const) {
-      lines.push([rows.toLocaleString("en"), mb.toFixed(0), name, r.wall.toFixed(2), (mb / r.wall).toFixed(1), r.rssMb.toFixed(0), name === "DuckDB" ? "1.00×" : `${(survey.wall / duck.wall).toFixed(2)}×`]);
+    const others = [duck, ...(pandas ? [pandas] : [])].map((r) => JSON.parse(r.stdout) as Record<string, number>);
+    const agree = others.every((theirs) => Object.entries(ours).every(([k, v]) => theirs[k] === v)) && tally.responses.valid === rows;
+    const runs: [string, Run][] = [["survey tally", survey], ["DuckDB", duck], ...(pandas ? [["pandas", pandas] as [string, Run]] : [])];
+    for (const [name, r] of runs) {
+      lines.push([rows.toLocaleString("en"), mb.toFixed(0), name, r.wall.toFixed(2), (mb / r.wall).toFixed(1), r.rssMb.toFixed(0), `${(r.wall / duck.wall).toFixed(2)}×`]);
     }
-    if (!agree) lines.push(["", "", "MISMATCH: role counts differ between survey and DuckDB", "", "", "", ""]);
+    if (!agree) lines.push(["", "", "MISMATCH: the tools' role counts differ", "", "", "", ""]);
   }
   const widths = lines[0]!.map((_, j) => Math.max(...lines.map((l) => l[j]!.length)));
   console.log(`\n${lines.map((l) => l.map((c, j) => (j < 3 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join("  ")).join("\n")}`);
