@@ -309,6 +309,8 @@ describe("survey.yaml, mutated and random", () => {
             ["validate", "-s", "survey.yaml", "answers.csv"],
             ["tally", "--format", "json", "-s", "survey.yaml", "answers.csv"],
             ["tally", "--format", "csv", "-s", "survey.yaml", "answers.csv"],
+            // A breakdown by another question: of a fitting type, or refused with a usage error.
+            ["tally", "--format", "json", "--by", "q2", "-s", "survey.yaml", "answers.csv"],
           ],
           "random definition",
         );
