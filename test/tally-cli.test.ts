@@ -22,6 +22,18 @@ describe("survey tally", () => {
     expect(r.stderr).toBe("11 rows read: 10 valid, 1 invalid\n");
   });
 
+  it("exits 1 under --strict when the data has errors, and still prints the tally", async () => {
+    const bad = join(tmp, "bad.csv");
+    writeFileSync(bad, "序号,1、您的身份是：,2、您对社区服务的满意程度\n1,党员,满意极了\n2,群众,一般\n");
+    const loose = await runCli(["tally", ...SURVEY, bad]);
+    expect(loose.code).toBe(0);
+    expect(loose.stderr).toContain("the data has errors");
+    const strict = await runCli(["tally", ...SURVEY, "--strict", bad]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain("本题有效填写人次");
+    expect((await runCli(["tally", ...SURVEY, "--strict", ANSWERS])).code).toBe(0); // a duplicate is a warning
+  });
+
   it("colours only when asked on a terminal-less run with FORCE_COLOR, and never with --no-color", async () => {
     expect((await runCli(["tally", ...SURVEY, ANSWERS], { env: { FORCE_COLOR: "1" } })).stdout).toContain("\u001b[");
     expect((await runCli(["--no-color", "tally", ...SURVEY, ANSWERS], { env: { FORCE_COLOR: "1" } })).stdout).not.toContain("\u001b[");

@@ -20,6 +20,7 @@ interface TallyOptions {
   issued?: string;
   output?: string;
   force?: boolean;
+  strict?: boolean;
   each?: string;
   summary?: "json" | "text";
 }
@@ -36,6 +37,7 @@ export function tallyCommand(program: Command, run: Run): void {
     .option("--issued <n>", "questionnaires handed out (发放), overriding `issued` in the definition")
     .option("-o, --output <file>", "write to this file instead of stdout")
     .option("--force", "overwrite the output file if it exists")
+    .option("--strict", "exit 1 when the data has errors (the tally is still written)")
     .addOption(eachOption())
     .addOption(summaryOption())
     .addHelpText(
@@ -55,7 +57,7 @@ counts are below 5).
                formulas (= + - @ tab CR) are prefixed with an apostrophe.
 
 Exit codes: 0 done (problems in the data are reported on stderr and their rows or cells left out),
-2 the command could not run (bad definition, missing file, bad option, output exists without --force).
+1 with --strict: the data has errors, 2 the command could not run (bad definition, missing file, bad option, output exists without --force).
 
 Example:
   $ survey tally -s fixtures/wjx800/survey.yaml ../shared/realdata/wjx-800/wjx-800-text.xls
@@ -88,7 +90,7 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
   const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, globals.color, tty) });
   if (opts.output !== undefined) await writeOutput(io, opts.output, text, Boolean(opts.force));
   else io.stdout(text);
-  return EXIT.ok;
+  return opts.strict && result.problems.some((p) => p.severity === "error") ? EXIT.dataErrors : EXIT.ok;
 }
 
 export function render(result: TallyResult, format: Format, opts: Parameters<typeof renderText>[1]): string {
