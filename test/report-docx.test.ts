@@ -124,6 +124,18 @@ describe("survey report: the .docx", () => {
     expect(text).toContain("图2 您的身份是（N=20）");
   });
 
+  it("keeps every data label on one line (LibreOffice wraps labels in square text boxes)", async () => {
+    const labelled = [];
+    for (const name of docx.names.filter((n) => /^word\/charts\/chart\d+\.xml$/.test(n))) {
+      const xml = await docx.read(name);
+      for (const labels of xml.match(/<c:dLbls?>[\s\S]*?<\/c:dLbls?>/g) ?? []) {
+        labelled.push(labels);
+        expect(labels).not.toMatch(/<a:bodyPr\b[^>]*wrap="square"/);
+      }
+    }
+    expect(labelled.length).toBeGreaterThan(0);
+  });
+
   it("highlights the places left for the author", () => {
     expect(docx.document).toMatch(/<w:highlight w:val="yellow"\/>.*?【请补充：有针对性的对策建议】/s);
   });

@@ -215,6 +215,7 @@ function reproducible(parts: Record<string, Uint8Array>, date: Date): Buffer {
     if (!/\.(xml|rels)$/.test(name)) return data;
     // docx numbers drawings with a counter that lives as long as the process: count from 1 per document.
     let xml = renumber(strFromU8(data)).replace(/(<wp:docPr id=")\d+/g, (_, head: string) => `${head}${++drawings}`);
+    if (name.startsWith("word/charts/chart")) xml = unwrapDataLabels(xml);
     if (name === "docProps/core.xml") {
       xml = xml
         .replace(/(<dcterms:created[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${stamp}$2`)
@@ -222,6 +223,14 @@ function reproducible(parts: Record<string, Uint8Array>, date: Date): Buffer {
     }
     return strToU8(xml);
   });
+}
+
+/**
+ * docx/charts writes data labels as text boxes that wrap ("square"): LibreOffice then breaks "56人，17.5%"
+ * into three lines beside its bar. A label is one short line, so it must not wrap.
+ */
+function unwrapDataLabels(xml: string): string {
+  return xml.replace(/<c:dLbls?>[\s\S]*?<\/c:dLbls?>/g, (labels) => labels.replace(/(<a:bodyPr\b[^>]*?\bwrap=")square"/g, '$1none"'));
 }
 
 /** docx/charts' relationship ids: "rId" and 21 characters of nanoid's alphabet, lower-cased. */
