@@ -61,7 +61,10 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
   if ("n" in q && q.n !== undefined) {
     const nq = q as QuestionTally;
     for (const k of ["n", "mean", "sd", "median", "min", "max"] as const) at({ statistic: k, value: nq[k] ?? null });
-    for (const b of nq.bins ?? []) at({ option_label: b.label, statistic: "count", value: b.count, base: nq.n ?? null }), at({ option_label: b.label, statistic: "pct", value: b.pct, base: nq.n ?? null });
+    for (const b of nq.bins ?? []) {
+      at({ option_label: b.label, statistic: "count", value: b.count, base: nq.n ?? null });
+      at({ option_label: b.label, statistic: "pct", value: b.pct, base: nq.n ?? null });
+    }
   }
   if ("keywords" in q) for (const k of (q as QuestionTally).keywords ?? []) at({ option_label: k.word, statistic: "keyword", value: k.count });
   if ("ranks" in q) {
@@ -77,6 +80,7 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
     options(by.options, by.base, by);
     if (by.positiveRate !== undefined) at({ by_code: by.code, by_label: by.label, statistic: "positiveRate", value: by.positiveRate, base: by.base });
     if (by.meanScore !== undefined) at({ by_code: by.code, by_label: by.label, statistic: "meanScore", value: by.meanScore, base: by.base });
+    for (const r of by.ranks ?? []) at({ by_code: by.code, by_label: by.label, option_code: r.code, option_label: r.label, statistic: "score", value: r.score, base: by.base });
   }
   const c = q.chiSquare;
   if (c) for (const k of ["statistic", "df", "p", "cramersV"] as const) at({ statistic: `chiSquare.${k}`, value: c[k] });
