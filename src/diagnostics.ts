@@ -72,6 +72,7 @@ export const CATALOGUE = {
   STRAIGHTLINE: "a questionnaire gives the same answer to every item of a matrix or group",
   // command line
   USAGE: "a command-line argument is wrong",
+  TALLY_INVALID: "a saved tally (survey merge, survey report --tally) is not the JSON that survey tally --format json writes",
   OUTPUT_EXISTS: "the output file exists (use --force to overwrite)",
   // report
   TEMPLATE_INVALID: "a report template's template.yaml or style.yaml is wrong, or a sentence pattern cannot be rendered",

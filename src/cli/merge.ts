@@ -6,6 +6,7 @@ import { mergeTallies, type TallyResult } from "../tally/index.js";
 import { displayPath, type Io } from "./context.js";
 import { render, wholeNumber, type Format } from "./tally.js";
 import { writeOutput } from "./output.js";
+import { fromSavedTally } from "./saved-tally.js";
 import { chalkFor } from "./validate.js";
 
 interface MergeOptions {
@@ -48,9 +49,11 @@ async function merge(io: Io, parts: string[], opts: MergeOptions, command: Comma
   const decimals = wholeNumber(opts.decimals, "--decimals", 0, 10);
   const results: TallyResult[] = [];
   for (const part of parts) results.push(await readPart(io, part));
-  const merged = mergeTallies(results, parts);
-  const lang = merged._state?.plan.lang ?? "zh-CN";
-  const text = render(merged, opts.format, { decimals, lang, chalk: chalkFor(io, globals.color, opts.output === undefined && io.stdoutIsTTY) });
+  const text = await fromSavedTally(parts, () => {
+    const merged = mergeTallies(results, parts);
+    const lang = merged._state?.plan.lang ?? "zh-CN";
+    return render(merged, opts.format, { decimals, lang, chalk: chalkFor(io, globals.color, opts.output === undefined && io.stdoutIsTTY) });
+  });
   if (opts.output !== undefined) await writeOutput(io, opts.output, text, Boolean(opts.force));
   else io.stdout(text);
   return EXIT.ok;

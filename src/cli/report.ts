@@ -12,6 +12,7 @@ import { displayPath, loadSurvey, resolveFiles, type Io } from "./context.js";
 import { eachOption, runEach, summaryOption } from "./each.js";
 import { surveyOption, type Run } from "./main.js";
 import { writeOutput } from "./output.js";
+import { fromSavedTally } from "./saved-tally.js";
 
 interface ReportOptions {
   survey: string;
@@ -133,7 +134,7 @@ async function report(io: Io, args: string[], opts: ReportOptions, command: Comm
     });
   }
   const tally = opts.tally ? await readTally(io, opts.tally) : await computeTally(io, survey, args, opts.by, issued);
-  const model = await write(tally, survey, output);
+  const model = opts.tally ? await fromSavedTally([opts.tally], () => write(tally, survey, output)) : await write(tally, survey, output);
   if (!globals.quiet) io.stdout(`${summary(output, model, template)}\n`);
   return EXIT.ok;
 }
