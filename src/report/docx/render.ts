@@ -18,6 +18,7 @@ import {
   type IBorderOptions,
   type ParagraphChild,
 } from "docx";
+import { xmlSafe } from "./xml-safe.js";
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
 import type { Block, Figure, ReportModel, Table as TableBlock, TextRun as ModelRun } from "../model.js";
 import type { StyleSheet } from "../template.js";
@@ -29,7 +30,8 @@ import { documentStyles, fonts, halfPoints, STYLE, twipsOfMm, twipsOfPt } from "
  * numbers "— 1 —" at the foot, odd pages right and even pages left; three-line tables with captions above,
  * native Word charts with captions below. The bytes depend only on the model, the style sheet and `date`.
  */
-export async function renderDocx(model: ReportModel, style: StyleSheet, date: Date): Promise<Buffer> {
+export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: Date): Promise<Buffer> {
+  const model = xmlSafe(unsafe);
   const children = [
     new Paragraph({ style: STYLE.title, children: [new TextRun(model.title)] }),
     ...model.opening.flatMap((b) => block(b, style)),
