@@ -57,7 +57,8 @@ counts are below 5).
                formulas (= + - @ tab CR) are prefixed with an apostrophe.
 
 Exit codes: 0 done (problems in the data are reported on stderr and their rows or cells left out),
-1 with --strict: the data has errors, 2 the command could not run (bad definition, missing file, bad option, output exists without --force).
+1 with --strict when the data has errors, 2 the command could not run (bad definition, missing
+file, bad option, output exists without --force).
 
 Example:
   $ survey tally -s fixtures/wjx800/survey.yaml ../shared/realdata/wjx-800/wjx-800-text.xls
