@@ -122,6 +122,21 @@ describe("survey merge", () => {
     expect(text.stdout).toContain("本题有效填写人次: 10 (基数 9)");
   });
 
+  it("merges the per-village parts of --each file, with --issued for the whole, into the one-run tally", async () => {
+    const parts = join(tmp, "villages");
+    const survey = ["-s", "fixtures/three-villages/survey.yaml"];
+    expect((await runCli(["tally", ...survey, "--each", "file", "--format", "json", "-o", parts])).code).toBe(0);
+    const files = readdirSync(parts).sort().map((f) => join(parts, f));
+    expect(files).toHaveLength(3);
+    const merged = JSON.parse((await runCli(["merge", "--issued", "16", ...files])).stdout) as TallyResult;
+    const whole = JSON.parse((await runCli(["tally", ...survey, "--format", "json"])).stdout) as TallyResult;
+    // the parts were read from the same files in the same (sorted) order, so everything matches but file names
+    expect(Object.values(merged.responses.bySource)).toEqual(Object.values(whole.responses.bySource));
+    merged.responses.bySource = whole.responses.bySource;
+    merged._state!.responses.bySource = whole._state!.responses.bySource;
+    expect(merged).toEqual(whole);
+  });
+
   it("refuses a file that is not a tally, with exit 2", async () => {
     const junk = join(tmp, "junk.json");
     writeFileSync(junk, "[1, 2");

@@ -12,6 +12,7 @@ import { chalkFor } from "./validate.js";
 interface MergeOptions {
   format: Format;
   decimals: string;
+  issued?: string;
   output?: string;
   force?: boolean;
 }
@@ -23,6 +24,7 @@ export function mergeCommand(program: Command, run: Run): void {
     .argument("<parts...>", "JSON tallies, in reading order")
     .addOption(new Option("--format <format>", "json (default), text, csv or md").choices(["text", "json", "csv", "md"]).default("json"))
     .option("--decimals <n>", "decimals of displayed percentages (text, md)", "1")
+    .option("--issued <n>", "questionnaires handed out (发放) for all the parts together; parts made with --each have none")
     .option("-o, --output <file>", "write to this file instead of stdout")
     .option("--force", "overwrite the output file if it exists")
     .addHelpText(
@@ -37,7 +39,10 @@ Exit codes: 0 merged, 2 a part cannot be read, is not a tally, or was made from 
 Example:
   $ survey tally -s survey.yaml --format json data/村1.csv -o parts/村1.json
   $ survey tally -s survey.yaml --format json data/村2.csv -o parts/村2.json
-  $ survey merge parts/*.json -o all.json`,
+  $ survey merge parts/*.json -o all.json
+
+  $ survey tally -s survey.yaml --each file --format json -o parts
+  $ survey merge --issued 1100 parts/*.json -o all.json`,
     )
     .action(run(merge));
 }
@@ -50,7 +55,8 @@ async function merge(io: Io, parts: string[], opts: MergeOptions, command: Comma
   const results: TallyResult[] = [];
   for (const part of parts) results.push(await readPart(io, part));
   const text = await fromSavedTally(parts, () => {
-    const merged = mergeTallies(results, parts);
+    const issued = opts.issued === undefined ? undefined : wholeNumber(opts.issued, "--issued", 1, Number.MAX_SAFE_INTEGER);
+  const merged = mergeTallies(results, parts, { issued });
     const lang = merged._state?.plan.lang ?? "zh-CN";
     return render(merged, opts.format, { decimals, lang, chalk: chalkFor(io, globals.color, opts.output === undefined && io.stdoutIsTTY) });
   });

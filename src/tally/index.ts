@@ -63,8 +63,13 @@ function addSummary(state: TallyState, summary: ScanSummary): void {
  * Merges tallies of disjoint parts of the data (one per village, say), in the order given: the result is
  * the tally of all the parts read in one run. Each part must carry its `_state` and come from the same
  * definition and breakdown; otherwise a SurveyError names the part (`names[i]`, for messages).
+ * `issued` sets the questionnaires handed out for the whole, overriding the parts'.
  */
-export function mergeTallies(parts: TallyResult[], names: string[] = parts.map((_, i) => `part ${i + 1}`)): TallyResult {
+export function mergeTallies(
+  parts: TallyResult[],
+  names: string[] = parts.map((_, i) => `part ${i + 1}`),
+  opts: { issued?: number } = {},
+): TallyResult {
   if (parts.length === 0) throw new SurveyError([{ code: "USAGE", severity: "error", message: "nothing to merge" }]);
   const states = parts.map((p, i) => {
     if (!p._state || p._state.version !== 1) {
@@ -72,7 +77,10 @@ export function mergeTallies(parts: TallyResult[], names: string[] = parts.map((
         { code: "USAGE", severity: "error", file: names[i], message: "this tally has no _state section to merge", hint: "make each part with `survey tally --format json`" },
       ]);
     }
-    return stateFromJson(restoreState(p));
+    const state = stateFromJson(restoreState(p));
+    // Parts made per village (`--each`) leave `issued` out, as it counts the whole survey's questionnaires.
+    if (opts.issued !== undefined) state.plan.issued = opts.issued;
+    return state;
   });
   const plan = JSON.stringify(states[0]!.plan);
   states.forEach((s, i) => {
