@@ -83,7 +83,10 @@ export function inferDraft(header: string[], profiles: ColumnProfile[], fileName
       return;
     }
     const sub = parseSubColumn(h);
-    if (sub) {
+    // A repeated `第N题(label)` column would draft a row or option twice, and the draft would not load:
+    // the first one is used (validate reports the second as HEADER_DUPLICATE); `第N题()` is a plain column.
+    if (sub && groups.get(sub.number)?.labels.includes(sub.label)) return;
+    if (sub && sub.label) {
       let group = groups.get(sub.number);
       if (!group) {
         group = { number: sub.number, labels: [], profiles: [] };
@@ -130,7 +133,8 @@ export function inferDraft(header: string[], profiles: ColumnProfile[], fileName
     questions.push(q);
   });
 
-  const role = questions.find((q) => (q.type === "single" || q.type === "scale") && ROLE_HINT.test(q.text));
+  // The definition accepts only a single-choice question as the role.
+  const role = questions.find((q) => q.type === "single" && ROLE_HINT.test(q.text));
   return {
     title: titleFromFile(fileName),
     role: role?.id,
@@ -183,13 +187,15 @@ function inferColumn(p: ColumnProfile, id: string, text: string, form: "text" | 
     q.check.push("这一列没有答案,无法判断题型,暂作填空题");
     return q;
   }
-  if (p.withRank > 0 && p.withRank * 2 >= p.answered) {
+  // Cells of bare separators ("┋", "→") name no option: such a column is not drafted as a choice question,
+  // since a choice question without options does not load.
+  if (p.withRank > 0 && p.withRank * 2 >= p.answered && optionsFromLabels(p.rankParts).length > 0) {
     q.type = "rank";
     q.options = optionsFromLabels(p.rankParts);
     q.check.push("答案用“→”连接,推断为排序题;选项顺序由数据推断");
     return q;
   }
-  if (p.withMulti > 0) {
+  if (p.withMulti > 0 && optionsFromLabels(p.multiParts).length > 0) {
     q.type = "multi";
     q.options = optionsFromLabels(p.multiParts);
     q.check.push("答案用“┋”连接,推断为多选题;只列出了数据中出现过的选项,顺序由数据推断");
@@ -231,8 +237,11 @@ function inferColumn(p: ColumnProfile, id: string, text: string, form: "text" | 
     if (distinct <= 40 && !p.overflow) q.check.push(`只有 ${distinct} 种不同的答案,也可能是单选题`);
     return q;
   }
+  // Answers that are only spaces or control characters name no option: left as text, which loads.
+  const options = optionsFromLabels(p.values);
+  if (!options.length) return q;
   q.type = "single";
-  q.options = optionsFromLabels(p.values);
+  q.options = options;
   q.check.push("单选题;只列出了数据中出现过的选项,顺序由数据推断(问卷星的选项编号可能不同)");
   return q;
 }
@@ -261,7 +270,10 @@ function inferGroup(g: SubGroup, id: string, form: "text" | "code", scales: Scal
   const likert = numeric ? undefined : matchLikert(values.keys());
   if (likert) q.scale = scales.likert(likert);
   else if (numeric && form === "code" && max <= 30) q.scale = scales.adHoc(`${id}_scale`, placeholderOptions(min, max), "按选项序号导出只有代码:请把“选项1”等改成量表的文字,并设置 positive / negative");
-  else q.scale = scales.adHoc(`${id}_scale`, optionsFromLabels(values), "不是常见的量表:选项顺序由数据推断,请按从好到差排列,并设置 positive / negative");
+  else if (optionsFromLabels(values).length === 0) {
+    // No row has an answer that names an option; a scale without options does not load.
+    q.scale = scales.adHoc(`${id}_scale`, placeholderOptions(1, 5), "这些列没有可用的答案,无法推断量表:请填写量表的选项,并设置 positive / negative");
+  } else q.scale = scales.adHoc(`${id}_scale`, optionsFromLabels(values), "不是常见的量表:选项顺序由数据推断,请按从好到差排列,并设置 positive / negative");
   return q;
 }
 

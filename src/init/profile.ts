@@ -98,6 +98,11 @@ function addNumber(n: NumericProfile, value: string): void {
     s = s.slice(0, -unit.length).trim();
   }
   const x = Number(s);
+  // "1e400" is Infinity: the answer reader calls it not a number, and a draft with max: .inf does not load.
+  if (!Number.isFinite(x)) {
+    n.all = false;
+    return;
+  }
   // "45" and "45岁" read alike once the unit is known; two different units do not.
   if (unit !== undefined) {
     if (n.unit === undefined) n.unit = unit;

@@ -2,8 +2,8 @@
  * Answer files as Excel, WPS and 问卷星 really produce them, and worse: generated CSVs (any header, any
  * cells, any delimiter, quoting, line endings and encoding) and byte-level mutations of the fixtures'
  * real exports (truncated, stray quotes, NUL, BOM in the middle, mixed line endings, invalid UTF-8, huge
- * cells, xlsx/xls magic followed by garbage). `validate` and `tally --format json` must keep the contract
- * of harness.ts on every one; `report` on a sample.
+ * cells, xlsx/xls magic followed by garbage). `validate`, `tally --format json` and `init --from` must keep
+ * the contract of harness.ts on every one; `report` on a sample.
  */
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
@@ -203,8 +203,10 @@ const COMMANDS = (name: string) => [
   ["tally", "--format", "json", "-s", "survey.yaml", name],
 ];
 
-async function property(content: Uint8Array, name: string, survey: string, kind: string, withReport = false): Promise<void> {
+async function property(content: Uint8Array, name: string, survey: string, kind: string, withReport = false, withInit = false): Promise<void> {
   const commands = COMMANDS(name);
+  // init --from reads the same exports to draft a definition.
+  if (withInit) commands.push(["init", "--from", name, "-o", "draft.yaml"]);
   if (withReport) commands.push(["report", "--no-charts", "--no-narrative", "-s", "survey.yaml", "-o", "out.docx", name]);
   const problems = await checkCommands({ "survey.yaml": survey, [name]: content }, commands, kind);
   expect(problems).toEqual([]);
@@ -218,7 +220,7 @@ describe("answer files, generated and broken", () => {
   test("generated CSVs: any header, cells, delimiter, quoting, line ending and encoding", async () => {
     await fc.assert(
       fc.asyncProperty(generatedCsv, surveyArb, fc.constantFrom("answers.csv", "answers.tsv"), (csv, survey, name) =>
-        property(csv, name, survey, "generated CSV"),
+        property(csv, name, survey, "generated CSV", false, true),
       ),
       params(runs(80)),
     );
@@ -226,21 +228,21 @@ describe("answer files, generated and broken", () => {
 
   test("mutated real exports: truncated, stray quotes, NUL, BOM inside, mixed line endings, huge cells", async () => {
     await fc.assert(
-      fc.asyncProperty(mutatedCsv, surveyArb, (csv, survey) => property(csv, "answers.csv", survey, "mutated export")),
+      fc.asyncProperty(mutatedCsv, surveyArb, (csv, survey) => property(csv, "answers.csv", survey, "mutated export", false, true)),
       params(runs(70)),
     );
   }, TEST_TIMEOUT);
 
   test("not text: empty files, header only, binary garbage, xlsx/xls magic then garbage, under every extension", async () => {
     await fc.assert(
-      fc.asyncProperty(garbage, fileName, surveyArb, (bytes, name, survey) => property(bytes, name, survey, "garbage")),
+      fc.asyncProperty(garbage, fileName, surveyArb, (bytes, name, survey) => property(bytes, name, survey, "garbage", false, true)),
       params(runs(60)),
     );
   }, TEST_TIMEOUT);
 
   test("mutated .xlsx and .xls workbooks, under their own names and as .csv", async () => {
     await fc.assert(
-      fc.asyncProperty(mutatedWorkbook, surveyArb, ({ name, bytes }, survey) => property(bytes, name, survey, "mutated workbook")),
+      fc.asyncProperty(mutatedWorkbook, surveyArb, ({ name, bytes }, survey) => property(bytes, name, survey, "mutated workbook", false, true)),
       params(runs(40)),
     );
   }, TEST_TIMEOUT);
