@@ -21,7 +21,8 @@ interface ReportOptions {
   /** A path; false with --no-narrative. */
   narrative?: string | false;
   lang?: "zh-CN" | "en";
-  charts: boolean;
+  /** "native" unless --charts image; false with --no-charts. */
+  charts: "native" | "image" | false;
   appendix: boolean;
   title?: string;
   force?: boolean;
@@ -50,6 +51,12 @@ export function reportCommand(program: Command, run: Run): void {
     .option("--narrative <file>", "the author's text, Markdown with one ## per section (default: report.md beside survey.yaml)")
     .option("--no-narrative", "ignore report.md: a draft with a marked place for the author's text in each section")
     .addOption(new Option("--lang <lang>", "language of the report (default: lang of the definition)").choices(["zh-CN", "en"]))
+    // Defined before --no-charts, so that --charts keeps its default.
+    .addOption(
+      new Option("--charts <kind>", "native: Word charts, editable in Word; image: PNG pictures drawn with a bundled Chinese font, the same on every machine")
+        .choices(["native", "image"])
+        .default("native"),
+    )
     .option("--no-charts", "leave out the charts")
     .option("--no-appendix", "leave out the appendix (附件) of per-question tables and open answers")
     .option("--title <text>", "the report's title (default: from the narrative's # heading, else the definition)")
@@ -109,6 +116,8 @@ async function report(io: Io, args: string[], opts: ReportOptions, command: Comm
     import("../report/docx/render.js"),
   ]);
   const template = parseTemplate(...(await readTemplate(io, opts.template ?? (lang === "en" ? "en-research-report" : "zh-research-report"))));
+  // The font for chart images, loaded only when they are asked for.
+  const chartImages = opts.charts === "image" ? (await import("../io/chart-font.js")).bundledChartFont : undefined;
   const narrativeFile = opts.narrative === false ? undefined : await findNarrative(io, survey, opts.narrative);
   const write = async (tally: TallyResult, survey: Survey, output: string): Promise<ReportModel> => {
     const narrative = narrativeFile
@@ -117,11 +126,11 @@ async function report(io: Io, args: string[], opts: ReportOptions, command: Comm
     const model = buildReport(tally, survey, template, {
       narrative,
       title: opts.title,
-      charts: opts.charts,
+      charts: opts.charts !== false,
       appendix: opts.appendix,
       reasonLabel: (r) => REASON_LABELS[r as InvalidReason]?.[lang === "en" ? "en" : "zh"] ?? r,
     });
-    const bytes = await renderDocx(model, template.style, date);
+    const bytes = await renderDocx(model, template.style, date, { chartImages });
     await writeOutput(io, output, bytes, Boolean(opts.force));
     return model;
   };

@@ -23,19 +23,31 @@ import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
 import type { Block, Figure, ReportModel, Table as TableBlock, TextRun as ModelRun } from "../model.js";
 import type { StyleSheet } from "../template.js";
 import { chartRun } from "./charts.js";
+import type { ImageRun } from "docx";
+import type { FontSource } from "../image/font.js";
 import { documentStyles, fonts, halfPoints, STYLE, twipsOfMm, twipsOfPt } from "./styles.js";
+
+export interface RenderOptions {
+  /** Draw figures as PNG images in this font (image-charts.ts) instead of as native, editable Word charts. */
+  chartImages?: FontSource;
+}
 
 /**
  * Renders a report model as a .docx. Layout after GB/T 9704-2012: A4, margins from the style sheet, page
  * numbers "— 1 —" at the foot, odd pages right and even pages left; three-line tables with captions above,
- * native Word charts with captions below. The bytes depend only on the model, the style sheet and `date`.
+ * native Word charts (or, with `chartImages`, PNG images) with captions below. The bytes depend only on
+ * the model, the style sheet, `date` and the options.
  */
-export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: Date): Promise<Buffer> {
+export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: Date, options: RenderOptions = {}): Promise<Buffer> {
   const model = xmlSafe(unsafe);
+  // Drawn before the document is built: the images are made asynchronously, the builders are synchronous.
+  const images = options.chartImages
+    ? await (await import("./image-charts.js")).imageChartRuns([...model.opening, ...model.body].filter((b): b is Figure => b.kind === "figure"), style, options.chartImages)
+    : undefined;
   const children = [
     new Paragraph({ style: STYLE.title, children: [new TextRun(model.title)] }),
-    ...model.opening.flatMap((b) => block(b, style)),
-    ...model.body.flatMap((b) => block(b, style)),
+    ...model.opening.flatMap((b) => block(b, style, images)),
+    ...model.body.flatMap((b) => block(b, style, images)),
   ];
   const face = (f: string) => ({ latin: style.latin, eastAsia: f, scripts: { Hans: f } });
   const doc = new Document({
@@ -91,7 +103,7 @@ function pageFooter(style: StyleSheet, side: "odd" | "even"): Footer {
   });
 }
 
-function block(b: Block, style: StyleSheet): (Paragraph | Table)[] {
+function block(b: Block, style: StyleSheet, images?: Map<Figure, ImageRun>): (Paragraph | Table)[] {
   switch (b.kind) {
     case "heading": {
       const id = b.level === 1 ? STYLE.heading1 : b.level === 2 ? STYLE.heading2 : STYLE.heading3;
@@ -113,7 +125,7 @@ function block(b: Block, style: StyleSheet): (Paragraph | Table)[] {
     case "table":
       return [new Paragraph({ style: STYLE.caption, children: [new TextRun(b.caption)] }), threeLineTable(b, style), spacer(style)];
     case "figure":
-      return figure(b, style);
+      return figure(b, style, images?.get(b));
     case "pageBreak":
       return [new Paragraph({ children: [new PageBreak()] })];
   }
@@ -171,9 +183,9 @@ function threeLineTable(t: TableBlock, style: StyleSheet): Table {
   });
 }
 
-function figure(f: Figure, style: StyleSheet): Paragraph[] {
+function figure(f: Figure, style: StyleSheet, image?: ImageRun): Paragraph[] {
   return [
-    new Paragraph({ style: STYLE.plain, alignment: AlignmentType.CENTER, keepNext: true, spacing: { line: 240, lineRule: "auto" }, children: [chartRun(f, style)] }),
+    new Paragraph({ style: STYLE.plain, alignment: AlignmentType.CENTER, keepNext: true, spacing: { line: 240, lineRule: "auto" }, children: [image ?? chartRun(f, style)] }),
     new Paragraph({ style: STYLE.caption, children: [new TextRun(f.caption)] }),
     spacer(style),
   ];
