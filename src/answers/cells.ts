@@ -37,6 +37,9 @@ export interface OptionIndex {
   exact: Map<string, Option>;
   byLabel: Map<string, Option>;
   byCode: Map<number, Option>;
+  /** One shared, frozen answer per option for single/scale cells without a fill-in: most cells of a
+   * survey, so a million rows allocate no answer objects for them. */
+  chosen: Map<number, Answer>;
 }
 
 export function optionIndex(options: Option[]): OptionIndex {
@@ -44,6 +47,7 @@ export function optionIndex(options: Option[]): OptionIndex {
     exact: new Map(options.map((o) => [o.label, o])),
     byLabel: new Map(options.map((o) => [normalizeLabel(o.label), o])),
     byCode: new Map(options.map((o) => [o.code, o])),
+    chosen: new Map(options.map((o) => [o.code, Object.freeze({ kind: "choice", codes: Object.freeze([o.code]) as number[] }) as Answer])),
   };
 }
 
@@ -85,7 +89,7 @@ function readCell(
     case "scale": {
       const choice = readChoice(raw, index!);
       if (!choice) return unknownOption(raw, item, at, problems);
-      return choice.other === undefined ? { kind: "choice", codes: [choice.code] } : { kind: "choice", codes: [choice.code], others: [{ code: choice.code, text: choice.other }] };
+      return choice.other === undefined ? index!.chosen.get(choice.code)! : { kind: "choice", codes: [choice.code], others: [{ code: choice.code, text: choice.other }] };
     }
     case "multi":
     case "rank": {
@@ -182,10 +186,14 @@ function readChoice(raw: string, index: OptionIndex): { code: number; other?: st
 }
 
 function splitChoices(raw: string, separator: string): string[] {
-  return raw
-    .split(separator)
-    .map((p) => p.trim())
-    .filter((p) => p !== "");
+  const parts = raw.split(separator);
+  let n = 0;
+  for (const part of parts) {
+    const p = part.trim();
+    if (p !== "") parts[n++] = p;
+  }
+  parts.length = n;
+  return parts;
 }
 
 function unknownOption(raw: string, item: Item, at: number, problems: CellProblem[]): Answer {

@@ -56,7 +56,7 @@ function readRow(
   report: (d: Diagnostic) => void,
 ): Response | undefined {
   const { cells, row } = raw;
-  if (cells.every((c) => c.trim() === "")) {
+  if (isBlankRow(cells)) {
     // A trailing line break makes one empty record at the end of most CSVs: not worth a word.
     if (cells.length > 1) report({ code: "ROW_EMPTY", severity: "warning", file, row, message: "the row is empty; it is not counted" });
     return undefined;
@@ -97,7 +97,7 @@ function readRow(
   }
 
   // A cell already reported as wrong is not reported again as blank.
-  const wrong = new Set(problems.map((p) => p.item ?? ""));
+  const wrong = problems.length ? new Set(problems.map((p) => p.item ?? "")) : NONE;
   applySkipLogic(survey, answers, wrong, (item, code, message) => {
     const where = columns.items.get(item.id);
     const index = where?.kind === "cell" ? where.index : where ? [...where.byCode.values()][0] : undefined;
@@ -123,6 +123,13 @@ function readRow(
   const id = columns.idIndex === undefined ? undefined : (cells[columns.idIndex] ?? "").trim() || undefined;
   const group = columns.sourceIndex === undefined ? undefined : (cells[columns.sourceIndex] ?? "").trim() || undefined;
   return { file, row, id, duration, group, answers, asked, answered };
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+function isBlankRow(cells: string[]): boolean {
+  for (const c of cells) if (c !== "" && c.trim() !== "") return false;
+  return true;
 }
 
 /**
