@@ -3,8 +3,10 @@ import type { Jieba } from "@node-rs/jieba";
 
 /**
  * Keywords of open answers, from jieba (a dictionary-based Chinese word segmenter; `Intl.Segmenter`
- * splits newer compounds such as 电动车 or 疫情 into characters). Words of one character, numbers,
- * punctuation and stop words are left out.
+ * splits newer compounds such as 电动车 or 疫情 into characters). Only content words are counted — nouns,
+ * verbal and adjectival nouns (服务, 活动), idioms and Latin words, by jieba's part-of-speech tags — so
+ * "办事要跑好几趟，有时找不到人" gives 办事, not 好几趟, 有时 or 不到. Words of one character and stop
+ * words are left out.
  */
 
 const require = createRequire(import.meta.url);
@@ -33,10 +35,15 @@ export const STOP_WORDS = new Set(
 
 const WORDLIKE = /[\p{Script=Han}\p{L}]/u;
 
+/** jieba's tags of content words: n… nouns (n, nr, ns, nt, nz), vn/an verbal and adjectival nouns,
+ * i idioms, j abbreviations, l set phrases, eng Latin words. Verbs, adverbs, numerals, pronouns are not themes. */
+const CONTENT_TAG = /^(n|vn|an|i|j|l|eng)/;
+
 /** The words of one answer worth counting, each once. */
 export function answerWords(text: string): Set<string> {
   const words = new Set<string>();
-  for (const raw of segmenter().cut(text, true)) {
+  for (const { word: raw, tag } of segmenter().tag(text, true)) {
+    if (!CONTENT_TAG.test(tag)) continue;
     const w = raw.trim().toLowerCase();
     if ([...w].length < 2 || !WORDLIKE.test(w) || STOP_WORDS.has(w)) continue;
     words.add(w);
