@@ -207,7 +207,11 @@ async function property(content: Uint8Array, name: string, survey: string, kind:
   const commands = COMMANDS(name);
   // init --from reads the same exports to draft a definition.
   if (withInit) commands.push(["init", "--from", name, "-o", "draft.yaml"]);
-  if (withReport) commands.push(["report", "--no-charts", "--no-narrative", "-s", "survey.yaml", "-o", "out.docx", name]);
+  if (withReport) {
+    commands.push(["report", "--no-charts", "--no-narrative", "-s", "survey.yaml", "-o", "out.docx", name]);
+    // Charts drawn as pictures put the answers' labels (any character at all) through the SVG renderer.
+    commands.push(["report", "--charts", "image", "--no-narrative", "-s", "survey.yaml", "-o", "out-image.docx", name]);
+  }
   const problems = await checkCommands({ "survey.yaml": survey, [name]: content }, commands, kind);
   expect(problems).toEqual([]);
 }
