@@ -18,6 +18,7 @@ import {
   type IBorderOptions,
   type ParagraphChild,
 } from "docx";
+import { markerText, MIN_RUN, plainParagraphXml, substituteMarkers } from "./plain-paragraphs.js";
 import { xmlSafe } from "./xml-safe.js";
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
 import type { Block, Figure, ReportModel, Table as TableBlock, TextRun as ModelRun } from "../model.js";
@@ -44,10 +45,11 @@ export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: D
   const images = options.chartImages
     ? await (await import("./image-charts.js")).imageChartRuns([...model.opening, ...model.body].filter((b): b is Figure => b.kind === "figure"), style, options.chartImages)
     : undefined;
+  const prepared: string[] = [];
   const children = [
     new Paragraph({ style: STYLE.title, children: [new TextRun(model.title)] }),
-    ...model.opening.flatMap((b) => block(b, style, images)),
-    ...model.body.flatMap((b) => block(b, style, images)),
+    ...blocks(model.opening, style, images, prepared),
+    ...blocks(model.body, style, images, prepared),
   ];
   const face = (f: string) => ({ latin: style.latin, eastAsia: f, scripts: { Hans: f } });
   const doc = new Document({
@@ -83,7 +85,7 @@ export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: D
       },
     ],
   });
-  return reproducible(await packageParts(doc), date);
+  return reproducible(await packageParts(doc), date, prepared);
 }
 
 /** "— 1 —" in 4号 宋体: odd pages at the right, even pages at the left, one character in from the edge. */
@@ -103,6 +105,39 @@ function pageFooter(style: StyleSheet, side: "odd" | "even"): Footer {
   });
 }
 
+/**
+ * The document's blocks as docx objects, except long runs of plain paragraphs (open answers), which are
+ * prepared as XML in `prepared` and stand in the document as one marker paragraph each.
+ */
+function blocks(list: Block[], style: StyleSheet, images: Map<Figure, ImageRun> | undefined, prepared: string[]): (Paragraph | Table)[] {
+  const out: (Paragraph | Table)[] = [];
+  for (let i = 0; i < list.length; ) {
+    let end = i;
+    while (end < list.length && plainParagraph(list[end]!)) end++;
+    if (end - i >= MIN_RUN) {
+      const xml = list.slice(i, end).map((b) => {
+        const p = plainParagraph(b)!;
+        return plainParagraphXml(p.style, p.text);
+      });
+      out.push(new Paragraph({ children: [new TextRun(markerText(prepared.push(xml.join("")) - 1))] }));
+      i = end;
+    } else {
+      out.push(...block(list[i]!, style, images));
+      i++;
+    }
+  }
+  return out;
+}
+
+/** A paragraph of one plain run (every open answer): its style id and text, else undefined. */
+function plainParagraph(b: Block): { style: string; text: string } | undefined {
+  if (b.kind !== "paragraph" || b.runs.length !== 1) return undefined;
+  const run = b.runs[0]!;
+  if (run.bold || run.italic || run.placeholder || run.text.includes("\n")) return undefined;
+  const marker = b.marker ? `${b.marker}${b.marker === "•" ? " " : ""}` : "";
+  return { style: { body: STYLE.body, plain: STYLE.plain, label: STYLE.label, title: STYLE.title }[b.style ?? "body"], text: `${marker}${run.text}` };
+}
+
 function block(b: Block, style: StyleSheet, images?: Map<Figure, ImageRun>): (Paragraph | Table)[] {
   switch (b.kind) {
     case "heading": {
@@ -110,15 +145,11 @@ function block(b: Block, style: StyleSheet, images?: Map<Figure, ImageRun>): (Pa
       return [new Paragraph({ style: id, children: [new TextRun(`${b.number}${b.text}`)] })];
     }
     case "paragraph": {
+      const plain = plainParagraph(b);
+      if (plain) return [new Paragraph({ style: plain.style, children: [new TextRun(plain.text)] })];
       const runs: ParagraphChild[] = [];
-      const marker = b.marker ? `${b.marker}${b.marker === "•" ? " " : ""}` : "";
-      // A list item of one plain run (every open answer) is written as one run: thousands of them are common.
-      const plain = b.runs.length === 1 && !b.runs[0]!.bold && !b.runs[0]!.italic && !b.runs[0]!.placeholder && !b.runs[0]!.text.includes("\n");
-      if (plain) runs.push(new TextRun(`${marker}${b.runs[0]!.text}`));
-      else {
-        if (marker) runs.push(new TextRun(marker));
-        runs.push(...b.runs.flatMap((r) => textRuns(r, style)));
-      }
+      if (b.marker) runs.push(new TextRun(`${b.marker}${b.marker === "•" ? " " : ""}`));
+      runs.push(...b.runs.flatMap((r) => textRuns(r, style)));
       const paraStyle = { body: STYLE.body, plain: STYLE.plain, label: STYLE.label, title: STYLE.title }[b.style ?? "body"];
       return [new Paragraph({ style: paraStyle, children: runs })];
     }
@@ -214,7 +245,7 @@ async function packageParts(doc: Document): Promise<Record<string, Uint8Array>> 
  * become `date` (SOURCE_DATE_EPOCH or a fixed date) and the random ids are renumbered in order of first
  * appearance, which depends only on the document, as are drawings' ids.
  */
-function reproducible(parts: Record<string, Uint8Array>, date: Date): Buffer {
+function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: readonly string[]): Buffer {
   const stamp = date.toISOString().replace(/\.\d{3}Z$/, "Z");
   const ids = new Map<string, string>();
   let drawings = 0;
@@ -230,6 +261,8 @@ function reproducible(parts: Record<string, Uint8Array>, date: Date): Buffer {
     // docx numbers drawings with a counter that lives as long as the process: count from 1 per document.
     let xml = renumber(strFromU8(data)).replace(/(<wp:docPr id=")\d+/g, (_, head: string) => `${head}${++drawings}`);
     if (name.startsWith("word/charts/chart")) xml = unwrapDataLabels(xml);
+    // After renumbering: the prepared paragraphs are the user's text, never ids.
+    if (name === "word/document.xml") xml = substituteMarkers(xml, prepared);
     if (name === "docProps/core.xml") {
       xml = xml
         .replace(/(<dcterms:created[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${stamp}$2`)
