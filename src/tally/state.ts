@@ -108,6 +108,8 @@ function emptyItem(item: PlanItem, roles: number): ItemState {
  * 13 characters or more as a slice that keeps its whole parent alive: an open answer cut out of a
  * parser's 1 MB chunk would keep that chunk, and keeping every answer would keep the whole file.
  */
+const INTERN_LIMIT = 100_000;
+
 function detach(text: string): string {
   return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
 }
@@ -170,6 +172,19 @@ export class Counter {
       const at = index.get(a.codes[0]!);
       return at === undefined ? undefined : (scores[at] ?? undefined);
     };
+  }
+
+  /**
+   * Open answers repeat (无, 没有, 希望多办实事): identical ones share one string, so a million answers cost a
+   * pointer each plus their distinct texts. The pool stops growing at INTERN_LIMIT distinct texts.
+   */
+  private readonly pool = new Map<string, string>();
+  private intern(text: string): string {
+    const known = this.pool.get(text);
+    if (known !== undefined) return known;
+    const own = detach(text);
+    if (this.pool.size < INTERN_LIMIT) this.pool.set(own, own);
+    return own;
   }
 
   /** Adds one valid questionnaire. */
@@ -255,7 +270,7 @@ export class Counter {
         return;
       }
       case "text": {
-        if (a.kind === "text") s.texts!.push(detach(a.value));
+        if (a.kind === "text") s.texts!.push(this.intern(a.value));
         return;
       }
     }
