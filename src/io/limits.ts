@@ -27,6 +27,12 @@ export const MAX_QUEUED_CHARS = 1 << 25;
 export const MAX_SPREADSHEET_BYTES = 50 * 1024 * 1024;
 
 /**
+ * What an .xlsx (a zip) may unpack to. The file size alone does not bound memory: a 19.6 MB .xlsx whose
+ * sheet unpacks to 234 MB (2,000,000 short rows) peaked at 1.9 GB, and repetitive XML packs far smaller.
+ */
+export const MAX_SPREADSHEET_UNPACKED = 128 * 1024 * 1024;
+
+/**
  * Follows the record structure of decoded CSV text chunk by chunk, as papaparse reads it (a quote opens a
  * quoted cell only at the start of a cell; inside, `""` is a quote and a quote closes the cell only before a
  * delimiter, a line end or the end of the file, whitespace allowed between), to know how long the current record has grown

@@ -1,7 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import * as XLSX from "@e965/xlsx";
+import { unzipSync } from "fflate";
 import { SurveyError } from "../errors.js";
-import { MAX_COLUMNS, MAX_SPREADSHEET_BYTES } from "./limits.js";
+import { MAX_COLUMNS, MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_UNPACKED } from "./limits.js";
 import type { RawRow } from "./table.js";
 
 /**
@@ -22,9 +23,22 @@ export async function readSpreadsheet(path: string, file: string): Promise<{ hea
       },
     ]);
   }
+  const bytes = await readFile(path);
+  const unpacked = unpackedSize(bytes);
+  if (unpacked > MAX_SPREADSHEET_UNPACKED) {
+    throw new SurveyError([
+      {
+        code: "FILE_TOO_LARGE",
+        severity: "error",
+        file,
+        message: `unpacks to ${Math.round(unpacked / 2 ** 20)} MB: a spreadsheet is read whole, and at most ${MAX_SPREADSHEET_UNPACKED / 2 ** 20} MB is`,
+        hint: "save it as CSV (UTF-8): CSV files of any size are streamed",
+      },
+    ]);
+  }
   let workbook: XLSX.WorkBook;
   try {
-    workbook = XLSX.read(await readFile(path), { type: "buffer", dense: true, cellDates: false, cellFormula: false, cellHTML: false });
+    workbook = XLSX.read(bytes, { type: "buffer", dense: true, cellDates: false, cellFormula: false, cellHTML: false });
   } catch (err) {
     throw new SurveyError([
       { code: "FILE_FORMAT", severity: "error", file, message: `not a spreadsheet that can be read (${(err as Error).message})` },
@@ -52,6 +66,26 @@ export async function readSpreadsheet(path: string, file: string): Promise<{ hea
     }
   }
   return { header, rows: rows() };
+}
+
+/**
+ * The total size of a zip's entries as its directory states them, without unpacking any (0 for a file that
+ * is not a zip, or whose directory cannot be read: the spreadsheet reader then says what is wrong).
+ */
+function unpackedSize(bytes: Uint8Array): number {
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return 0;
+  let total = 0;
+  try {
+    unzipSync(bytes, {
+      filter: (entry) => {
+        total += entry.originalSize;
+        return false;
+      },
+    });
+  } catch {
+    return 0;
+  }
+  return total;
 }
 
 function cellText(v: unknown): string {

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import fc from "fast-check";
 import Papa from "papaparse";
-import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROW_CHARS, MAX_SPREADSHEET_BYTES, RecordGuard } from "../../src/io/limits.js";
+import * as XLSX from "@e965/xlsx";
+import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROW_CHARS, MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_UNPACKED, RecordGuard } from "../../src/io/limits.js";
 import { CATALOGUE } from "../../src/diagnostics.js";
 import { MAX_ITEMS, parseSurvey } from "../../src/definition/load.js";
 import { params, runBounded, runs, tempDir, TEST_TIMEOUT, violations } from "./harness.js";
@@ -157,6 +158,23 @@ function bigSurvey(n: number, rows: number): { yaml: string; csv: string } {
   const body = Array.from({ length: rows }, () => cells.join(",")).join("\n");
   return { yaml: `${lines.join("\n")}\n`, csv: `${header.join(",")}\n${body}\n` };
 }
+
+describe("a zip bomb", () => {
+  test("an .xlsx that would unpack past the limit is refused before it is unpacked", async () => {
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([["序号", "1、您的身份是："], ["1", "党员"]]), "s");
+    const bytes = Buffer.from(XLSX.write(book, { type: "buffer", bookType: "xlsx" }) as Uint8Array);
+    writeFileSync(join(dir, "small.xlsx"), bytes);
+    expect((await run("validate", "-s", "survey.yaml", "small.xlsx")).code).toBe(1);
+    // The zip directory states each entry's unpacked size (offset 24 of a central header): claim more.
+    const central = bytes.indexOf(Buffer.from("PK\x01\x02", "latin1"));
+    bytes.writeUInt32LE(MAX_SPREADSHEET_UNPACKED + 1, central + 24);
+    writeFileSync(join(dir, "bomb.xlsx"), bytes);
+    const validate = await run("validate", "-s", "survey.yaml", "bomb.xlsx");
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toMatch(/bomb\.xlsx: error FILE_TOO_LARGE: unpacks to 128 MB/);
+  }, 60_000);
+});
 
 describe("the size of a definition", () => {
   test("2,000 questions: a clear DEF_TOO_LARGE at the questions key, at once", async () => {
