@@ -13,14 +13,6 @@ import { validateCommand } from "./validate.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
-/** Options every command shares. */
-export interface CommonOptions {
-  survey: string;
-  quiet?: boolean;
-  debug?: boolean;
-  color?: boolean;
-}
-
 export function surveyOption(): Option {
   return new Option("-s, --survey <file>", "the survey definition").default("survey.yaml");
 }
