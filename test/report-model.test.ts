@@ -146,6 +146,15 @@ describe("the narrative", () => {
     expect(failure("intro\n\n## 调研方法\n")).toMatchObject({ code: "NARRATIVE_SECTION", line: 3 });
   });
 
+  it("accepts the titles a template lists as aliases: a Chinese narrative under the English template", () => {
+    const { survey, tally } = basicFixture();
+    const en = loadTemplate("en-research-report");
+    const n = narrativeOf("## 基本情况\n\n甲。\n\n## 存在问题\n\n乙。\n\n## Recommendations\n\n丙。\n", en, tally, survey);
+    expect(Object.keys(n.sections).sort()).toEqual(["problems", "situation", "suggestions"]);
+    const zh = loadTemplate("zh-research-report");
+    expect(Object.keys(narrativeOf("## Practices and results\n\n甲。\n", zh, tally, survey).sections)).toEqual(["practices"]);
+  });
+
   it("parses Markdown: numbered and plain titles, bold, lists, tables, sub-headings", () => {
     const n = narrativeOf(
       "# 标题\n\n开头。\n\n## 二、主要做法与成效\n\n**加粗**和*斜体*。\n\n### 小标题\n\n1. 第一\n2. 第二\n\n| a | b |\n| - | -: |\n| 1 | {{ q3.base }} |\n",

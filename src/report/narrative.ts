@@ -21,9 +21,12 @@ export function parseNarrative(source: string, file: string, template: Template,
   const text = renderExpressions(source.replace(/^\uFEFF/, ""), file, template, context);
   const tokens = marked.lexer(text, { gfm: true });
   const narrative: Narrative = { opening: [], sections: {} };
-  const titles = new Map<string, SectionKey>(
-    (Object.entries(template.text.sections) as [SectionKey, string][]).map(([k, t]) => [normaliseTitle(t), k]),
-  );
+  const titles = new Map<string, SectionKey>([
+    ...(Object.entries(template.text.sectionAliases ?? {}) as [SectionKey, string[]][]).flatMap(([k, list]) =>
+      list.map((t): [string, SectionKey] => [normaliseTitle(t), k]),
+    ),
+    ...(Object.entries(template.text.sections) as [SectionKey, string][]).map(([k, t]): [string, SectionKey] => [normaliseTitle(t), k]),
+  ]);
   let current: Block[] = narrative.opening;
   let line = 1;
   for (const token of tokens) {

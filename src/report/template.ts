@@ -24,6 +24,15 @@ const templateSchema = z.strictObject({
   lang: z.enum(["zh-CN", "en"]),
   numerals: z.strictObject({ level1: z.string(), level2: z.string(), level3: z.string() }),
   sections: z.strictObject({ situation: z.string(), practices: z.string(), problems: z.string(), suggestions: z.string() }),
+  /** Other `##` titles a narrative may use for each section (another language, a shorter form). */
+  sectionAliases: z
+    .strictObject({
+      situation: z.array(z.string()).optional(),
+      practices: z.array(z.string()).optional(),
+      problems: z.array(z.string()).optional(),
+      suggestions: z.array(z.string()).optional(),
+    })
+    .optional(),
   labels: z.strictObject({
     appendix: z.string(), appendixTitle: z.string(), table: z.string(), figure: z.string(), option: z.string(),
     count: z.string(), share: z.string(), validN: z.string(), role: z.string(), people: z.string(), rate: z.string(),
