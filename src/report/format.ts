@@ -3,21 +3,16 @@
  * Pure functions, one job each; the template engine registers them under those names.
  */
 
+import { formatNumber, formatPct, roundHalfAway } from "../tally/stats.js";
+
 export type Lang = "zh-CN" | "en";
 
-/** Rounds half away from zero (62.45 → 62.5, −0.05 → −0.1), as PRODUCT §5 requires for display. */
-export function roundHalfAway(x: number, decimals: number): number {
-  const f = 10 ** decimals;
-  // The epsilon absorbs binary noise such as 0.625 * 1000 = 624.9999…, which would otherwise round down.
-  const scaled = Math.abs(x) * f;
-  const r = Math.floor(scaled + 0.5 + 1e-9) / f;
-  return x < 0 ? -r : r;
-}
+/** Display rounding is the tally's, so a number reads the same in the terminal tables and in the report. */
+export { roundHalfAway };
 
 /** A fraction as a percentage: 0.625 → "62.5%". No base (null) is written as "—". */
 export function pct(x: unknown, decimals = 1): string {
-  if (typeof x !== "number" || !Number.isFinite(x)) return "—";
-  return `${roundHalfAway(x * 100, decimals).toFixed(decimals)}%`;
+  return formatPct(typeof x === "number" && Number.isFinite(x) ? x : null, decimals);
 }
 
 /** A whole count with thousands separators in English and a unit: 2800 → "2800人" / "2,800". */
@@ -29,8 +24,7 @@ export function count(x: unknown, unit = "", lang: Lang = "zh-CN"): string {
 
 /** A plain decimal number, rounded half away from zero: 3.456 → "3.46". */
 export function fixed(x: unknown, decimals = 2): string {
-  if (typeof x !== "number" || !Number.isFinite(x)) return "—";
-  return roundHalfAway(x, decimals).toFixed(decimals);
+  return formatNumber(typeof x === "number" && Number.isFinite(x) ? x : null, decimals);
 }
 
 interface Anchor {
