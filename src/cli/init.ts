@@ -1,13 +1,14 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { parseSurvey } from "../definition/load.js";
 import { formatDiagnostic } from "../diagnostics.js";
-import { EXIT, SurveyError, usageError } from "../errors.js";
+import { EXIT, usageError } from "../errors.js";
 import { draftFromExport } from "../init/from-export.js";
 import { scaffold } from "../init/scaffold.js";
 import { scan } from "../validate/scan.js";
 import { displayPath, type Io } from "./context.js";
+import { writeOutput } from "./output.js";
 import type { Run } from "./main.js";
 import { summaryLine } from "./validate.js";
 
@@ -78,21 +79,7 @@ async function draft(io: Io, from: string, output: string, force: boolean): Prom
   for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
 
   await mkdir(dirname(output), { recursive: true });
-  if (force) {
-    // Replace in one step: a crash never leaves a half-written definition behind.
-    const temp = `${output}.${process.pid}.tmp`;
-    await writeFile(temp, result.yaml);
-    await rename(temp, output);
-  } else {
-    try {
-      await writeFile(output, result.yaml, { flag: "wx" });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      throw new SurveyError([
-        { code: "OUTPUT_EXISTS", severity: "error", file: shownOutput, message: "the file exists; it was not changed", hint: "pass --force to replace it, or -o another.yaml" },
-      ]);
-    }
-  }
+  await writeOutput(io, shownOutput, result.yaml, force);
 
   const toCheck = result.draft.questions.filter((q) => q.check.length).length;
   io.stdout(
