@@ -95,7 +95,8 @@ export function situationEvidence(input: EvidenceInput): Block[] {
   const roles = (tally.roles?.counts ?? []).filter((r) => r.count > 0);
   if (tally.roles && roles.length) {
     blocks.push(para(sentence(template, "roles", { roles })));
-    const n = roles.reduce((s, r) => s + r.count, 0);
+    // The base of the role shares, as the tally states it: valid questionnaires that answered the role question.
+    const n = tally.questions[tally.roles.question]?.answered ?? roles.reduce((s, r) => s + r.count, 0);
     const l = template.text.labels;
     blocks.push({
       kind: "table",
