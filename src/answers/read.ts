@@ -127,7 +127,8 @@ function readRow(
 
 const NONE: ReadonlySet<string> = new Set();
 
-function isBlankRow(cells: string[]): boolean {
+/** A row with nothing but blanks: not a questionnaire (not counted as returned). */
+export function isBlankRow(cells: string[]): boolean {
   for (const c of cells) if (c !== "" && c.trim() !== "") return false;
   return true;
 }

@@ -5,6 +5,7 @@ import { basename, extname, isAbsolute, join, relative, resolve } from "node:pat
 import { Option } from "commander";
 import { optionIndex, readAnswer, type CellProblem } from "../answers/cells.js";
 import { mapColumns } from "../answers/columns.js";
+import { isBlankRow } from "../answers/read.js";
 import type { Survey } from "../definition/model.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { EXIT, SurveyError, usageError } from "../errors.js";
@@ -163,7 +164,7 @@ async function byQuestion(
     const columns = mapColumns(survey, table.header, input.name, []).items.get(item.id);
     if (!columns) throw new SurveyError([{ code: "HEADER_MISSING", severity: "error", file: input.name, row: 1, message: `no column for ${item.id} (${item.text}), so --each ${questionId} cannot group its rows` }]);
     for await (const { cells, row } of table.rows) {
-      if (cells.every((c) => c.trim() === "")) continue;
+      if (isBlankRow(cells)) continue;
       const problems: CellProblem[] = [];
       const answer = readAnswer(item, columns, cells, survey.data, index, problems);
       const code = answer.kind === "choice" ? answer.codes[0] : undefined;
