@@ -23,14 +23,20 @@ import { xmlSafe } from "./xml-safe.js";
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
 import type { Block, Figure, ReportModel, Table as TableBlock, TextRun as ModelRun } from "../model.js";
 import type { StyleSheet } from "../template.js";
-import { chartRun } from "./charts.js";
-import type { ImageRun } from "docx";
+import { chartOptions } from "./charts.js";
+import { barSpec, type BarSpec } from "./chart-xml.js";
+import { addChartParts, chartMarkerText, substituteChartMarkers } from "./chart-parts.js";
 import type { FontSource } from "../image/font.js";
 import { documentStyles, fonts, halfPoints, STYLE, twipsOfMm, twipsOfPt } from "./styles.js";
 
 export interface RenderOptions {
   /** Draw figures as PNG images in this font (image-charts.ts) instead of as native, editable Word charts. */
   chartImages?: FontSource;
+  /**
+   * "docx": native charts from docx/charts' ChartRun even where chart-xml.ts writes them. The two give the
+   * same bytes; tests compare them.
+   */
+  chartWriter?: "docx";
 }
 
 /**
@@ -41,15 +47,12 @@ export interface RenderOptions {
  */
 export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: Date, options: RenderOptions = {}): Promise<Buffer> {
   const model = xmlSafe(unsafe);
-  // Drawn before the document is built: the images are made asynchronously, the builders are synchronous.
-  const images = options.chartImages
-    ? await (await import("./image-charts.js")).imageChartRuns([...model.opening, ...model.body].filter((b): b is Figure => b.kind === "figure"), style, options.chartImages)
-    : undefined;
+  const { runs, fast } = await figureRuns([...model.opening, ...model.body].filter((b): b is Figure => b.kind === "figure"), style, options);
   const prepared: string[] = [];
   const children = [
     new Paragraph({ style: STYLE.title, children: [new TextRun(model.title)] }),
-    ...blocks(model.opening, style, images, prepared),
-    ...blocks(model.body, style, images, prepared),
+    ...blocks(model.opening, style, runs, prepared),
+    ...blocks(model.body, style, runs, prepared),
   ];
   const face = (f: string) => ({ latin: style.latin, eastAsia: f, scripts: { Hans: f } });
   const doc = new Document({
@@ -85,7 +88,26 @@ export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: D
       },
     ],
   });
-  return reproducible(await packageParts(doc), date, prepared);
+  const parts = await packageParts(doc);
+  const drawings = addChartParts(parts, fast);
+  return reproducible(parts, date, prepared, drawings);
+}
+
+/**
+ * What stands in each figure's paragraph: an image, a ChartRun, or a marker for a chart that chart-xml.ts
+ * writes (`fast`, in document order). ChartRun draws all of them if it must draw one, so the charts keep
+ * one numbering. The images are drawn here because that is asynchronous and the builders are not.
+ */
+async function figureRuns(figures: Figure[], style: StyleSheet, options: RenderOptions): Promise<{ runs: Map<Figure, ParagraphChild>; fast: BarSpec[] }> {
+  if (options.chartImages) return { runs: await (await import("./image-charts.js")).imageChartRuns(figures, style, options.chartImages), fast: [] };
+  const all = figures.map((f) => chartOptions(f, style));
+  const specs = all.map(barSpec);
+  if (options.chartWriter !== "docx" && specs.every((s): s is BarSpec => s !== undefined)) {
+    return { runs: new Map(figures.map((f, i) => [f, new TextRun(chartMarkerText(i))])), fast: specs };
+  }
+  // Loaded only here: docx/charts is a large module that the usual report does not need.
+  const { ChartRun } = await import("docx/charts");
+  return { runs: new Map(figures.map((f, i) => [f, new ChartRun(all[i]!)])), fast: [] };
 }
 
 /** "— 1 —" in 4号 宋体: odd pages at the right, even pages at the left, one character in from the edge. */
@@ -109,7 +131,7 @@ function pageFooter(style: StyleSheet, side: "odd" | "even"): Footer {
  * The document's blocks as docx objects, except long runs of plain paragraphs (open answers), which are
  * prepared as XML in `prepared` and stand in the document as one marker paragraph each.
  */
-function blocks(list: Block[], style: StyleSheet, images: Map<Figure, ImageRun> | undefined, prepared: string[]): (Paragraph | Table)[] {
+function blocks(list: Block[], style: StyleSheet, figures: Map<Figure, ParagraphChild>, prepared: string[]): (Paragraph | Table)[] {
   const out: (Paragraph | Table)[] = [];
   for (let i = 0; i < list.length; ) {
     let end = i;
@@ -122,7 +144,7 @@ function blocks(list: Block[], style: StyleSheet, images: Map<Figure, ImageRun> 
       out.push(new Paragraph({ children: [new TextRun(markerText(prepared.push(xml.join("")) - 1))] }));
       i = end;
     } else {
-      out.push(...block(list[i]!, style, images));
+      out.push(...block(list[i]!, style, figures));
       i++;
     }
   }
@@ -138,7 +160,7 @@ function plainParagraph(b: Block): { style: string; text: string } | undefined {
   return { style: { body: STYLE.body, plain: STYLE.plain, label: STYLE.label, title: STYLE.title }[b.style ?? "body"], text: `${marker}${run.text}` };
 }
 
-function block(b: Block, style: StyleSheet, images?: Map<Figure, ImageRun>): (Paragraph | Table)[] {
+function block(b: Block, style: StyleSheet, figures: Map<Figure, ParagraphChild>): (Paragraph | Table)[] {
   switch (b.kind) {
     case "heading": {
       const id = b.level === 1 ? STYLE.heading1 : b.level === 2 ? STYLE.heading2 : STYLE.heading3;
@@ -156,7 +178,7 @@ function block(b: Block, style: StyleSheet, images?: Map<Figure, ImageRun>): (Pa
     case "table":
       return [new Paragraph({ style: STYLE.caption, children: [new TextRun(b.caption)] }), threeLineTable(b, style), spacer(style)];
     case "figure":
-      return figure(b, style, images?.get(b));
+      return figure(b, style, figures.get(b)!);
     case "pageBreak":
       return [new Paragraph({ children: [new PageBreak()] })];
   }
@@ -214,9 +236,9 @@ function threeLineTable(t: TableBlock, style: StyleSheet): Table {
   });
 }
 
-function figure(f: Figure, style: StyleSheet, image?: ImageRun): Paragraph[] {
+function figure(f: Figure, style: StyleSheet, run: ParagraphChild): Paragraph[] {
   return [
-    new Paragraph({ style: STYLE.plain, alignment: AlignmentType.CENTER, keepNext: true, spacing: { line: 240, lineRule: "auto" }, children: [image ?? chartRun(f, style)] }),
+    new Paragraph({ style: STYLE.plain, alignment: AlignmentType.CENTER, keepNext: true, spacing: { line: 240, lineRule: "auto" }, children: [run] }),
     new Paragraph({ style: STYLE.caption, children: [new TextRun(f.caption)] }),
     spacer(style),
   ];
@@ -243,9 +265,10 @@ async function packageParts(doc: Document): Promise<Record<string, Uint8Array>> 
  * Same input, same bytes. docx stamps the current time into docProps/core.xml and every zip entry (also
  * inside each chart's embedded workbook), and docx/charts names relationships with random ids. The times
  * become `date` (SOURCE_DATE_EPOCH or a fixed date) and the random ids are renumbered in order of first
- * appearance, which depends only on the document, as are drawings' ids.
+ * appearance, which depends only on the document, as are drawings' ids. `charts` are the drawings of
+ * chart-xml.ts' charts, put in before the ids are counted so that they are counted as ChartRun's are.
  */
-function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: readonly string[]): Buffer {
+function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: readonly string[], charts: readonly string[]): Buffer {
   const stamp = date.toISOString().replace(/\.\d{3}Z$/, "Z");
   const ids = new Map<string, string>();
   let drawings = 0;
@@ -258,8 +281,9 @@ function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: r
   return zipParts(parts, date, (name, data) => {
     if (name.endsWith(".xlsx")) return redate(data, date);
     if (!/\.(xml|rels)$/.test(name)) return data;
+    const text = name === "word/document.xml" ? substituteChartMarkers(strFromU8(data), charts) : strFromU8(data);
     // docx numbers drawings with a counter that lives as long as the process: count from 1 per document.
-    let xml = renumber(strFromU8(data)).replace(/(<wp:docPr id=")\d+/g, (_, head: string) => `${head}${++drawings}`);
+    let xml = renumber(text).replace(/(<wp:docPr id=")\d+/g, (_, head: string) => `${head}${++drawings}`);
     if (name.startsWith("word/charts/chart")) xml = unwrapDataLabels(xml);
     // After renumbering: the prepared paragraphs are the user's text, never ids.
     if (name === "word/document.xml") xml = substituteMarkers(xml, prepared);
