@@ -1,0 +1,392 @@
+/**
+ * A strict CSV record scanner over UTF-8 bytes, for the tally's hot path. It finds the cells of each
+ * record as byte offsets and makes no string: the caller decodes only what it cannot look up by its bytes.
+ * papaparse stays the reader of everything general; this scanner reads only what is unambiguous — quotes
+ * only around whole cells, `""` inside them, a one-byte delimiter, LF or CRLF records — and gives up
+ * (`bailed`) on anything else, so the caller can read the file the general way instead. Where it does
+ * not give up, its cells are papaparse's (test/fast-csv.test.ts compares them on generated and mutated files).
+ */
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Byte classes of the scanning loop: 0 is an ordinary byte. */
+const ORDINARY = 0;
+const DELIMITER = 1;
+const QUOTE_CLASS = 2;
+const LF_CLASS = 3;
+const CR_CLASS = 4;
+
+export interface CsvRecord {
+  /** The bytes the offsets point into (valid only during the callback). */
+  buf: Buffer;
+  /** Offset in the stream of the record's first byte. */
+  offset: number;
+  /** Number of cells. */
+  fields: number;
+  /** Cell i is buf[starts[i], ends[i]) (inside its quotes, if quoted). */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** 1 when cell i holds `""` escapes to undo when decoding. */
+  escaped: Uint8Array;
+  /** `hashBytes` of cell i's bytes, computed while scanning, or -1 when it was not (quoted cells). */
+  hashes: Int32Array;
+}
+
+/** Why the scanner gave up: the general reader decides what such a file means. */
+export type Bail = "quote" | "width" | "length" | "unclosed";
+
+export interface ScannerOptions {
+  delimiter: number;
+  newline: "\n" | "\r\n";
+  /** More cells than this in a record: give up (the general reader reports it). */
+  maxFields: number;
+  /** A record longer than this many bytes, its line break included: give up (the general reader reports it). */
+  maxRecordBytes: number;
+}
+
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+/** Hashes are cut to 30 bits so that V8 keeps them small integers (no heap number per cell). */
+export const HASH_MASK = 0x3fffffff;
+
+const MORE = -1;
+const BAIL = -2;
+
+export class CsvScanner {
+  private readonly classes = new Uint8Array(256);
+  private readonly crlf: boolean;
+  private carry: Buffer | undefined;
+  /** Stream offset of the next byte pushed; the carry is the bytes just before it. Once stopped or bailed: `position`. */
+  private offset: number;
+  private stopped = false;
+  bailed: Bail | undefined;
+  private readonly record: CsvRecord;
+
+  constructor(
+    private readonly opts: ScannerOptions,
+    /** Stream offset of the first byte pushed: a record starts there. */
+    start = 0,
+  ) {
+    this.classes[opts.delimiter] = DELIMITER;
+    this.classes[QUOTE] = QUOTE_CLASS;
+    this.classes[LF] = LF_CLASS;
+    this.classes[CR] = CR_CLASS;
+    this.crlf = opts.newline === "\r\n";
+    this.offset = start;
+    // The cell arrays grow up to maxFields, where scanRecord gives up.
+    const n = Math.max(1, Math.min(64, opts.maxFields));
+    this.record = {
+      buf: Buffer.alloc(0),
+      offset: 0,
+      fields: 0,
+      starts: new Int32Array(n),
+      ends: new Int32Array(n),
+      escaped: new Uint8Array(n),
+      hashes: new Int32Array(n),
+    };
+  }
+
+  /**
+   * Scans the next bytes of the stream. `onRecord` is called for every complete record; it returns true to
+   * stop scanning (the rest is ignored). Returns false when scanning is over (stopped or bailed).
+   */
+  push(chunk: Buffer, onRecord: (r: CsvRecord) => boolean | void): boolean {
+    if (this.stopped || this.bailed) return false;
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const base = this.offset - (this.carry?.length ?? 0);
+    let pos = 0;
+    while (pos < buf.length) {
+      const next = this.scanRecord(buf, pos, false);
+      if (next === MORE) break;
+      // A record longer than allowed, even one that came whole in this chunk.
+      if (next !== BAIL && next - pos > this.opts.maxRecordBytes) this.bail("length");
+      if (this.bailed) {
+        // `position` is where the record given up on starts.
+        this.carry = undefined;
+        this.offset = base + pos;
+        return false;
+      }
+      this.record.buf = buf;
+      this.record.offset = base + pos;
+      pos = next;
+      if (onRecord(this.record)) {
+        // `position` is just after the record stopped at.
+        this.stopped = true;
+        this.carry = undefined;
+        this.offset = base + pos;
+        return false;
+      }
+    }
+    if (buf.length - pos > this.opts.maxRecordBytes) {
+      this.bail("length");
+      this.carry = undefined;
+      this.offset = base + pos;
+      return false;
+    }
+    // Copied: the caller may read the next chunk into the same buffer.
+    this.carry = pos < buf.length ? Buffer.from(buf.subarray(pos)) : undefined;
+    this.offset = base + buf.length;
+    return true;
+  }
+
+  /**
+   * The end of the stream: the last record, when it has no line break. After a final line break there is
+   * none: readCsv (papaparse streaming) yields no empty record there, unlike Papa.parse of a whole string,
+   * and an empty file has no record. Returns false when the scanner gave up.
+   */
+  end(onRecord: (r: CsvRecord) => boolean | void): boolean {
+    if (this.stopped) return true;
+    if (this.bailed) return false;
+    const buf = this.carry;
+    if (!buf) return true;
+    const base = this.offset - buf.length;
+    const next = this.scanRecord(buf, 0, true);
+    if (next === BAIL) return false;
+    this.record.buf = buf;
+    this.record.offset = base;
+    onRecord(this.record);
+    this.carry = undefined;
+    return true;
+  }
+
+  /**
+   * Offset in the stream just after the last byte scanned into a complete record: after a stop, just after
+   * the record stopped at; after giving up, where the record given up on starts.
+   */
+  get position(): number {
+    return this.offset - (this.carry?.length ?? 0);
+  }
+
+  private grow(): void {
+    const r = this.record;
+    const n = Math.min(r.starts.length * 2, this.opts.maxFields);
+    const starts = new Int32Array(n);
+    starts.set(r.starts);
+    const ends = new Int32Array(n);
+    ends.set(r.ends);
+    const escaped = new Uint8Array(n);
+    escaped.set(r.escaped);
+    const hashes = new Int32Array(n);
+    hashes.set(r.hashes);
+    r.hashes = hashes;
+    r.starts = starts;
+    r.ends = ends;
+    r.escaped = escaped;
+  }
+
+  /**
+   * Scans one record from `pos`; returns the offset after its line break (or `len` at the end of a final
+   * buffer), MORE when the buffer ends first, BAIL when the record is not strict CSV.
+   */
+  private scanRecord(b: Buffer, pos: number, final: boolean): number {
+    const cls = this.classes;
+    const len = b.length;
+    const crlf = this.crlf;
+    const r = this.record;
+    let f = 0;
+    let i = pos;
+    for (;;) {
+      if (f === r.starts.length) {
+        if (f >= this.opts.maxFields) return this.bail("width");
+        this.grow();
+      }
+      if (i < len && b[i] === QUOTE) {
+        // A quoted cell: up to the quote that is not doubled.
+        const start = i + 1;
+        let j = start;
+        let escaped = 0;
+        for (;;) {
+          j = b.indexOf(QUOTE, j);
+          if (j < 0) return final ? this.bail("unclosed") : MORE;
+          if (j + 1 >= len) {
+            if (!final) return MORE;
+            break;
+          }
+          if (b[j + 1] === QUOTE) {
+            escaped = 1;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        r.starts[f] = start;
+        r.ends[f] = j;
+        r.escaped[f] = escaped;
+        r.hashes[f] = -1;
+        f++;
+        i = j + 1;
+        if (i >= len) {
+          if (!final) return MORE;
+          r.fields = f;
+          return len;
+        }
+        const c = cls[b[i]!]!;
+        if (c === DELIMITER) {
+          i++;
+          continue;
+        }
+        if (c === LF_CLASS && !crlf) {
+          r.fields = f;
+          return i + 1;
+        }
+        if (c === CR_CLASS && crlf) {
+          if (i + 1 >= len) return final ? this.bail("quote") : MORE;
+          if (b[i + 1] === LF) {
+            r.fields = f;
+            return i + 2;
+          }
+        }
+        return this.bail("quote");
+      }
+      // An unquoted cell: up to the delimiter or the line break.
+      // The cell's hash is computed on the way (FNV-1a, as hashBytes): its bytes are read once.
+      const start = i;
+      let c = ORDINARY;
+      let h = FNV_OFFSET;
+      while (i < len) {
+        const byte = b[i]!;
+        c = cls[byte]!;
+        if (c !== ORDINARY) break;
+        h = Math.imul(h ^ byte, FNV_PRIME);
+        i++;
+      }
+      r.hashes[f] = h & HASH_MASK;
+      if (i >= len) {
+        if (!final) return MORE;
+        r.starts[f] = start;
+        r.ends[f] = len;
+        r.escaped[f] = 0;
+        r.fields = f + 1;
+        return len;
+      }
+      if (c === DELIMITER) {
+        r.starts[f] = start;
+        r.ends[f] = i;
+        r.escaped[f] = 0;
+        f++;
+        i++;
+        continue;
+      }
+      if (c === QUOTE_CLASS) return this.bail("quote");
+      if (c === LF_CLASS) {
+        if (crlf) {
+          // A bare LF in a CRLF file belongs to the cell: carry on scanning the same cell.
+          r.hashes[f] = -1;
+          i = this.continueCell(b, i + 1, len);
+          if (i === MORE) return final ? this.finishAtEnd(start, f, len) : MORE;
+          if (i === BAIL) return BAIL;
+          const cc = cls[b[i]!]!;
+          r.starts[f] = start;
+          r.ends[f] = i;
+          r.escaped[f] = 0;
+          f++;
+          if (cc === DELIMITER) {
+            i++;
+            continue;
+          }
+          r.fields = f;
+          return i + 2;
+        }
+        r.starts[f] = start;
+        r.ends[f] = i;
+        r.escaped[f] = 0;
+        r.fields = f + 1;
+        return i + 1;
+      }
+      // CR
+      if (!crlf) {
+        r.hashes[f] = -1;
+        i = this.continueCell(b, i, len);
+        if (i === MORE) return final ? this.finishAtEnd(start, f, len) : MORE;
+        if (i === BAIL) return BAIL;
+        const cc = cls[b[i]!]!;
+        r.starts[f] = start;
+        r.ends[f] = i;
+        r.escaped[f] = 0;
+        f++;
+        if (cc === DELIMITER) {
+          i++;
+          continue;
+        }
+        r.fields = f;
+        return i + 1;
+      }
+      if (i + 1 >= len) {
+        if (!final) return MORE;
+        // A lone CR at the very end belongs to the cell.
+        return this.finishAtEnd(start, f, len);
+      }
+      if (b[i + 1] === LF) {
+        r.starts[f] = start;
+        r.ends[f] = i;
+        r.escaped[f] = 0;
+        r.fields = f + 1;
+        return i + 2;
+      }
+      r.hashes[f] = -1;
+      i = this.continueCell(b, i + 1, len);
+      if (i === MORE) return final ? this.finishAtEnd(start, f, len) : MORE;
+      if (i === BAIL) return BAIL;
+      const cc = cls[b[i]!]!;
+      r.starts[f] = start;
+      r.ends[f] = i;
+      r.escaped[f] = 0;
+      f++;
+      if (cc === DELIMITER) {
+        i++;
+        continue;
+      }
+      r.fields = f;
+      return i + 2;
+    }
+  }
+
+  /**
+   * Scans on through an unquoted cell that holds a line-break byte that is not this file's line break
+   * (a bare LF or CR in a CRLF file, a CR in an LF file). Returns the offset of the delimiter or of the
+   * record's line break, MORE at the end of the buffer, BAIL on a quote.
+   */
+  private continueCell(b: Buffer, i: number, len: number): number {
+    const cls = this.classes;
+    for (;;) {
+      let c = ORDINARY;
+      while (i < len && (c = cls[b[i]!]!) === ORDINARY) i++;
+      if (i >= len) return MORE;
+      if (c === DELIMITER) return i;
+      if (c === QUOTE_CLASS) return this.bail("quote");
+      if (this.crlf) {
+        if (c === CR_CLASS) {
+          if (i + 1 >= len) return MORE;
+          if (b[i + 1] === LF) return i;
+        }
+      } else if (c === LF_CLASS) {
+        return i;
+      }
+      i++;
+    }
+  }
+
+  private finishAtEnd(start: number, f: number, len: number): number {
+    const r = this.record;
+    r.starts[f] = start;
+    r.ends[f] = len;
+    r.escaped[f] = 0;
+    r.hashes[f] = -1;
+    r.fields = f + 1;
+    return len;
+  }
+
+  private bail(why: Bail): number {
+    this.bailed = why;
+    return BAIL;
+  }
+}
+
+/** The text of cell i of a record, as papaparse gives it. */
+export function cellText(r: CsvRecord, i: number): string {
+  if (i >= r.fields) return "";
+  const text = r.buf.toString("utf8", r.starts[i], r.ends[i]);
+  return r.escaped[i] ? text.replace(/""/g, '"') : text;
+}
