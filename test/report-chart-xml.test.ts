@@ -79,7 +79,7 @@ describe("native charts written as XML", () => {
       const [fast, reference] = await both(m);
       expect(fast.equals(reference)).toBe(true);
     }
-  });
+  }, 60_000);
 
   it("leave a chart they do not write (clustered columns) to docx/charts, with all the others", async () => {
     const columns: Chart = { type: "grouped", categories: ["甲", "乙"], series: [{ name: "一", values: [1, 2] }, { name: "二", values: [3, 4] }], unit: "count" };

@@ -1,11 +1,11 @@
 import { strFromU8, strToU8 } from "fflate";
-import { chartWorkbook } from "./chart-workbook.js";
 import { chartXml, drawingRunXml, type BarSpec } from "./chart-xml.js";
 
 /**
  * Puts charts written by chart-xml.ts into the package docx compiled without them, where docx/charts would
- * have put them: the parts (chart, its relationships, its workbook), their content types and the
- * document's relationships to them, and the drawing in place of each chart's marker run. The result is the
+ * have put them: the parts (chart, its relationships; its workbook is built by package-zip.ts, at the
+ * path `workbookPaths` gives), their content types and the document's relationships to them, and the
+ * drawing in place of each chart's marker run. The result is the
  * package ChartRun gives, byte for byte, once render.ts has renumbered ids (test/report-chart-xml.test.ts).
  */
 
@@ -28,7 +28,14 @@ const FONT_TABLE = new RegExp(`<Relationship Id="rId(\\d+)" Type="${REL}/fontTab
  */
 const id = (kind: "chart" | "book", n: number) => `rId${kind}${String(n).padStart(21 - kind.length, "0")}`;
 
-/** Adds the charts' parts to `parts` (by path, as docx compiled them) and returns each chart's drawing run, in order. */
+/** Where each chart's workbook goes in the package: chart n (from 1) has workbook n, as with ChartRun. */
+export function workbookPaths(specs: readonly BarSpec[]): Record<string, BarSpec> {
+  return Object.fromEntries(specs.map((spec, i) => [`word/${workbookPath(i + 1)}`, spec]));
+}
+
+const workbookPath = (n: number) => `embeddings/Microsoft_Excel_Worksheet${n}.xlsx`;
+
+/** Adds the charts' parts but their workbooks to `parts` (by path, as docx compiled them) and returns each chart's drawing run, in order. */
 export function addChartParts(parts: Record<string, Uint8Array>, specs: readonly BarSpec[]): string[] {
   if (specs.length === 0) return [];
   const overrides: string[] = [];
@@ -37,10 +44,9 @@ export function addChartParts(parts: Record<string, Uint8Array>, specs: readonly
   const drawings = specs.map((spec, i) => {
     const n = i + 1;
     const chart = `charts/chart${n}.xml`;
-    const workbook = `embeddings/Microsoft_Excel_Worksheet${n}.xlsx`;
+    const workbook = workbookPath(n);
     parts[`word/${chart}`] = strToU8(chartXml(spec, id("book", n)));
     parts[`word/charts/_rels/chart${n}.xml.rels`] = strToU8(`${RELS_HEAD}<Relationship Id="${id("book", n)}" Type="${REL}/package" Target="../${workbook}"/></Relationships>`);
-    parts[`word/${workbook}`] = chartWorkbook(spec);
     overrides.push(`<Override ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml" PartName="/word/${chart}"/>`);
     workbookOverrides.push(`<Override ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" PartName="/word/${workbook}"/>`);
     relationships.push(`<Relationship Id="${id("chart", n)}" Type="${REL}/chart" Target="${chart}"/>`);

@@ -1,6 +1,5 @@
 import {
   AlignmentType,
-  BorderStyle,
   Document,
   Footer,
   Header,
@@ -10,22 +9,20 @@ import {
   PageNumber,
   Paragraph,
   Table,
-  TableCell,
-  TableLayoutType,
-  TableRow,
   TextRun,
-  WidthType,
-  type IBorderOptions,
   type ParagraphChild,
 } from "docx";
 import { markerText, MIN_RUN, plainParagraphXml, substituteMarkers } from "./plain-paragraphs.js";
 import { xmlSafe } from "./xml-safe.js";
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
-import type { Block, Figure, ReportModel, Table as TableBlock, TextRun as ModelRun } from "../model.js";
+import { strFromU8, strToU8, unzipSync } from "fflate";
+import type { Block, Figure, ReportModel, TextRun as ModelRun } from "../model.js";
 import type { StyleSheet } from "../template.js";
 import { chartOptions } from "./charts.js";
+import { threeLineTable, threeLineTableXml, writesTable } from "./three-line-table.js";
 import { barSpec, type BarSpec } from "./chart-xml.js";
-import { addChartParts, chartMarkerText, substituteChartMarkers } from "./chart-parts.js";
+import { addChartParts, chartMarkerText, substituteChartMarkers, workbookPaths } from "./chart-parts.js";
+import type { ZipJob } from "./package-zip.js";
+import { startZipper } from "./zipper.js";
 import type { FontSource } from "../image/font.js";
 import { documentStyles, fonts, halfPoints, STYLE, twipsOfMm, twipsOfPt } from "./styles.js";
 
@@ -37,7 +34,12 @@ export interface RenderOptions {
    * same bytes; tests compare them.
    */
   chartWriter?: "docx";
+  /** Zip in a worker thread (zipper.ts): by default only a large document, where it pays for the thread. */
+  zipInWorker?: boolean;
 }
+
+/** Blocks from which a document is large enough for zipping in a worker to pay: thousands of open answers. */
+const WORKER_BLOCKS = 2000;
 
 /**
  * Renders a report model as a .docx. Layout after GB/T 9704-2012: A4, margins from the style sheet, page
@@ -48,6 +50,16 @@ export interface RenderOptions {
 export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: Date, options: RenderOptions = {}): Promise<Buffer> {
   const model = xmlSafe(unsafe);
   const { runs, fast } = await figureRuns([...model.opening, ...model.body].filter((b): b is Figure => b.kind === "figure"), style, options);
+  const zipper = startZipper(workbookPaths(fast), date, options.zipInWorker ?? model.opening.length + model.body.length >= WORKER_BLOCKS);
+  try {
+    return await zipper.zip(await packageJob(model, style, date, runs, fast));
+  } finally {
+    zipper.close();
+  }
+}
+
+/** The document compiled, with the charts of chart-xml.ts put in, for package-zip.ts to zip. */
+async function packageJob(model: ReportModel, style: StyleSheet, date: Date, runs: Map<Figure, ParagraphChild>, fast: BarSpec[]): Promise<ZipJob> {
   const prepared: string[] = [];
   const children = [
     new Paragraph({ style: STYLE.title, children: [new TextRun(model.title)] }),
@@ -90,7 +102,7 @@ export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: D
   });
   const parts = await packageParts(doc);
   const drawings = addChartParts(parts, fast);
-  return reproducible(parts, date, prepared, drawings);
+  return { parts: reproducible(parts, date, prepared, drawings), date };
 }
 
 /**
@@ -128,15 +140,20 @@ function pageFooter(style: StyleSheet, side: "odd" | "even"): Footer {
 }
 
 /**
- * The document's blocks as docx objects, except long runs of plain paragraphs (open answers), which are
- * prepared as XML in `prepared` and stand in the document as one marker paragraph each.
+ * The document's blocks as docx objects, except tables and long runs of plain paragraphs (open answers),
+ * which are prepared as XML in `prepared` and stand in the document as one marker paragraph each.
  */
 function blocks(list: Block[], style: StyleSheet, figures: Map<Figure, ParagraphChild>, prepared: string[]): (Paragraph | Table)[] {
   const out: (Paragraph | Table)[] = [];
   for (let i = 0; i < list.length; ) {
     let end = i;
     while (end < list.length && plainParagraph(list[end]!)) end++;
-    if (end - i >= MIN_RUN) {
+    const b = list[i]!;
+    if (b.kind === "table" && writesTable(b)) {
+      out.push(new Paragraph({ style: STYLE.caption, children: [new TextRun(b.caption)] }));
+      out.push(new Paragraph({ children: [new TextRun(markerText(prepared.push(threeLineTableXml(b, style)) - 1))] }), spacer(style));
+      i++;
+    } else if (end - i >= MIN_RUN) {
       const xml = list.slice(i, end).map((b) => {
         const p = plainParagraph(b)!;
         return plainParagraphXml(p.style, p.text);
@@ -198,44 +215,6 @@ function textRuns(r: ModelRun, style: StyleSheet): TextRun[] {
   );
 }
 
-const RULE_THICK: IBorderOptions = { style: BorderStyle.SINGLE, size: 12, color: "000000" }; // 1.5 pt
-const RULE_THIN: IBorderOptions = { style: BorderStyle.SINGLE, size: 6, color: "000000" }; // 0.75 pt
-const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: "auto" };
-
-/** 三线表: a thick rule above and below the table, a thin one under the header, no vertical lines. */
-function threeLineTable(t: TableBlock, style: StyleSheet): Table {
-  // The type area: A4's 11906 twips less the side margins.
-  const textWidth = 11906 - twipsOfMm(style.page.margins.left) - twipsOfMm(style.page.margins.right);
-  const align = (i: number) => (t.align[i] === "right" ? AlignmentType.RIGHT : t.align[i] === "center" ? AlignmentType.CENTER : AlignmentType.LEFT);
-  const cell = (text: string, i: number, header: boolean) =>
-    new TableCell({
-      borders: header ? { bottom: RULE_THIN, top: NONE, left: NONE, right: NONE } : { top: NONE, bottom: NONE, left: NONE, right: NONE },
-      margins: { left: t.compact ? 40 : 80, right: t.compact ? 40 : 80 },
-      children: [
-        new Paragraph({
-          style: t.compact ? STYLE.tableCompact : STYLE.table,
-          alignment: header ? AlignmentType.CENTER : align(i),
-          children: [new TextRun({ text, bold: header })],
-        }),
-      ],
-    });
-  const rows = [
-    new TableRow({ tableHeader: true, cantSplit: true, children: t.header.map((h, i) => cell(h, i, true)) }),
-    ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, i, false)) })),
-    ...(t.footer ? [new TableRow({ cantSplit: true, children: t.footer.map((c, i) => cell(c, i, false)) })] : []),
-  ];
-  // The first column holds the labels: it gets two or three shares of the width, the numbers one each.
-  const weights = t.header.map((_, i) => (i === 0 ? (t.header.length <= 3 ? 3 : 2) : 1));
-  const total = weights.reduce((a, b) => a + b, 0);
-  return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    columnWidths: weights.map((w) => Math.floor((textWidth * w) / total)),
-    layout: TableLayoutType.FIXED,
-    borders: { top: RULE_THICK, bottom: RULE_THICK, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE },
-    rows,
-  });
-}
-
 function figure(f: Figure, style: StyleSheet, run: ParagraphChild): Paragraph[] {
   return [
     new Paragraph({ style: STYLE.plain, alignment: AlignmentType.CENTER, keepNext: true, spacing: { line: 240, lineRule: "auto" }, children: [run] }),
@@ -268,7 +247,7 @@ async function packageParts(doc: Document): Promise<Record<string, Uint8Array>> 
  * appearance, which depends only on the document, as are drawings' ids. `charts` are the drawings of
  * chart-xml.ts' charts, put in before the ids are counted so that they are counted as ChartRun's are.
  */
-function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: readonly string[], charts: readonly string[]): Buffer {
+function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: readonly string[], charts: readonly string[]): Record<string, Uint8Array> {
   const stamp = date.toISOString().replace(/\.\d{3}Z$/, "Z");
   const ids = new Map<string, string>();
   let drawings = 0;
@@ -278,8 +257,12 @@ function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: r
       if (!fixed) ids.set(id, (fixed = `rIdS${ids.size + 1}`));
       return fixed;
     });
-  return zipParts(parts, date, (name, data) => {
-    if (name.endsWith(".xlsx")) return redate(data, date);
+  const out: Record<string, Uint8Array> = {};
+  // In name order, which numbers the ids.
+  for (const name of Object.keys(parts).sort()) out[name] = fixed(name, parts[name]!);
+  return out;
+
+  function fixed(name: string, data: Uint8Array): Uint8Array {
     if (!/\.(xml|rels)$/.test(name)) return data;
     const text = name === "word/document.xml" ? substituteChartMarkers(strFromU8(data), charts) : strFromU8(data);
     // docx numbers drawings with a counter that lives as long as the process: count from 1 per document.
@@ -293,7 +276,7 @@ function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: r
         .replace(/(<dcterms:modified[^>]*>)[^<]*(<\/dcterms:modified>)/, `$1${stamp}$2`);
     }
     return strToU8(xml);
-  });
+  }
 }
 
 /**
@@ -306,54 +289,3 @@ function unwrapDataLabels(xml: string): string {
 
 /** docx/charts' relationship ids: "rId" and 21 characters of nanoid's alphabet, lower-cased. */
 const RANDOM_ID = /rId[a-z0-9_-]{21}(?=")/g;
-
-/** Zips files in name order, each dated `date` and passed through `edit`. */
-function zipParts(entries: Record<string, Uint8Array>, date: Date, edit: (name: string, data: Uint8Array) => Uint8Array): Buffer {
-  // fflate writes the zip date from local-time fields: shift by the zone offset so the bytes are the
-  // same in every time zone.
-  // Zip dates start in 1980.
-  const when = Math.max(date.getTime(), Date.UTC(1980, 0, 2));
-  const mtime = new Date(when + new Date(when).getTimezoneOffset() * 60_000);
-  const files: Zippable = {};
-  // [Content_Types].xml sorts first, where readers look for it.
-  for (const name of Object.keys(entries).sort()) {
-    if (name.endsWith("/")) continue;
-    files[name] = [edit(name, entries[name]!), { mtime, level: 6 }];
-  }
-  return Buffer.from(zipSync(files));
-}
-
-/**
- * Sets the date of every entry of a zip (a chart's embedded workbook) in place, in its local header and
- * in the central directory, without recompressing anything. Plain zips only, as fflate writes them.
- */
-function redate(zip: Uint8Array, date: Date): Uint8Array {
-  const out = Uint8Array.from(zip);
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  const { time, day } = dosDateTime(date);
-  let eocd = out.length - 22;
-  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
-  if (eocd < 0) return zip;
-  const entries = view.getUint16(eocd + 10, true);
-  let at = view.getUint32(eocd + 16, true);
-  for (let i = 0; i < entries && view.getUint32(at, true) === 0x02014b50; i++) {
-    view.setUint16(at + 12, time, true);
-    view.setUint16(at + 14, day, true);
-    const local = view.getUint32(at + 42, true);
-    if (view.getUint32(local, true) === 0x04034b50) {
-      view.setUint16(local + 10, time, true);
-      view.setUint16(local + 12, day, true);
-    }
-    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  }
-  return out;
-}
-
-/** MS-DOS time and date fields of a zip entry, in UTC, from 1980 on. */
-function dosDateTime(date: Date): { time: number; day: number } {
-  const d = new Date(Math.max(date.getTime(), Date.UTC(1980, 0, 2)));
-  return {
-    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
-    day: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
-  };
-}
