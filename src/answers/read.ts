@@ -61,27 +61,12 @@ function readRow(
     if (cells.length > 1) report({ code: "ROW_EMPTY", severity: "warning", file, row, message: "the row is empty; it is not counted" });
     return undefined;
   }
-  if (cells.length !== header.length) {
-    report({
-      code: "ROW_WIDTH",
-      severity: "error",
-      file,
-      row,
-      message: `${cells.length} cells, but the header has ${header.length}`,
-      hint: "a missing or extra delimiter, or a line break inside an unquoted cell",
-    });
-  }
+  const ctx: RowContext = { survey, header, columns, file, report };
+  if (cells.length !== header.length) reportRowWidth(ctx, row, cells.length);
 
   for (let i = 0; i < cells.length; i++) {
     if (cells[i]!.length <= MAX_CELL_CHARS) continue;
-    report({
-      code: "CELL_TOO_LONG",
-      severity: "error",
-      file,
-      row,
-      column: header[i],
-      message: `${cells[i]!.length.toLocaleString("en-US")} characters; a cell may hold at most ${MAX_CELL_CHARS.toLocaleString("en-US")}, so it is left out`,
-    });
+    reportCellTooLong(ctx, row, i, cells[i]!.length);
     // Left out as blank: no statistic, keyword count or appendix carries megabytes from one cell.
     cells[i] = "";
   }
@@ -92,6 +77,61 @@ function readRow(
     const where = columns.items.get(item.id);
     answers[i] = where ? readAnswer(item, where, cells, survey.data, indexes[i], problems) : MISSING;
   });
+  const { asked, answered } = settleAnswers(ctx, row, answers, problems);
+
+  let duration: number | undefined;
+  if (columns.durationIndex !== undefined) {
+    const text = cells[columns.durationIndex] ?? "";
+    duration = parseDuration(text);
+    if (duration === undefined && text.trim() !== "") reportBadDuration(ctx, row, text);
+  }
+  const id = columns.idIndex === undefined ? undefined : (cells[columns.idIndex] ?? "").trim() || undefined;
+  const group = columns.sourceIndex === undefined ? undefined : (cells[columns.sourceIndex] ?? "").trim() || undefined;
+  return { file, row, id, duration, group, answers, asked, answered };
+}
+
+/** What reading a row needs to know besides its cells (shared with the byte reader of big files). */
+export interface RowContext {
+  survey: Survey;
+  header: string[];
+  columns: ColumnMap;
+  file: string;
+  report: (d: Diagnostic) => void;
+}
+
+export function reportRowWidth(ctx: RowContext, row: number, cells: number): void {
+  ctx.report({
+    code: "ROW_WIDTH",
+    severity: "error",
+    file: ctx.file,
+    row,
+    message: `${cells} cells, but the header has ${ctx.header.length}`,
+    hint: "a missing or extra delimiter, or a line break inside an unquoted cell",
+  });
+}
+
+export function reportCellTooLong(ctx: RowContext, row: number, index: number, chars: number): void {
+  ctx.report({
+    code: "CELL_TOO_LONG",
+    severity: "error",
+    file: ctx.file,
+    row,
+    column: ctx.header[index],
+    message: `${chars.toLocaleString("en-US")} characters; a cell may hold at most ${MAX_CELL_CHARS.toLocaleString("en-US")}, so it is left out`,
+  });
+}
+
+export function reportBadDuration(ctx: RowContext, row: number, text: string): void {
+  const at = ctx.columns.durationIndex!;
+  ctx.report({ code: "BAD_DURATION", severity: "warning", file: ctx.file, row, column: ctx.header[at], message: `"${oneLine(text)}" is not a duration` });
+}
+
+/**
+ * Reports the cells' problems, applies skip logic to the answers read from a row, and counts what the
+ * questionnaire was asked and answered.
+ */
+export function settleAnswers(ctx: RowContext, row: number, answers: Answer[], problems: CellProblem[]): { asked: number; answered: number } {
+  const { survey, header, columns, file, report } = ctx;
   for (const p of problems) {
     report({ code: p.code, severity: "error", file, row, column: header[p.index], message: p.message, hint: p.hint });
   }
@@ -111,18 +151,7 @@ function readRow(
     asked++;
     if (a.kind !== "missing") answered++;
   }
-
-  let duration: number | undefined;
-  if (columns.durationIndex !== undefined) {
-    const text = cells[columns.durationIndex] ?? "";
-    duration = parseDuration(text);
-    if (duration === undefined && text.trim() !== "") {
-      report({ code: "BAD_DURATION", severity: "warning", file, row, column: header[columns.durationIndex], message: `"${oneLine(text)}" is not a duration` });
-    }
-  }
-  const id = columns.idIndex === undefined ? undefined : (cells[columns.idIndex] ?? "").trim() || undefined;
-  const group = columns.sourceIndex === undefined ? undefined : (cells[columns.sourceIndex] ?? "").trim() || undefined;
-  return { file, row, id, duration, group, answers, asked, answered };
+  return { asked, answered };
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -143,6 +172,7 @@ export function applySkipLogic(
   wrong: ReadonlySet<string>,
   report: (item: Item, code: "ANSWERED_WHEN_SKIPPED" | "SKIPPED_WHEN_ASKED" | "REQUIRED_MISSING", message: string) => void,
 ): void {
+  if (!needsSkipLogic(survey)) return;
   const position = itemPositions(survey);
   const lookup = (id: string): WhenValue => {
     const i = position.get(id);
@@ -166,6 +196,17 @@ export function applySkipLogic(
     }
     if (item.required && answers[i]!.kind === "missing" && !wrong.has(item.id)) report(item, "REQUIRED_MISSING", `${item.id} is required but blank`);
   });
+}
+
+/** Most surveys have no `when` and no `required`: nothing for skip logic to do on any row. */
+const skipLogicCache = new WeakMap<Survey, boolean>();
+function needsSkipLogic(survey: Survey): boolean {
+  let needed = skipLogicCache.get(survey);
+  if (needed === undefined) {
+    needed = survey.items.some((item) => item.when !== undefined || item.required);
+    skipLogicCache.set(survey, needed);
+  }
+  return needed;
 }
 
 const positionsCache = new WeakMap<Survey, Map<string, number>>();

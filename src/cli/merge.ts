@@ -5,7 +5,7 @@ import { EXIT, SurveyError } from "../errors.js";
 import { mergeTallies, type TallyResult } from "../tally/index.js";
 import { displayPath, type Io } from "./context.js";
 import { render, wholeNumber, type Format } from "./tally.js";
-import { writeOutput } from "./output.js";
+import { writeOutput, writeStdout } from "./output.js";
 import { fromSavedTally } from "./saved-tally.js";
 import { chalkFor } from "./validate.js";
 
@@ -61,7 +61,7 @@ async function merge(io: Io, parts: string[], opts: MergeOptions, command: Comma
     return render(merged, opts.format, { decimals, lang, chalk: chalkFor(io, globals.color, opts.output === undefined && io.stdoutIsTTY) });
   });
   if (opts.output !== undefined) await writeOutput(io, opts.output, text, Boolean(opts.force));
-  else io.stdout(text);
+  else writeStdout(io, text);
   return EXIT.ok;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { access, link, rename, unlink, writeFile } from "node:fs/promises";
-import { rmSync } from "node:fs";
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, SurveyError } from "../errors.js";
 import type { Io } from "./context.js";
@@ -14,13 +14,17 @@ const pending = new Set<string>();
  * `force` an existing file is never replaced — not even one another run creates meanwhile: the final
  * step is a hard link, which fails if the name exists, instead of a rename, which would replace it.
  */
-export async function writeOutput(io: Io, path: string, content: string | Uint8Array, force: boolean): Promise<void> {
+/** A command's output: text, bytes, or a writer that hands its text over in pieces (big JSON). */
+export type Content = string | Uint8Array | ((write: (text: string) => void) => void);
+
+export async function writeOutput(io: Io, path: string, content: Content, force: boolean): Promise<void> {
   const full = resolve(io.cwd, path);
   if (!force && (await exists(full))) throw outputExists(path);
   const temp = temporaryName(full);
   pending.add(temp);
   try {
-    await writeFile(temp, content, { flag: "wx" });
+    if (typeof content === "function") writePieces(temp, content);
+    else await writeFile(temp, content, { flag: "wx" });
     if (force) {
       await rename(temp, full);
     } else {
@@ -37,6 +41,23 @@ export async function writeOutput(io: Io, path: string, content: string | Uint8A
     pending.delete(temp);
     await unlink(temp).catch(() => undefined);
   }
+}
+
+function writePieces(path: string, content: (write: (text: string) => void) => void): void {
+  const fd = openSync(path, "wx");
+  try {
+    content((text) => {
+      writeSync(fd, text);
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes a command's output to stdout. */
+export function writeStdout(io: Io, content: Content): void {
+  if (typeof content === "function") content((text) => io.stdout(text));
+  else io.stdout(typeof content === "string" ? content : Buffer.from(content).toString("utf8"));
 }
 
 export function temporaryName(full: string): string {

@@ -2,12 +2,13 @@ import { Option, type Command } from "commander";
 import { EXIT } from "../errors.js";
 import { usageError } from "../errors.js";
 import { renderCsv } from "../tally/format/csv.js";
+import { writeJson } from "../tally/format/json.js";
 import { renderMarkdown, renderText } from "../tally/format/text.js";
 import { tallySurvey, type TallyResult } from "../tally/index.js";
 import { loadSurvey, resolveFiles, type Io } from "./context.js";
 import { eachOption, runEach, summaryOption } from "./each.js";
 import { surveyOption, type Run } from "./main.js";
-import { writeOutput } from "./output.js";
+import { writeOutput, writeStdout, type Content } from "./output.js";
 import { chalkFor } from "./validate.js";
 
 export type Format = "text" | "json" | "csv" | "md";
@@ -90,14 +91,18 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
   const tty = opts.output === undefined && io.stdoutIsTTY;
   const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, globals.color, tty) });
   if (opts.output !== undefined) await writeOutput(io, opts.output, text, Boolean(opts.force));
-  else io.stdout(text);
+  else writeStdout(io, text);
   return opts.strict && result.problems.some((p) => p.severity === "error") ? EXIT.dataErrors : EXIT.ok;
 }
 
-export function render(result: TallyResult, format: Format, opts: Parameters<typeof renderText>[1]): string {
+export function render(result: TallyResult, format: Format, opts: Parameters<typeof renderText>[1]): Content {
   switch (format) {
     case "json":
-      return `${JSON.stringify(result, null, 2)}\n`;
+      // In pieces: as one string, the JSON of a million open answers outweighed the whole tally in memory.
+      return (write) => {
+        writeJson(result, write);
+        write("\n");
+      };
     case "csv":
       return renderCsv(result);
     case "md":

@@ -88,7 +88,10 @@ export function parseSurvey(text: string, file = "survey.yaml"): LoadResult {
   if (built.survey && built.survey.items.length > MAX_ITEMS) {
     return { diagnostics: [tooLarge(at, built.survey.items.length, "questions and matrix rows")] };
   }
-  if (built.survey) built.survey.file = file;
+  if (built.survey) {
+    built.survey.file = file;
+    built.survey.definition = { text, file };
+  }
   return { survey: built.survey, diagnostics: sortByPlace(built.diagnostics) };
 }
 

@@ -138,6 +138,8 @@ export interface Survey {
   groups: Group[];
   /** Where survey.yaml is, to resolve `data.files`. */
   file?: string;
+  /** The text it was parsed from: worker threads parse it again to read with the same definition. */
+  definition?: { text: string; file: string };
 }
 
 export const DEFAULT_SKIP_MARKERS = ["(跳过)", "-3"];

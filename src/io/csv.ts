@@ -35,9 +35,7 @@ export async function* readCsv(
   onProblem: (p: CsvProblem) => void,
   file = path,
 ): AsyncGenerator<RawRow> {
-  const sample = await readSample(path, encoding, bom);
-  const newline = detectNewline(sample);
-  const delimiter = detectDelimiter(sample, newline);
+  const { newline, delimiter } = await sniffCsv(path, encoding, bom);
 
   const decoder = new TextDecoder(encoding);
   // The guard stops a record that grows past MAX_ROW_CHARS (a never-closed quote) before the parser holds it.
@@ -132,21 +130,37 @@ export async function* readCsv(
     notify();
   }
 
-  for (;;) {
-    if (queue.length) {
-      const batch = queue.splice(0, queue.length);
-      queuedChars = 0;
-      if (paused) {
-        paused = false;
-        decoded.resume();
-      }
-      for (const r of batch) yield r;
-      continue;
-    }
-    if (failure) throw failure;
-    if (finished) return;
-    await new Promise<void>((resolve) => (wake = resolve));
+  try {
+    yield* drain();
+  } finally {
+    // A reader that stops early (the fast path reads only the header) must not leave the file open.
+    source.destroy();
   }
+
+  async function* drain(): AsyncGenerator<RawRow> {
+    for (;;) {
+      if (queue.length) {
+        const batch = queue.splice(0, queue.length);
+        queuedChars = 0;
+        if (paused) {
+          paused = false;
+          decoded.resume();
+        }
+        for (const r of batch) yield r;
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+}
+
+/** The line ending and the delimiter of a delimited text file, from its first 64 KiB. */
+export async function sniffCsv(path: string, encoding: Encoding, bom: number): Promise<{ newline: "\r\n" | "\n" | "\r"; delimiter: string }> {
+  const sample = await readSample(path, encoding, bom);
+  const newline = detectNewline(sample);
+  return { newline, delimiter: detectDelimiter(sample, newline) };
 }
 
 function csvMessage(e: Papa.ParseError): string {

@@ -43,6 +43,20 @@ export async function detectEncoding(path: string): Promise<Detected | undefined
   return { encoding: "utf-8", bom: 0, ambiguous };
 }
 
+/**
+ * The encoding as the start of a file shows it, when that is enough: a byte-order mark, or UTF-8 with at
+ * least as many non-ASCII bytes as `detectEncoding` needs to rule out a guess. The rest of the file is not
+ * checked: a reader that relies on this must check it as it reads (the fast reader of big files does, and
+ * gives the file to the general reader at the first byte that is not UTF-8).
+ */
+export function settledByHead(head: Buffer): Detected | undefined {
+  const bom = byteOrderMark(head);
+  if (bom) return bom;
+  const cut = incompleteTail(head);
+  if (!isUtf8(head.subarray(0, head.length - cut))) return undefined;
+  return countNonAscii(head, AMBIGUOUS_BELOW) >= AMBIGUOUS_BELOW ? { encoding: "utf-8", bom: 0, ambiguous: false } : undefined;
+}
+
 async function validGb18030(path: string): Promise<boolean> {
   const gb = new TextDecoder("gb18030", { fatal: true });
   try {
@@ -65,7 +79,7 @@ function byteOrderMark(b: Buffer): Detected | undefined {
 }
 
 /** How many bytes at the end of `b` start a UTF-8 sequence that continues in the next chunk. */
-function incompleteTail(b: Buffer): number {
+export function incompleteTail(b: Buffer): number {
   for (let back = 1; back <= Math.min(3, b.length); back++) {
     const byte = b[b.length - back]!;
     if ((byte & 0xc0) === 0x80) continue; // continuation byte: look further back

@@ -3,8 +3,7 @@ import { extname } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { SurveyError } from "../errors.js";
 import { readCsv } from "./csv.js";
-import { detectEncoding, type Encoding } from "./encoding.js";
-import { readSpreadsheet } from "./spreadsheet.js";
+import { detectEncoding, type Detected, type Encoding } from "./encoding.js";
 
 /** One data row as read: cells as text, and the row number a spreadsheet shows (header = row 1). */
 export interface RawRow {
@@ -16,6 +15,8 @@ export interface Table {
   file: string;
   format: "csv" | "xlsx" | "xls";
   encoding?: Encoding;
+  /** Bytes of byte-order mark before the header (CSV). */
+  bom?: number;
   header: string[];
   /** Data rows after the header, streamed. */
   rows: AsyncIterable<RawRow>;
@@ -29,6 +30,8 @@ export interface InputFile {
 
 export interface OpenOptions {
   encoding?: "auto" | "utf-8" | "gb18030";
+  /** The encoding, already known from the file's start (`settledByHead`): the whole file is not read to detect it. */
+  detected?: Detected;
   onDiagnostic: (d: Diagnostic) => void;
 }
 
@@ -57,7 +60,7 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
 
   let encoding: Encoding;
   let bom = 0;
-  const detected = await detectEncoding(path);
+  const detected = opts.detected ?? (await detectEncoding(path));
   if (opts.encoding && opts.encoding !== "auto") {
     encoding = opts.encoding;
     bom = detected?.encoding === encoding ? detected.bom : 0;
@@ -101,9 +104,16 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
     file,
     format: "csv",
     encoding,
+    bom,
     header: first.value.cells,
     rows: { [Symbol.asyncIterator]: () => iterator },
   };
+}
+
+/** SheetJS is loaded only for spreadsheets: a CSV run (and every worker thread of one) is spared its start-up. */
+async function readSpreadsheet(path: string, file: string) {
+  const { readSpreadsheet: read } = await import("./spreadsheet.js");
+  return read(path, file);
 }
 
 /** Spreadsheets saved with a .csv name still open: zip (xlsx) and OLE (xls) files have magic numbers. */

@@ -48,7 +48,7 @@ export function finalize(state: TallyState, opts: { keepState?: boolean } = {}):
     screening: state.screening,
     problems: state.problems,
   };
-  if (opts.keepState !== false) result._state = compactState(stateToJson(state));
+  if (opts.keepState !== false) result._state = compactState(state);
   return result;
 }
 
@@ -61,8 +61,18 @@ function sortedRecord(r: Record<string, number>): Record<string, number> {
  * `others` of each option): a tally of a million questionnaires must not carry its texts twice.
  * `restoreState` puts them back before merging.
  */
-function compactState(json: TallyStateJson): TallyStateJson {
-  return { ...json, items: json.items.map(({ texts, others, ...rest }) => ({ ...rest, ...(texts ? { texts: [] } : {}), ...(others ? { others: [] } : {}) })) };
+function compactState(state: TallyState): TallyStateJson {
+  // Emptied before copying: a copy of a million open answers would copy every string.
+  const lists = state.items.map(({ texts, others }) => ({ texts, others }));
+  for (const item of state.items) {
+    if (item.texts) item.texts = [];
+    if (item.others) item.others = [];
+  }
+  try {
+    return stateToJson(state);
+  } finally {
+    state.items.forEach((item, i) => Object.assign(item, lists[i]));
+  }
 }
 
 /** The state of a tally read back from JSON, its open answers and fill-ins taken from the result. */

@@ -3,6 +3,7 @@ import { SurveyError } from "../errors.js";
 import type { InputFile } from "../io/table.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
 import { finalize, restoreState } from "./finalize.js";
+import { tallyFast, type FastOptions } from "../parallel/index.js";
 import { buildPlan } from "./plan.js";
 import { Counter, emptyState, mergeStates, stateFromJson, type TallyState } from "./state.js";
 import type { Problem, TallyResult } from "./types.js";
@@ -17,6 +18,12 @@ export interface TallyOptions {
   by?: string;
   /** Questionnaires handed out, overriding the definition's `issued`. */
   issued?: number;
+  /**
+   * "general" reads every file through the general reader (papaparse), never the fast path of big CSV
+   * files; for tests that compare the two. Threads and range sizes of the fast path, for the same tests.
+   */
+  reader?: "auto" | "general";
+  fast?: Pick<FastOptions, "threads" | "parallelFrom" | "rangeBytes">;
 }
 
 /**
@@ -29,7 +36,15 @@ export async function tallySurvey(survey: Survey, files: InputFile[], opts: Tall
 
 /** The raw counts of a run, before statistics: what `survey merge` adds up. */
 export async function tallyState(survey: Survey, files: InputFile[], opts: TallyOptions = {}): Promise<TallyState> {
-  const state = emptyState(buildPlan(survey, opts));
+  const plan = buildPlan(survey, opts);
+  if ((opts.reader ?? "auto") === "auto") {
+    const fast = await tallyFast(survey, files, plan, { by: opts.by, issued: opts.issued, ...opts.fast });
+    if (fast) {
+      addSummary(fast.state, fast.summary);
+      return fast.state;
+    }
+  }
+  const state = emptyState(plan);
   const counter = new Counter(state);
   const summary = await scan(survey, files, {
     onResponse: (r, verdict) => {

@@ -72,7 +72,22 @@ export function emptyState(plan: Plan): TallyState {
 }
 
 function emptyItem(item: PlanItem, roles: number): ItemState {
-  const s: ItemState = { answered: 0, skipped: 0, missing: 0 };
+  // Every field is there, undefined where it does not apply: counting then meets one object layout for
+  // every item instead of one per type (V8 reads a field of many layouts several times slower).
+  const s: ItemState = {
+    answered: 0,
+    skipped: 0,
+    missing: 0,
+    counts: undefined,
+    roleCounts: undefined,
+    roleAnswered: undefined,
+    positions: undefined,
+    rolePositions: undefined,
+    values: undefined,
+    bins: undefined,
+    texts: undefined,
+    others: undefined,
+  };
   const k = item.options.length;
   switch (item.type) {
     case "single":
@@ -145,6 +160,12 @@ class CodeIndex {
   }
 }
 
+const CHOICE = 0;
+const RANK = 1;
+const NUMBER = 2;
+const TEXT = 3;
+const KIND_OF: Record<PlanItem["type"], number> = { single: CHOICE, scale: CHOICE, multi: CHOICE, rank: RANK, number: NUMBER, text: TEXT };
+
 /**
  * Counts one valid questionnaire's answers (aligned with `plan.items`). Option positions are looked up
  * by code once per plan, so counting is a few array increments per answer.
@@ -159,6 +180,8 @@ export class Counter {
     this.codeIndex = plan.items.map((item) => new CodeIndex(item.options.map((o) => o.code)));
     this.naCodes = plan.items.map((item) => new Set(item.scale?.na ?? []));
     this.groupScore = plan.groups.map((g) => g.items.map((i) => this.scorer(i)));
+    this.matrices = plan.questions.filter((q) => q.type === "matrix");
+    this.kinds = Uint8Array.from(plan.items, (item) => KIND_OF[item.type]);
   }
 
   /** A group item's score in one answer: the scale score, or the number; undefined when not a complete value. */
@@ -187,13 +210,18 @@ export class Counter {
     return own;
   }
 
+  /** Matrix questions and each item's kind as a number, found once: `add` runs a million times, and
+   * comparing type names (strings read from YAML, not interned) cost more than the counting. */
+  private readonly matrices: Plan["questions"];
+  private readonly kinds: Uint8Array;
+
   /** Adds one valid questionnaire. */
   add(answers: readonly Answer[]): void {
     const { plan, items } = this.state;
     const role = this.roleOf(answers);
-    for (let i = 0; i < items.length; i++) this.addItem(i, plan.items[i]!, items[i]!, answers[i]!, role);
-    for (const q of plan.questions) {
-      if (q.type !== "matrix") continue;
+    for (let i = 0; i < items.length; i++) this.addItem(i, plan.items[i]!, this.kinds[i]!, items[i]!, answers[i]!, role);
+    for (let k = 0; k < this.matrices.length; k++) {
+      const q = this.matrices[k]!;
       const m = this.state.matrices[q.id]!;
       let answered = false;
       let inBase = false;
@@ -211,7 +239,7 @@ export class Counter {
       else m.skipped++;
       if (inBase) m.base++;
     }
-    plan.groups.forEach((g, gi) => this.addGroup(gi, answers, g.items));
+    for (let gi = 0; gi < plan.groups.length; gi++) this.addGroup(gi, answers, plan.groups[gi]!.items);
   }
 
   /** The option index of the breakdown answer, or -1 when there is no breakdown or no answer. */
@@ -223,7 +251,7 @@ export class Counter {
     return this.codeIndex[role.item]!.get(a.codes[0]!) ?? -1;
   }
 
-  private addItem(i: number, item: PlanItem, s: ItemState, a: Answer, role: number): void {
+  private addItem(i: number, item: PlanItem, kind: number, s: ItemState, a: Answer, role: number): void {
     if (a.kind === "skipped") {
       s.skipped++;
       return;
@@ -233,23 +261,23 @@ export class Counter {
       return;
     }
     s.answered++;
-    switch (item.type) {
-      case "single":
-      case "scale":
-      case "multi": {
+    switch (kind) {
+      case CHOICE: {
         if (a.kind !== "choice") return;
         const index = this.codeIndex[i]!;
-        const perRole = role >= 0 ? s.roleCounts?.[role] : undefined;
-        for (const code of a.codes) {
-          const at = index.get(code)!;
-          s.counts![at]!++;
+        const perRole = role >= 0 && s.roleCounts ? s.roleCounts[role] : undefined;
+        const counts = s.counts!;
+        const codes = a.codes;
+        for (let k = 0; k < codes.length; k++) {
+          const at = index.get(codes[k]!)!;
+          counts[at]!++;
           if (perRole) perRole[at]!++;
         }
         if (role >= 0 && s.roleAnswered) s.roleAnswered[role]!++;
         if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
         return;
       }
-      case "rank": {
+      case RANK: {
         if (a.kind !== "choice") return;
         const index = this.codeIndex[i]!;
         const perRole = role >= 0 ? s.rolePositions?.[role] : undefined;
@@ -263,13 +291,13 @@ export class Counter {
         if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
         return;
       }
-      case "number": {
+      case NUMBER: {
         if (a.kind !== "number") return;
         s.values!.set(a.value, (s.values!.get(a.value) ?? 0) + 1);
         if (s.bins!.length) s.bins![binOf(item.bins!, a.value)]!++;
         return;
       }
-      case "text": {
+      case TEXT: {
         if (a.kind === "text") s.texts!.push(this.intern(a.value));
         return;
       }
@@ -300,6 +328,12 @@ export class Counter {
  */
 export function mergeStates(a: TallyState, b: TallyState): TallyState {
   const out = cloneState(a);
+  mergeInto(out, b);
+  return out;
+}
+
+/** Adds the state of the next part of the data to `out`, in place. */
+export function mergeInto(out: TallyState, b: TallyState): void {
   const r = out.responses;
   r.returned += b.responses.returned;
   r.valid += b.responses.valid;
@@ -324,10 +358,9 @@ export function mergeStates(a: TallyState, b: TallyState): TallyState {
     addInto(g.sums, o.sums);
     g.cross.forEach((row, k) => addInto(row, o.cross[k]!));
   });
-  out.screening.speeders.push(...b.screening.speeders);
-  out.screening.straightliners.push(...b.screening.straightliners);
-  out.problems.push(...b.problems);
-  return out;
+  for (const x of b.screening.speeders) out.screening.speeders.push(x);
+  for (const x of b.screening.straightliners) out.screening.straightliners.push(x);
+  for (const x of b.problems) out.problems.push(x);
 }
 
 function mergeItem(s: ItemState, o: ItemState): void {
@@ -341,8 +374,9 @@ function mergeItem(s: ItemState, o: ItemState): void {
   s.rolePositions?.forEach((table, r) => table.forEach((row, k) => addInto(row, o.rolePositions![r]![k]!)));
   if (s.values) for (const [v, c] of o.values!) s.values.set(v, (s.values.get(v) ?? 0) + c);
   if (s.bins) addInto(s.bins, o.bins!);
-  if (s.texts) s.texts.push(...o.texts!);
-  if (s.others) s.others.push(...o.others!);
+  // Not push(...): a million open answers would overflow the call stack's argument limit.
+  if (s.texts) for (const t of o.texts!) s.texts.push(t);
+  if (s.others) for (const t of o.others!) s.others.push(t);
 }
 
 function addInto(target: number[], more: readonly number[]): void {

@@ -26,4 +26,33 @@ export class IdSet {
     this.bits[byte]! |= mask;
     return true;
   }
+
+  /** The ids as plain data, to send from a worker thread. */
+  toPart(): IdSetPart {
+    return { bits: this.bits, others: [...this.others] };
+  }
+
+  /** Whether another part of the data saw an id this set holds. */
+  overlaps(part: IdSetPart): boolean {
+    const n = Math.min(this.bits.length, part.bits.length);
+    for (let i = 0; i < n; i++) if (this.bits[i]! & part.bits[i]!) return true;
+    for (const id of part.others) if (this.others.has(id)) return true;
+    return false;
+  }
+
+  /** Adds the ids another part of the same data saw. */
+  absorb(part: IdSetPart): void {
+    if (part.bits.length > this.bits.length) {
+      const grown = new Uint8Array(part.bits.length);
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    for (let i = 0; i < part.bits.length; i++) this.bits[i]! |= part.bits[i]!;
+    for (const id of part.others) this.others.add(id);
+  }
+}
+
+export interface IdSetPart {
+  bits: Uint8Array;
+  others: string[];
 }

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import type { Survey } from "../definition/model.js";
 import type { Response } from "../answers/read.js";
-import { IdSet } from "./id-set.js";
+import { IdSet, type IdSetPart } from "./id-set.js";
 
 export type InvalidReason = "duplicate" | "too_few_answers" | "speeder" | "straightline";
 
@@ -80,6 +80,55 @@ export class Screener {
     }
   }
 
+  /** What this screener saw of a part of the data, as plain data (to send from a worker thread). */
+  toPart(): ScreenerPart {
+    return {
+      ids: this.idsPart(),
+      durations: this.late?.chunks ?? [],
+      median: this.late?.median.toPart() ?? [],
+      speeders: this.speeders,
+      straightliners: this.straightliners,
+    };
+  }
+
+  /** Whether another part of the data repeats an id seen here (which copy is the duplicate then
+   * depends on reading order: the part must be read again after `seeIds`). */
+  sharesIds(part: ScreenerPart): boolean {
+    return part.ids.some(([scope, ids]) => this.seenIds.get(scope)?.overlaps(ids) ?? false);
+  }
+
+  /** The ids seen so far, as plain data. */
+  idsPart(): [string, IdSetPart][] {
+    return [...this.seenIds].map(([scope, ids]) => [scope, ids.toPart()]);
+  }
+
+  /** Ids seen before the part of the data this screener judges. */
+  seeIds(parts: [string, IdSetPart][]): void {
+    for (const [scope, ids] of parts) {
+      let mine = this.seenIds.get(scope);
+      if (!mine) this.seenIds.set(scope, (mine = new IdSet()));
+      mine.absorb(ids);
+    }
+  }
+
+  /**
+   * Takes in what another screener saw over the next part of the data (rows numbered from `rowShift`
+   * less); the part is used up.
+   */
+  absorb(part: ScreenerPart, rowShift: number): void {
+    this.seeIds(part.ids);
+    if (this.late) {
+      // The part's chunks are taken over, not copied: a million durations are 12 MB.
+      for (const chunk of part.durations) {
+        for (let i = 0; i < chunk.n; i++) chunk.rows[i]! += rowShift;
+        this.late.chunks.push(chunk);
+      }
+      this.late.median.absorb(part.median);
+    }
+    for (const r of part.speeders) this.speeders.push({ file: r.file, row: r.row + rowShift });
+    for (const r of part.straightliners) this.straightliners.push({ file: r.file, row: r.row + rowShift });
+  }
+
   private keepDuration(r: Response): void {
     const late = this.late!;
     let chunk = late.chunks[late.chunks.length - 1];
@@ -151,6 +200,14 @@ export class Screener {
   }
 }
 
+export interface ScreenerPart {
+  ids: [string, IdSetPart][];
+  durations: DurationChunk[];
+  median: [number, number][];
+  speeders: RowRef[];
+  straightliners: RowRef[];
+}
+
 /** Item positions of every matrix and group with enough items to judge straight-lining. */
 function straightlineBlocks(survey: Survey): number[][] {
   const position = new Map(survey.items.map((item, i) => [item.id, i]));
@@ -185,6 +242,17 @@ export class DurationMedian {
   add(seconds: number): void {
     this.counts.set(seconds, (this.counts.get(seconds) ?? 0) + 1);
     this.n++;
+  }
+
+  toPart(): [number, number][] {
+    return [...this.counts];
+  }
+
+  absorb(part: [number, number][]): void {
+    for (const [seconds, count] of part) {
+      this.counts.set(seconds, (this.counts.get(seconds) ?? 0) + count);
+      this.n += count;
+    }
   }
 
   median(): number | undefined {

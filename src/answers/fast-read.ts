@@ -1,0 +1,161 @@
+import type { CsvRecord } from "../io/fast-csv.js";
+import { cellText } from "../io/fast-csv.js";
+import { MAX_CELL_CHARS } from "../io/limits.js";
+import { ByteCache } from "./byte-cache.js";
+import { MISSING, optionIndex, parseDuration, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
+import type { ItemColumns } from "./columns.js";
+import { reportBadDuration, reportCellTooLong, reportRowWidth, settleAnswers, type Response, type RowContext } from "./read.js";
+
+interface CellRead {
+  answer: Answer;
+  /** Shared by every row with the same cell: read, never changed. */
+  problems: CellProblem[];
+}
+
+const NO_PROBLEMS: CellProblem[] = [];
+
+/**
+ * Reads a questionnaire from a scanned CSV record: `readResponses`' row reading, for big files. A cell is
+ * read once per distinct content: the answer (and any problem) found for its bytes is found again by the
+ * bytes, so most cells of a million rows cost a hash and no string. What is read is exactly what
+ * `readAnswer` reads from the decoded cell; everything after the cells (problems, skip logic, counts of
+ * asked and answered) is the general reader's own code.
+ */
+export class ByteRowReader {
+  private readonly items: { where: ItemColumns | undefined; index: OptionIndex | undefined; cache: ByteCache<CellRead> }[];
+  private readonly durations = new ByteCache<{ seconds: number | undefined; text: string }>();
+  private readonly groups = new ByteCache<string | undefined>();
+  /** Cells handed to readAnswer: only the ones it reads are set, and cleared after. */
+  private readonly scratch: string[];
+  /** One response, refilled for every row: a million rows allocate no answer arrays. */
+  private readonly answers: Answer[];
+  private readonly response: Response;
+
+  constructor(private readonly ctx: RowContext) {
+    const { survey, columns } = ctx;
+    this.items = survey.items.map((item) => ({
+      where: columns.items.get(item.id),
+      index: "options" in item ? optionIndex(item.options) : undefined,
+      cache: new ByteCache<CellRead>(),
+    }));
+    this.scratch = new Array<string>(ctx.header.length);
+    this.answers = new Array<Answer>(this.items.length).fill(MISSING);
+    this.response = { file: ctx.file, row: 0, id: undefined, duration: undefined, group: undefined, answers: this.answers, asked: 0, answered: 0 };
+  }
+
+  /**
+   * The questionnaire in a record (`row` as a spreadsheet numbers it), or undefined for a blank row. The
+   * response is the reader's own and is refilled by the next call: judge and count it before reading on.
+   */
+  read(r: CsvRecord, row: number): Response | undefined {
+    const { ctx } = this;
+    const { survey, columns, file, header } = ctx;
+    const n = r.fields;
+    if (isBlankRecord(r)) {
+      if (n > 1) ctx.report({ code: "ROW_EMPTY", severity: "warning", file, row, message: "the row is empty; it is not counted" });
+      return undefined;
+    }
+    if (n !== header.length) reportRowWidth(ctx, row, n);
+    // Only a record longer than a cell may be has a cell too long.
+    for (let i = 0; n > 0 && r.ends[n - 1]! - r.starts[0]! > MAX_CELL_CHARS && i < n; i++) {
+      if (r.ends[i]! - r.starts[i]! <= MAX_CELL_CHARS) continue;
+      const chars = cellText(r, i).length;
+      if (chars <= MAX_CELL_CHARS) continue;
+      reportCellTooLong(ctx, row, i, chars);
+      r.ends[i] = r.starts[i]!;
+      r.escaped[i] = 0;
+      r.hashes[i] = -1;
+    }
+
+    let problems: CellProblem[] = NO_PROBLEMS;
+    const answers = this.answers;
+    const items = survey.items;
+    for (let k = 0; k < this.items.length; k++) {
+      const { where, index, cache } = this.items[k]!;
+      if (!where) {
+        answers[k] = MISSING;
+        continue;
+      }
+      if (where.kind === "flags") {
+        // 0/1 columns: one answer from several cells, read the general way.
+        for (const at of where.byCode.values()) this.scratch[at] = cellText(r, at);
+        if (problems === NO_PROBLEMS) problems = [];
+        answers[k] = readAnswer(items[k]!, where, this.scratch, survey.data, index, problems);
+        for (const at of where.byCode.values()) this.scratch[at] = undefined as unknown as string;
+        continue;
+      }
+      const at = where.index;
+      const start = at < n ? r.starts[at]! : 0;
+      const end = at < n ? r.ends[at]! : 0;
+      const hash = at < n ? r.hashes[at]! : -1;
+      let read = cache.get(r.buf, start, end, hash);
+      if (!read) {
+        this.scratch[at] = cellText(r, at);
+        const found: CellProblem[] = [];
+        read = { answer: readAnswer(items[k]!, where, this.scratch, survey.data, index, found), problems: found.length ? found : NO_PROBLEMS };
+        this.scratch[at] = undefined as unknown as string;
+        cache.set(r.buf, start, end, read, hash);
+      }
+      answers[k] = read.answer;
+      if (read.problems.length) {
+        if (problems === NO_PROBLEMS) problems = [];
+        problems.push(...read.problems);
+      }
+    }
+    const { asked, answered } = settleAnswers(ctx, row, answers, problems === NO_PROBLEMS ? [] : problems);
+
+    let duration: number | undefined;
+    if (columns.durationIndex !== undefined) {
+      const at = columns.durationIndex;
+      const start = at < n ? r.starts[at]! : 0;
+      const end = at < n ? r.ends[at]! : 0;
+      let d = this.durations.get(r.buf, start, end, at < n ? r.hashes[at]! : -1);
+      if (!d) {
+        const text = cellText(r, at);
+        d = { seconds: parseDuration(text), text };
+        this.durations.set(r.buf, start, end, d);
+      }
+      duration = d.seconds;
+      if (duration === undefined && d.text.trim() !== "") reportBadDuration(ctx, row, d.text);
+    }
+    const id = columns.idIndex === undefined ? undefined : cellText(r, columns.idIndex).trim() || undefined;
+    let group: string | undefined;
+    if (columns.sourceIndex !== undefined) {
+      const at = columns.sourceIndex;
+      const start = at < n ? r.starts[at]! : 0;
+      const end = at < n ? r.ends[at]! : 0;
+      group = this.groups.get(r.buf, start, end);
+      if (group === undefined) {
+        group = cellText(r, at).trim() || undefined;
+        this.groups.set(r.buf, start, end, group);
+      }
+    }
+    const out = this.response;
+    out.row = row;
+    out.id = id;
+    out.duration = duration;
+    out.group = group;
+    out.asked = asked;
+    out.answered = answered;
+    return out;
+  }
+}
+
+/**
+ * The general reader's blank-row test (`isBlankRow`) on bytes: a printable ASCII byte settles it at once;
+ * only a cell of non-ASCII bytes (an ideographic space?) is decoded to be trimmed as the general reader trims.
+ */
+export function isBlankRecord(r: CsvRecord): boolean {
+  const b = r.buf;
+  for (let i = 0; i < r.fields; i++) {
+    const end = r.ends[i]!;
+    let unicode = false;
+    for (let k = r.starts[i]!; k < end; k++) {
+      const c = b[k]!;
+      if (c >= 0x80) unicode = true;
+      else if (c !== 0x20 && (c < 0x09 || c > 0x0d)) return false;
+    }
+    if (unicode && cellText(r, i).trim() !== "") return false;
+  }
+  return true;
+}

@@ -1,0 +1,215 @@
+import { isUtf8 } from "node:buffer";
+import { open } from "node:fs/promises";
+import { ByteCache } from "../answers/byte-cache.js";
+import { parseDuration } from "../answers/cells.js";
+import { ByteRowReader } from "../answers/fast-read.js";
+import { mapColumns, type ColumnMap } from "../answers/columns.js";
+import type { Survey } from "../definition/model.js";
+import { DiagnosticSink, type SinkPart } from "../diagnostics-sink.js";
+import { incompleteTail } from "../io/encoding.js";
+import { cellText, CsvScanner, type CsvRecord, type ScannerOptions } from "../io/fast-csv.js";
+import type { InputFile } from "../io/table.js";
+import type { IdSetPart } from "../validate/id-set.js";
+import { DurationMedian, Screener, type InvalidReason, type ScreenerPart } from "../validate/screen.js";
+import type { Plan } from "../tally/plan.js";
+import { Counter, emptyState, stateToJson, type TallyState, type TallyStateJson } from "../tally/state.js";
+
+/** A CSV file the fast path reads: what the main thread learnt from its start. */
+export interface FileSpec {
+  file: InputFile;
+  header: string[];
+  scanner: ScannerOptions;
+  /** Byte offset of the first data record (after the byte-order mark and the header). */
+  dataStart: number;
+  size: number;
+  /** Files with a byte-order mark were not checked for UTF-8 when opened: the reader checks them. */
+  checkUtf8: boolean;
+}
+
+/** One byte range of one file: the records that start in [start, end). `start` is a record start. */
+export interface TaskSpec {
+  index: number;
+  fileIndex: number;
+  start: number;
+  end: number;
+  /** "durations": only the durations' histogram, for the median that speeders are judged by. */
+  mode: "tally" | "durations";
+  /** The median duration, known in advance when speeders are left out. */
+  median?: number;
+  /** Ids seen before the range, when it is read again because it repeats one of them. */
+  seenIds?: [string, IdSetPart][];
+}
+
+export interface TaskResult {
+  index: number;
+  /** Why the range could not be read the fast way; the whole run is then read the general way. */
+  bailed?: string;
+  start: number;
+  /** Offset of the first record at or after `end` (the file's size at its end): the next range's start. */
+  nextStart: number;
+  /** Records read, blank ones included: rows of the range are numbered from 2 as if it followed the header. */
+  records: number;
+  counts?: CountsPart;
+  sink?: SinkPart;
+  screener?: ScreenerPart;
+  /** Mode "durations": seconds → how many records took them. */
+  durations?: [number, number][];
+}
+
+/** Counts of a range, and its open answers as a dictionary and indices (a clone would copy every string). */
+export interface CountsPart {
+  returned: number;
+  valid: number;
+  invalid: number;
+  invalidReasons: Partial<Record<InvalidReason, number>>;
+  state: TallyStateJson;
+  texts: ({ dictionary: string[]; order: Uint32Array } | null)[];
+}
+
+const CHUNK = 1 << 20;
+const NOT_A_DURATION = -1;
+
+/**
+ * Reads ranges of big CSV files: scans records as bytes, reads each questionnaire, judges it and counts
+ * it, as `scan` and `tallyState` do for a whole run. One runner per thread; the main thread merges the
+ * ranges' results in reading order.
+ */
+export class TaskRunner {
+  private readonly columns: ColumnMap[];
+
+  constructor(
+    private readonly survey: Survey,
+    private readonly plan: Plan,
+    private readonly files: FileSpec[],
+  ) {
+    this.columns = files.map((f) => mapColumns(survey, f.header, f.file.name, []));
+  }
+
+  /** Whether any file has a duration column. */
+  hasDurations(): boolean {
+    return this.columns.some((c) => c.durationIndex !== undefined);
+  }
+
+  async run(task: TaskSpec): Promise<TaskResult> {
+    return task.mode === "durations" ? this.durations(task) : this.tally(task);
+  }
+
+  /** The general reader's first pass (`durationMedian` in scan.ts): every record's duration cell. */
+  private async durations(task: TaskSpec): Promise<TaskResult> {
+    const spec = this.files[task.fileIndex]!;
+    const at = this.columns[task.fileIndex]!.durationIndex;
+    const median = new DurationMedian();
+    const seen = new ByteCache<number | undefined>();
+    let records = 0;
+    let nextStart = spec.size;
+    const bailed = await scanRange(spec, task, (record) => {
+      if (record.offset >= task.end) {
+        nextStart = record.offset;
+        return true;
+      }
+      records++;
+      if (at === undefined) return;
+      const inside = at < record.fields;
+      const start = inside ? record.starts[at]! : 0;
+      const end = inside ? record.ends[at]! : 0;
+      const hash = inside ? record.hashes[at]! : -1;
+      let seconds = seen.get(record.buf, start, end, hash);
+      if (seconds === undefined) {
+        seconds = parseDuration(cellText(record, at)) ?? NOT_A_DURATION;
+        seen.set(record.buf, start, end, seconds, hash);
+      }
+      if (seconds !== NOT_A_DURATION) median.add(seconds);
+    });
+    return { index: task.index, bailed, start: task.start, nextStart, records, durations: median.toPart() };
+  }
+
+  private async tally(task: TaskSpec): Promise<TaskResult> {
+    const spec = this.files[task.fileIndex]!;
+    const file = spec.file.name;
+    const sink = new DiagnosticSink();
+    const reader = new ByteRowReader({ survey: this.survey, header: spec.header, columns: this.columns[task.fileIndex]!, file, report: sink.add });
+    const screener = new Screener(this.survey, task.median, sink.add);
+    if (task.seenIds) screener.seeIds(task.seenIds);
+    const state = emptyState(this.plan);
+    const counter = new Counter(state);
+    const counts = { returned: 0, valid: 0, invalid: 0, invalidReasons: {} as Partial<Record<InvalidReason, number>> };
+    let records = 0;
+    let nextStart = spec.size;
+
+    const onRecord = (record: CsvRecord): boolean | void => {
+      if (record.offset >= task.end) {
+        nextStart = record.offset;
+        return true;
+      }
+      const r = reader.read(record, 2 + records++);
+      if (!r) return;
+      const verdict = screener.judge(r);
+      counts.returned++;
+      if (verdict.valid) {
+        counts.valid++;
+        counter.add(r.answers);
+      } else {
+        counts.invalid++;
+        for (const reason of verdict.reasons) counts.invalidReasons[reason] = (counts.invalidReasons[reason] ?? 0) + 1;
+      }
+    };
+
+    const bailed = await scanRange(spec, task, onRecord);
+    if (bailed) return { index: task.index, bailed, start: task.start, nextStart, records };
+    return {
+      index: task.index,
+      start: task.start,
+      nextStart,
+      records,
+      counts: { ...counts, ...packState(state) },
+      sink: sink.toPart(),
+      screener: screener.toPart(),
+    };
+  }
+}
+
+/** Feeds the range's bytes to a scanner, up to the end of its last record; returns why it gave up, if it did. */
+async function scanRange(spec: FileSpec, task: TaskSpec, onRecord: (r: CsvRecord) => boolean | void): Promise<string | undefined> {
+  const scanner = new CsvScanner(spec.scanner, task.start);
+  const handle = await open(spec.file.path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let position = task.start;
+    let tail: Buffer | undefined;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, CHUNK, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const chunk = buf.subarray(0, bytesRead);
+      if (spec.checkUtf8) {
+        const bytes = tail ? Buffer.concat([tail, chunk]) : chunk;
+        const cut = incompleteTail(bytes);
+        if (!isUtf8(bytes.subarray(0, bytes.length - cut))) return "encoding";
+        tail = cut ? Buffer.from(bytes.subarray(bytes.length - cut)) : undefined;
+      }
+      if (!scanner.push(chunk, onRecord)) return scanner.bailed;
+    }
+    if (tail) return "encoding";
+    if (!scanner.end(onRecord)) return scanner.bailed ?? "scan";
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The state as clonable data, open answers as a dictionary of distinct texts and their order. */
+function packState(state: TallyState): { state: TallyStateJson; texts: CountsPart["texts"] } {
+  const texts = state.items.map((item) => {
+    if (!item.texts) return null;
+    const ids = new Map<string, number>();
+    const order = new Uint32Array(item.texts.length);
+    item.texts.forEach((t, i) => {
+      let id = ids.get(t);
+      if (id === undefined) ids.set(t, (id = ids.size));
+      order[i] = id;
+    });
+    item.texts = [];
+    return { dictionary: [...ids.keys()], order };
+  });
+  return { state: stateToJson(state), texts };
+}

@@ -1,0 +1,69 @@
+/**
+ * `JSON.stringify(value, null, 2)`, written out in pieces of about `PIECE` characters instead of built as
+ * one string: the tally of a million questionnaires lists every open answer, and as one string its JSON
+ * took more memory than the whole count (test/format-json.test.ts compares the two on every fixture and on
+ * generated values).
+ */
+const PIECE = 1 << 16;
+
+export function writeJson(value: unknown, write: (text: string) => void): void {
+  let pending = "";
+  const out = (text: string) => {
+    pending += text;
+    if (pending.length >= PIECE) {
+      write(pending);
+      pending = "";
+    }
+  };
+  const top = serialisable(value, "");
+  if (top === undefined) return;
+  emit(top, "", out);
+  if (pending) write(pending);
+}
+
+/** The value JSON.stringify would write for `value` under `key`, or undefined when it writes nothing. */
+function serialisable(value: unknown, key: string): unknown {
+  if (value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function") {
+    value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+  }
+  if (value === undefined || typeof value === "function" || typeof value === "symbol") return undefined;
+  return value;
+}
+
+function emit(value: unknown, indent: string, out: (text: string) => void): void {
+  if (value === null || typeof value !== "object") {
+    // Strings, numbers (NaN and Infinity as null), booleans, bigint (which throws, as JSON.stringify does).
+    out(JSON.stringify(value));
+    return;
+  }
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    out(JSON.stringify(value));
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out("[]");
+      return;
+    }
+    out("[\n");
+    for (let i = 0; i < value.length; i++) {
+      out(i === 0 ? inner : `,\n${inner}`);
+      const v = serialisable(value[i], String(i));
+      if (v === undefined) out("null");
+      else emit(v, inner, out);
+    }
+    out(`\n${indent}]`);
+    return;
+  }
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const v = serialisable((value as Record<string, unknown>)[key], key);
+    if (v === undefined) continue;
+    out(first ? `{\n${inner}` : `,\n${inner}`);
+    first = false;
+    out(`${JSON.stringify(key)}: `);
+    emit(v, inner, out);
+  }
+  out(first ? "{}" : `\n${indent}}`);
+}
