@@ -8,7 +8,8 @@ import { parseSurvey } from "../src/definition/load.js";
 import type { Survey } from "../src/definition/model.js";
 import type { InputFile } from "../src/io/table.js";
 import { buildPlan } from "../src/tally/plan.js";
-import { tallyFast } from "../src/parallel/index.js";
+import { scanFast, tallyFast } from "../src/parallel/index.js";
+import { scan, type ScanSummary } from "../src/validate/scan.js";
 import { tallySurvey } from "../src/tally/index.js";
 
 /**
@@ -47,6 +48,20 @@ describe("the fast path gives the general reader's tally", () => {
     const files = answers.map((f) => ({ path: join(dir, f), name: f }));
     const { general, auto } = await both(survey, files);
     expect(auto).toBe(general);
+  });
+
+  it.each([
+    ["example", "answers.csv"],
+    ["bad-data", "answers.csv"],
+    ["all-types", "answers-text.csv"],
+  ])("survey validate of fixtures/%s finds the same problems, rows and verdicts either way", async (name, answers) => {
+    const dir = join(ROOT, "fixtures", name);
+    const survey = load(readFileSync(join(dir, "survey.yaml"), "utf8"), join(dir, "survey.yaml"));
+    const files = [{ path: join(dir, answers), name: answers }];
+    const shown = (s: ScanSummary) => JSON.stringify({ ...s, diagnostics: { counts: [...s.diagnostics.counts], list: s.diagnostics.list() } });
+    const fast = await scanFast(survey, files, { threads: 2, parallelFrom: 0, rangeBytes: 2000 });
+    expect(fast).toBeDefined();
+    expect(shown(fast!)).toBe(shown(await scan(survey, files)));
   });
 
   it.each([

@@ -14,7 +14,7 @@ import { MAX_COLUMNS, MAX_ROW_CHARS } from "../io/limits.js";
 import { openTable, type InputFile } from "../io/table.js";
 import type { ScanSummary } from "../validate/scan.js";
 import { DurationMedian, Screener } from "../validate/screen.js";
-import type { Plan } from "../tally/plan.js";
+import { buildPlan, type Plan } from "../tally/plan.js";
 import { emptyState, mergeInto, stateFromJson, type TallyState } from "../tally/state.js";
 import { TaskRunner, type FileSpec, type TaskResult, type TaskSpec } from "./task.js";
 import type { WorkerInit } from "./worker.js";
@@ -112,6 +112,14 @@ function chained(specs: FileSpec[], ranges: Omit<TaskSpec, "mode">[], results: T
     expected = results[t]!.nextStart;
   }
   return true;
+}
+
+/**
+ * What `scan` finds (validity, problems, screening), by the fast path — for `survey validate` of big
+ * files; undefined when the fast path steps aside.
+ */
+export async function scanFast(survey: Survey, files: InputFile[], opts: FastOptions = {}): Promise<ScanSummary | undefined> {
+  return (await tallyFast(survey, files, buildPlan(survey), opts))?.summary;
 }
 
 /** What the fast path needs of a file, or undefined when the file is not a plain UTF-8 CSV it reads. */

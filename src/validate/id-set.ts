@@ -9,8 +9,8 @@ export class IdSet {
 
   /** Adds an id; returns false when it was already there. */
   add(id: string): boolean {
-    const n = /^\d{1,9}$/.test(id) ? Number(id) : -1;
-    if (n < 0 || String(n) !== id) {
+    const n = smallWholeNumber(id);
+    if (n < 0) {
       if (this.others.has(id)) return false;
       this.others.add(id);
       return true;
@@ -55,4 +55,17 @@ export class IdSet {
 export interface IdSetPart {
   bits: Uint8Array;
   others: string[];
+}
+
+/** The number an id of 1–9 digits without a leading zero spells (as String(n) would write it), else -1. */
+function smallWholeNumber(id: string): number {
+  const length = id.length;
+  if (length === 0 || length > 9 || (length > 1 && id.charCodeAt(0) === 48)) return -1;
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
 }

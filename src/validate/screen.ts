@@ -35,6 +35,8 @@ export interface Verdict {
   reasons: InvalidReason[];
 }
 
+const VALID: Verdict = Object.freeze({ valid: true, reasons: Object.freeze([]) as unknown as InvalidReason[] });
+
 /**
  * Decides whether each questionnaire is valid (有效问卷), in reading order: a later copy of a respondent
  * id is a duplicate; a questionnaire answering less than `min_answered` of what it was asked (or nothing)
@@ -155,7 +157,8 @@ export class Screener {
   }
 
   judge(r: Response): Verdict {
-    const reasons: InvalidReason[] = [];
+    // Built only for an invalid questionnaire: most are valid, and judge runs once a row.
+    let reasons: InvalidReason[] | undefined;
     const { invalidIf, minAnswered } = this.survey.data;
     if (r.id !== undefined) {
       // 问卷星 numbers 序号 from 1 in every export, so an id found by its default name is unique only within
@@ -164,12 +167,12 @@ export class Screener {
       let ids = this.seenIds.get(scope);
       if (!ids) this.seenIds.set(scope, (ids = new IdSet()));
       if (!ids.add(r.id)) {
-        reasons.push("duplicate");
+        (reasons ??= []).push("duplicate");
         this.report({ code: "DUPLICATE_ID", severity: "warning", file: r.file, row: r.row, message: `respondent ${r.id} appears again; this copy is left out` });
       }
     }
     if (r.answered === 0 || (r.asked > 0 && r.answered / r.asked < minAnswered)) {
-      reasons.push("too_few_answers");
+      (reasons ??= []).push("too_few_answers");
       this.report({
         code: "TOO_FEW_ANSWERS",
         severity: "warning",
@@ -181,13 +184,13 @@ export class Screener {
     if (r.duration !== undefined) {
       if (this.late) this.keepDuration(r);
       else if (this.medianDuration !== undefined && r.duration < this.speederShare * this.medianDuration) {
-        reasons.push("speeder");
+        (reasons ??= []).push("speeder");
         this.flagSpeeder(r.file, r.row, r.duration);
       }
     }
-    if (this.blocks.some((block) => isStraightLine(block, r))) {
+    if (this.straightLined(r)) {
       this.straightliners.push({ file: r.file, row: r.row });
-      if (invalidIf.straightline) reasons.push("straightline");
+      if (invalidIf.straightline) (reasons ??= []).push("straightline");
       this.report({
         code: "STRAIGHTLINE",
         severity: "warning",
@@ -196,7 +199,12 @@ export class Screener {
         message: `the same answer to every item of a block of ${STRAIGHTLINE_MIN_ITEMS}+ items${invalidIf.straightline ? "; left out" : ""}`,
       });
     }
-    return { valid: reasons.length === 0, reasons };
+    return reasons ? { valid: false, reasons } : VALID;
+  }
+
+  private straightLined(r: Response): boolean {
+    for (let b = 0; b < this.blocks.length; b++) if (isStraightLine(this.blocks[b]!, r)) return true;
+    return false;
   }
 }
 
