@@ -101,19 +101,40 @@ Example:
 }
 
 async function report(io: Io, args: string[], opts: ReportOptions, command: Command): Promise<number> {
-  const globals = command.optsWithGlobals<{ quiet?: boolean }>();
   const survey = await loadSurvey(io, opts.survey);
   const lang = opts.lang ?? survey.lang;
   const output = opts.output ?? (lang === "en" ? "report.docx" : "调研报告.docx");
   if (!opts.each && !output.toLowerCase().endsWith(".docx")) throw usageError(`${output}: the report is a Word document and its name must end in .docx`);
   const date = sourceDate(io);
   const issued = opts.issued === undefined ? undefined : positiveInteger(opts.issued, "--issued");
+  // Open answers get keywords from jieba, whose dictionary then loads in a thread of its own while the
+  // modules below load and the answers are read, instead of on this one after.
+  const segmenter = !opts.tally && survey.questions.some((q) => q.type === "text") ? await import("../tally/keywords.js") : undefined;
+  segmenter?.startSegmenterThread();
+  try {
+    return await reportWith(io, args, opts, command, survey, { lang, output, date, issued });
+  } finally {
+    segmenter?.stopSegmenterThread();
+  }
+}
+
+async function reportWith(
+  io: Io,
+  args: string[],
+  opts: ReportOptions,
+  command: Command,
+  survey: Survey,
+  { lang, output, date, issued }: { lang: "zh-CN" | "en"; output: string; date: Date; issued: number | undefined },
+): Promise<number> {
+  const globals = command.optsWithGlobals<{ quiet?: boolean }>();
+  // Started first: the answers are read, on the worker threads too, while this thread loads the report's
+  // modules and template. Its errors still come after theirs, where it is awaited.
+  const counting = opts.tally || opts.each ? undefined : computeTally(io, survey, args, opts.by, issued);
+  counting?.catch(() => undefined);
 
   // Loaded only here, so the other commands start without docx, liquidjs and marked.
-  const [{ parseTemplate }, { parseNarrative }, { narrativeContext }, { buildReport }, { renderDocx }] = await Promise.all([
+  const [{ parseTemplate }, { buildReport }, { renderDocx }] = await Promise.all([
     import("../report/template.js"),
-    import("../report/narrative.js"),
-    import("../report/context.js"),
     import("../report/build.js"),
     import("../report/docx/render.js"),
   ]);
@@ -121,10 +142,13 @@ async function report(io: Io, args: string[], opts: ReportOptions, command: Comm
   // The font for chart images, loaded only when they are asked for.
   const chartImages = opts.charts === "image" ? (await import("../io/chart-font.js")).bundledChartFont : undefined;
   const narrativeFile = opts.narrative === false ? undefined : await findNarrative(io, survey, opts.narrative);
+  // marked, only for a narrative.
+  const narrativeModules = narrativeFile ? await Promise.all([import("../report/narrative.js"), import("../report/context.js")]) : undefined;
   const write = async (tally: TallyResult, survey: Survey, output: string): Promise<ReportModel> => {
-    const narrative = narrativeFile
-      ? parseNarrative(narrativeFile.text, narrativeFile.shown, template, narrativeContext(tally, survey))
-      : undefined;
+    const narrative =
+      narrativeFile && narrativeModules
+        ? narrativeModules[0].parseNarrative(narrativeFile.text, narrativeFile.shown, template, narrativeModules[1].narrativeContext(tally, survey))
+        : undefined;
     const model = buildReport(tally, survey, template, {
       narrative,
       title: opts.title,
@@ -144,7 +168,7 @@ async function report(io: Io, args: string[], opts: ReportOptions, command: Comm
       await write(await tallySurvey(group.survey, group.files, { by: opts.by, issued }), group.survey, group.output);
     });
   }
-  const tally = opts.tally ? await readTally(io, opts.tally) : await computeTally(io, survey, args, opts.by, issued);
+  const tally = counting ? await counting : await readTally(io, opts.tally!);
   const model = opts.tally ? await fromSavedTally([opts.tally], () => write(tally, survey, output)) : await write(tally, survey, output);
   if (!globals.quiet) io.stdout(`${summary(output, model, template)}\n`);
   return EXIT.ok;

@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { Jieba } from "@node-rs/jieba";
+import type { SegmenterData } from "./keywords-worker.js";
 
 /**
  * Keywords of open answers, from jieba (a dictionary-based Chinese word segmenter; `Intl.Segmenter`
@@ -12,8 +14,8 @@ import type { Jieba } from "@node-rs/jieba";
 const require = createRequire(import.meta.url);
 let jieba: Jieba | undefined;
 
-/** Loading the dictionary costs about 0.1 s, so it happens only when there are open answers. */
-function segmenter(): Jieba {
+/** Loading the dictionary costs about 0.2 s, so it happens only when there are open answers. */
+export function loadSegmenter(): Jieba {
   if (!jieba) {
     const { Jieba: JiebaClass } = require("@node-rs/jieba") as typeof import("@node-rs/jieba");
     const { dict } = require("@node-rs/jieba/dict") as { dict: Uint8Array };
@@ -42,7 +44,7 @@ const CONTENT_TAG = /^(n|vn|an|i|j|l|eng)/;
 /** The words of one answer worth counting, each once. */
 export function answerWords(text: string): Set<string> {
   const words = new Set<string>();
-  for (const { word: raw, tag } of segmenter().tag(text, true)) {
+  for (const { word: raw, tag } of loadSegmenter().tag(text, true)) {
     if (!CONTENT_TAG.test(tag)) continue;
     const w = raw.trim().toLowerCase();
     if ([...w].length < 2 || !WORDLIKE.test(w) || STOP_WORDS.has(w)) continue;
@@ -61,11 +63,75 @@ export function keywords(answers: readonly string[], limit = 30): { word: string
   const distinct = new Map<string, number>();
   for (const a of answers) distinct.set(a, (distinct.get(a) ?? 0) + 1);
   const counts = new Map<string, number>();
-  for (const [text, times] of distinct) {
-    for (const w of answerWords(text)) counts.set(w, (counts.get(w) ?? 0) + times);
-  }
+  const texts = [...distinct.keys()];
+  const words = thread ? wordsInThread(thread, texts) : undefined;
+  texts.forEach((text, i) => {
+    const times = distinct.get(text)!;
+    for (const w of words?.[i] ?? answerWords(text)) counts.set(w, (counts.get(w) ?? 0) + times);
+  });
   return [...counts]
     .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
     .slice(0, limit)
     .map(([word, count]) => ({ word, count }));
+}
+
+/**
+ * A thread that loads the dictionary meanwhile, for a command that will want keywords after reading
+ * answers for a while (`survey report`): the load then costs the main thread nothing on a machine with a
+ * second core. keywords() asks it for the words and waits; if it fails, keywords() segments here.
+ */
+let thread: { worker: Worker; port: MessagePort; signal: Int32Array } | undefined;
+
+export function startSegmenterThread(): void {
+  if (thread || jieba) return;
+  try {
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const worker = newWorker({ port: port2, signal }, [port2]);
+    // The thread never keeps the program alive: keywords() waits for it without the event loop.
+    worker.unref();
+    worker.on("error", () => stopThread());
+    port1.unref();
+    thread = { worker, port: port1, signal };
+  } catch {
+    thread = undefined;
+  }
+}
+
+/** Ends the thread, if it still runs (it stops when it fails); keywords() segments on this thread from then on. */
+export function stopSegmenterThread(): boolean {
+  const running = thread !== undefined;
+  stopThread();
+  return running;
+}
+
+function stopThread(): void {
+  const t = thread;
+  thread = undefined;
+  t?.port.close();
+  void t?.worker.terminate();
+}
+
+/** Longer than loading the dictionary and segmenting any survey's answers could take on a busy machine. */
+const THREAD_TIMEOUT_MS = 60_000;
+
+function wordsInThread(t: NonNullable<typeof thread>, texts: string[]): string[][] | undefined {
+  Atomics.store(t.signal, 0, 0);
+  t.port.postMessage(texts);
+  const waited = Atomics.wait(t.signal, 0, 0, THREAD_TIMEOUT_MS);
+  const reply = waited !== "timed-out" && Atomics.load(t.signal, 0) === 1 ? receiveMessageOnPort(t.port) : undefined;
+  if (!reply) {
+    stopThread();
+    return undefined;
+  }
+  return reply.message as string[][];
+}
+
+/** The built .js beside this file, or, run from the sources (tests), the .ts under tsx, which the thread registers itself. */
+function newWorker(data: SegmenterData, transferList: MessagePort[]): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./keywords-worker.js", import.meta.url), { workerData: data, transferList });
+  // Resolved from the working folder, the project's in tests.
+  const source = new URL("./keywords-worker.ts", import.meta.url).href;
+  const code = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(code, { eval: true, workerData: data, transferList });
 }
