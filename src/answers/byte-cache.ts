@@ -38,9 +38,14 @@ export class ByteCache<V> {
     }
   }
 
+  /** Whether a value for these bytes would be kept (the cache is not full, the key not too long). */
+  keeps(start: number, end: number): boolean {
+    return end - start <= this.maxKeyBytes && this.keys.length < this.capacity;
+  }
+
   /** Keeps a value for these bytes (after a `get` that missed); ignored once full. */
   set(b: Uint8Array, start: number, end: number, value: V, hash = -1): void {
-    if (end - start > this.maxKeyBytes || this.keys.length >= this.capacity) return;
+    if (!this.keeps(start, end)) return;
     if (this.keys.length * 2 >= this.slots.length) this.rehash();
     const h = hash >= 0 ? hash : hashBytes(b, start, end);
     const at = this.keys.length;

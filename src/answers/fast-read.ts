@@ -6,10 +6,15 @@ import { MISSING, optionIndex, parseDuration, readAnswer, type Answer, type Cell
 import type { ItemColumns } from "./columns.js";
 import { reportBadDuration, reportCellTooLong, reportRowWidth, settleAnswers, type Response, type RowContext } from "./read.js";
 
-interface CellRead {
+export interface CellRead {
   answer: Answer;
   /** Shared by every row with the same cell: read, never changed. */
   problems: CellProblem[];
+  /**
+   * The answer's place among the item's distinct answers that may be counted by how often they occur
+   * (not open answers or fill-ins, whose lists keep reading order), or -1.
+   */
+  slot: number;
 }
 
 const NO_PROBLEMS: CellProblem[] = [];
@@ -22,7 +27,9 @@ const NO_PROBLEMS: CellProblem[] = [];
  * asked and answered) is the general reader's own code.
  */
 export class ByteRowReader {
-  private readonly items: { where: ItemColumns | undefined; index: OptionIndex | undefined; cache: ByteCache<CellRead> }[];
+  private readonly items: { where: ItemColumns | undefined; index: OptionIndex | undefined; cache: ByteCache<CellRead>; slots: Answer[] }[];
+  /** Per item, the cached read the current row's answer came from (undefined when it was read otherwise). */
+  readonly reads: (CellRead | undefined)[];
   private readonly durations = new ByteCache<{ seconds: number | undefined; text: string }>();
   private readonly groups = new ByteCache<string | undefined>();
   /** Cells handed to readAnswer: only the ones it reads are set, and cleared after. */
@@ -37,10 +44,17 @@ export class ByteRowReader {
       where: columns.items.get(item.id),
       index: "options" in item ? optionIndex(item.options) : undefined,
       cache: new ByteCache<CellRead>(),
+      slots: [],
     }));
+    this.reads = new Array<CellRead | undefined>(this.items.length).fill(undefined);
     this.scratch = new Array<string>(ctx.header.length);
     this.answers = new Array<Answer>(this.items.length).fill(MISSING);
     this.response = { file: ctx.file, row: 0, id: undefined, duration: undefined, group: undefined, answers: this.answers, asked: 0, answered: 0 };
+  }
+
+  /** Item k's distinct countable answers, by slot. */
+  slotsOf(k: number): readonly Answer[] {
+    return this.items[k]!.slots;
   }
 
   /**
@@ -71,7 +85,8 @@ export class ByteRowReader {
     const answers = this.answers;
     const items = survey.items;
     for (let k = 0; k < this.items.length; k++) {
-      const { where, index, cache } = this.items[k]!;
+      const { where, index, cache, slots } = this.items[k]!;
+      this.reads[k] = undefined;
       if (!where) {
         answers[k] = MISSING;
         continue;
@@ -92,10 +107,13 @@ export class ByteRowReader {
       if (!read) {
         this.scratch[at] = cellText(r, at);
         const found: CellProblem[] = [];
-        read = { answer: readAnswer(items[k]!, where, this.scratch, survey.data, index, found), problems: found.length ? found : NO_PROBLEMS };
+        const answer = readAnswer(items[k]!, where, this.scratch, survey.data, index, found);
         this.scratch[at] = undefined as unknown as string;
-        cache.set(r.buf, start, end, read, hash);
+        const kept = cache.keeps(start, end);
+        read = { answer, problems: found.length ? found : NO_PROBLEMS, slot: kept && countable(answer) ? slots.push(answer) - 1 : -1 };
+        if (kept) cache.set(r.buf, start, end, read, hash);
       }
+      this.reads[k] = read;
       answers[k] = read.answer;
       if (read.problems.length) {
         if (problems === NO_PROBLEMS) problems = [];
@@ -139,6 +157,11 @@ export class ByteRowReader {
     out.answered = answered;
     return out;
   }
+}
+
+/** Answers that can be counted by how often they occur: no text whose place in a list matters. */
+function countable(a: Answer): boolean {
+  return a.kind === "skipped" || a.kind === "missing" || a.kind === "number" || (a.kind === "choice" && !a.others);
 }
 
 /**

