@@ -7,9 +7,11 @@ import { generate, header, MULTI, SINGLE, surveyYaml } from "./generate.js";
 
 /**
  * `npm run bench`: generates seeded 问卷星-style exports (100k and 1M questionnaires × 30 questions) in a
- * temporary folder, then times `survey tally --format json` (the built CLI, as a user runs it) and the
- * same tally in DuckDB (and pandas, when python3 has it), each in its own process under /usr/bin/time (wall time and peak RSS), and prints
- * them side by side. Not part of `npm test`. ROWS=… overrides the sizes (comma-separated).
+ * temporary folder, then times `survey tally --format json` (the built CLI, as a user runs it; on the
+ * smaller file also with the general reader, which checks that both give the same JSON), `survey
+ * validate`, and the same tally in DuckDB (and pandas, when python3 has it), each in its own process
+ * under /usr/bin/time (wall time and peak RSS), and prints them side by side. Not part of `npm test`.
+ * ROWS=… overrides the sizes (comma-separated).
  */
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const sizes = (process.env.ROWS ?? "100000,1000000").split(",").map(Number);
@@ -20,8 +22,8 @@ interface Run {
   stdout: string;
 }
 
-function timed(args: string[]): Run {
-  const r = spawnSync("/usr/bin/time", ["-f", "@@time %e %M", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 30 });
+function timed(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const r = spawnSync("/usr/bin/time", ["-f", "@@time %e %M", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, ...env } });
   const m = /@@time ([\d.]+) (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`${args.join(" ")} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   return { wall: Number(m[1]), rssMb: Number(m[2]) / 1024, stdout: r.stdout };
@@ -65,13 +67,24 @@ try {
     const out = join(dir, `tally-${rows}.json`);
     const survey = timed(["node", "bin/survey.js", "tally", "-s", join(dir, "survey.yaml"), "--format", "json", "--force", "-o", out, csv]);
     const duck = timed(["node", "test/bench/duckdb-tally.mjs", csv, JSON.stringify(columns())]);
+    // The general reader (papaparse, one thread), which every file that is not plain UTF-8 CSV takes:
+    // timed on the smaller file only (on a million rows it takes minutes).
+    const general = rows <= 100_000 ? timed(["node", "bin/survey.js", "tally", "-s", join(dir, "survey.yaml"), "--format", "json", "--force", "-o", `${out}.general`, csv], { SURVEY_READER: "general" }) : undefined;
+    const validate = timed(["node", "bin/survey.js", "validate", "-s", join(dir, "survey.yaml"), csv]);
     const pandas = hasPandas ? timed(["python3", "test/bench/pandas-tally.py", csv, JSON.stringify(columns())]) : undefined;
     // Both must have counted the same data: compare the role counts.
     const tally = JSON.parse(readFileSync(out, "utf8")) as { roles: { counts: { label: string; count: number }[] }; responses: { valid: number } };
     const ours = Object.fromEntries(tally.roles.counts.map((c) => [c.label, c.count]));
     const others = [duck, ...(pandas ? [pandas] : [])].map((r) => JSON.parse(r.stdout) as Record<string, number>);
     const agree = others.every((theirs) => Object.entries(ours).every(([k, v]) => theirs[k] === v)) && tally.responses.valid === rows;
-    const runs: [string, Run][] = [["survey tally", survey], ["DuckDB", duck], ...(pandas ? [["pandas", pandas] as [string, Run]] : [])];
+    if (general && readFileSync(`${out}.general`, "utf8") !== readFileSync(out, "utf8")) lines.push(["", "", "MISMATCH: the fast and general readers differ", "", "", "", ""]);
+    const runs: [string, Run][] = [
+      ["survey tally", survey],
+      ...(general ? [["survey tally, general reader", general] as [string, Run]] : []),
+      ["survey validate", validate],
+      ["DuckDB", duck],
+      ...(pandas ? [["pandas", pandas] as [string, Run]] : []),
+    ];
     for (const [name, r] of runs) {
       lines.push([rows.toLocaleString("en"), mb.toFixed(0), name, r.wall.toFixed(2), (mb / r.wall).toFixed(1), r.rssMb.toFixed(0), `${(r.wall / duck.wall).toFixed(2)}×`]);
     }
