@@ -174,9 +174,16 @@ async function reportWith(
   return EXIT.ok;
 }
 
+/** Answers from this size on make a document large enough for zipping it in a thread to pay (about 1,000 questionnaires of 60 questions). */
+const LARGE_ANSWERS = 1 << 20;
+
 async function computeTally(io: Io, survey: Survey, args: string[], by: string | undefined, issued: number | undefined): Promise<TallyResult> {
   const { tallySurvey } = await import("../tally/index.js");
-  return tallySurvey(survey, await resolveFiles(io, survey, args), { by, issued });
+  const files = await resolveFiles(io, survey, args);
+  // The zipping thread warms up while the answers are read (src/report/docx/zipper.ts).
+  const sizes = await Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)));
+  if (sizes.reduce((a, b) => a + b, 0) >= LARGE_ANSWERS) (await import("../report/docx/zipper.js")).preheatZipWorker();
+  return tallySurvey(survey, files, { by, issued });
 }
 
 /** A template by name (built in) or as a folder; reads its files so the template itself does no IO. */

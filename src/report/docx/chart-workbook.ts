@@ -1,11 +1,12 @@
-import { strToU8, zipSync } from "fflate";
+import { strToU8 } from "fflate";
 import { columnName, escapeXml, XML_DECLARATION, type BarSpec } from "./chart-xml.js";
+import { deflateEntry, writeZip, type ZipEntry } from "./zip-writer.js";
 
 /**
  * A chart's embedded workbook (word/embeddings/Microsoft_Excel_WorksheetN.xlsx), which Word's "Edit Data"
  * opens: one sheet laid out as Word lays out a new chart's data (series names in row 1, categories in
  * column A), text in shared strings. Written as docx/charts writes it, byte for byte, without building
- * its objects: five of the seven files are the same for every chart.
+ * its objects: five of the seven files are the same for every chart, and are deflated once.
  */
 
 const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -32,8 +33,22 @@ const STYLES = strToU8(
     `<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`,
 );
 
-/** The workbook's bytes, zipped as docx zips it (DEFLATE at fflate's default level); entries are dated later, with the document. */
-export function chartWorkbook(spec: BarSpec): Uint8Array {
+let shared: ZipEntry[] | undefined;
+
+/** The five files every workbook has, deflated the first time they are wanted. */
+function sharedEntries(): ZipEntry[] {
+  shared ??= [
+    deflateEntry("[Content_Types].xml", CONTENT_TYPES),
+    deflateEntry("_rels/.rels", ROOT_RELS),
+    deflateEntry("xl/workbook.xml", WORKBOOK),
+    deflateEntry("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+    deflateEntry("xl/styles.xml", STYLES),
+  ];
+  return shared;
+}
+
+/** The workbook's bytes, zipped as docx zips it (DEFLATE at level 6, in docx's order), each file dated `date`. */
+export function chartWorkbook(spec: BarSpec, date: Date): Uint8Array {
   // The sheet's text in reading order: series names, then each category.
   const texts = [...spec.series.map((s) => s.name), ...spec.categories];
   const strings = new Map<string, number>();
@@ -51,15 +66,11 @@ export function chartWorkbook(spec: BarSpec): Uint8Array {
 
   let items = "";
   for (const t of strings.keys()) items += /^\s|\s$/.test(t) ? `<si><t xml:space="preserve">${escapeXml(t)}</t></si>` : `<si><t>${escapeXml(t)}</t></si>`;
-  const shared = `${XML_DECLARATION}<sst xmlns="${MAIN}" count="${texts.length}" uniqueCount="${strings.size}">${items}</sst>`;
+  const sst = `${XML_DECLARATION}<sst xmlns="${MAIN}" count="${texts.length}" uniqueCount="${strings.size}">${items}</sst>`;
 
-  return zipSync({
-    "[Content_Types].xml": CONTENT_TYPES,
-    "_rels/.rels": ROOT_RELS,
-    "xl/workbook.xml": WORKBOOK,
-    "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
-    "xl/worksheets/sheet1.xml": strToU8(sheet),
-    "xl/styles.xml": STYLES,
-    "xl/sharedStrings.xml": strToU8(shared),
-  });
+  const [types, rootRels, workbook, workbookRels, styles] = sharedEntries();
+  return writeZip(
+    [types!, rootRels!, workbook!, workbookRels!, deflateEntry("xl/worksheets/sheet1.xml", strToU8(sheet)), styles!, deflateEntry("xl/sharedStrings.xml", strToU8(sst))],
+    date,
+  );
 }

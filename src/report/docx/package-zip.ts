@@ -1,6 +1,6 @@
-import { zipSync, type Zippable } from "fflate";
 import { chartWorkbook } from "./chart-workbook.js";
 import type { BarSpec } from "./chart-xml.js";
+import { deflateEntry, dosDateTime, writeZip } from "./zip-writer.js";
 
 /**
  * The last step of the package: the charts' workbooks, and the zip of all the parts, dated `date` so the
@@ -16,26 +16,22 @@ export interface ZipJob {
 /** Each chart workbook's bytes by its path in the package, dated `date`. */
 export function buildWorkbooks(specs: Record<string, BarSpec>, date: Date): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = {};
-  for (const [path, spec] of Object.entries(specs)) out[path] = redate(chartWorkbook(spec), date);
+  for (const [path, spec] of Object.entries(specs)) out[path] = chartWorkbook(spec, date);
   return out;
 }
 
 /** Zips the parts and the workbooks in name order, each dated `date`. */
 export function zipPackage(job: ZipJob, workbooks: Record<string, Uint8Array>): Uint8Array {
-  // fflate writes the zip date from local-time fields: shift by the zone offset so the bytes are the
-  // same in every time zone.
-  // Zip dates start in 1980.
-  const when = Math.max(job.date.getTime(), Date.UTC(1980, 0, 2));
-  const mtime = new Date(when + new Date(when).getTimezoneOffset() * 60_000);
-  const entries = { ...job.parts, ...workbooks };
-  const files: Zippable = {};
+  const files = { ...job.parts, ...workbooks };
   // [Content_Types].xml sorts first, where readers look for it.
-  for (const name of Object.keys(entries).sort()) {
-    if (name.endsWith("/")) continue;
-    const data = entries[name]!;
-    files[name] = [name.endsWith(".xlsx") && !(name in workbooks) ? redate(data, job.date) : data, { mtime, level: 6 }];
-  }
-  return zipSync(files);
+  const names = Object.keys(files)
+    .filter((name) => !name.endsWith("/"))
+    .sort();
+  // Dates in UTC, so the bytes are the same in every time zone.
+  return writeZip(
+    names.map((name) => deflateEntry(name, name.endsWith(".xlsx") && !(name in workbooks) ? redate(files[name]!, job.date) : files[name]!)),
+    job.date,
+  );
 }
 
 /**
@@ -62,13 +58,4 @@ export function redate(zip: Uint8Array, date: Date): Uint8Array {
     at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
   }
   return out;
-}
-
-/** MS-DOS time and date fields of a zip entry, in UTC, from 1980 on. */
-function dosDateTime(date: Date): { time: number; day: number } {
-  const d = new Date(Math.max(date.getTime(), Date.UTC(1980, 0, 2)));
-  return {
-    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
-    day: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
-  };
 }

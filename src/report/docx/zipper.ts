@@ -3,16 +3,13 @@ import type { BarSpec } from "./chart-xml.js";
 import { buildWorkbooks, zipPackage, type ZipJob } from "./package-zip.js";
 
 /**
- * Zips the package in a worker thread. Started before the document is compiled, the worker builds the
- * charts' workbooks and warms up the deflater on the other core meanwhile, so that the main thread only
- * waits for a warm zip at the end (about 0.3 s less for the 60-question bench on two cores). Where no
- * worker can start, or it fails, the same work is done on the main thread.
+ * Zips the package in a worker thread, which builds the charts' workbooks while the main thread compiles
+ * the document and then zips the package with a deflater that is already warm. `preheatZipWorker` starts
+ * it early (survey report does, while it reads the answers), so that it has warmed up when it is wanted.
+ * Where no worker can start, or it fails, the same work is done on the main thread: same bytes.
  */
 
-export interface ZipWorkerData {
-  specs: Record<string, BarSpec>;
-  date: Date;
-}
+export type ZipRequest = { kind: "workbooks"; specs: Record<string, BarSpec>; date: Date } | { kind: "zip"; job: ZipJob };
 
 export interface Zipper {
   zip(job: ZipJob): Promise<Buffer>;
@@ -20,32 +17,49 @@ export interface Zipper {
   close(): void;
 }
 
+/** Workers that ended, by failing: a message to them would never be answered. */
+const ended = new WeakSet<Worker>();
+
+/** A worker started ahead by preheatZipWorker, for the next zipper to take. */
+let spare: Worker | undefined;
+
+/** Starts a worker for the next zipper, so that it has warmed up by the time the document is compiled. */
+export function preheatZipWorker(): void {
+  spare ??= newWorker();
+}
+
 /**
  * The worker: the built .js beside this file, or, run from the sources (tests), the .ts under tsx, which
  * the worker registers itself (a worker's `--import` does not apply to Node 20's module loader).
  */
-function newWorker(data: ZipWorkerData): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./zip-worker.js", import.meta.url), { workerData: data });
-  // Resolved from the working folder, the project's in tests.
-  const source = new URL("./zip-worker.ts", import.meta.url).href;
-  const code = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(code, { eval: true, workerData: data });
+function newWorker(): Worker | undefined {
+  try {
+    let worker: Worker;
+    if (!import.meta.url.endsWith(".ts")) worker = new Worker(new URL("./zip-worker.js", import.meta.url));
+    else {
+      // Resolved from the working folder, the project's in tests.
+      const source = new URL("./zip-worker.ts", import.meta.url).href;
+      worker = new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { eval: true });
+    }
+    // Until it is asked for the zip, the worker must not keep the program alive.
+    worker.unref();
+    worker.on("error", () => undefined);
+    worker.once("exit", () => ended.add(worker));
+    return worker;
+  } catch {
+    return undefined;
+  }
 }
 
-/** `specs`: the charts' workbooks to build, by their paths in the package. */
+/**
+ * `specs`: the charts' workbooks to build, by their paths in the package. A worker started ahead is
+ * always taken; otherwise one is started only if `inWorker`.
+ */
 export function startZipper(specs: Record<string, BarSpec>, date: Date, inWorker: boolean): Zipper {
   const here = (job: ZipJob) => Buffer.from(zipPackage(job, buildWorkbooks(specs, date)));
-  let worker: Worker | undefined;
-  if (inWorker) {
-    try {
-      worker = newWorker({ specs, date });
-      // Until it is asked for the zip, the worker must not keep the program alive.
-      worker.unref();
-      worker.on("error", () => undefined);
-    } catch {
-      worker = undefined;
-    }
-  }
+  let worker = spare ?? (inWorker ? newWorker() : undefined);
+  spare = undefined;
+  worker?.postMessage({ kind: "workbooks", specs, date } satisfies ZipRequest);
   const close = () => {
     void worker?.terminate();
     worker = undefined;
@@ -53,7 +67,7 @@ export function startZipper(specs: Record<string, BarSpec>, date: Date, inWorker
   return {
     async zip(job) {
       const w = worker;
-      if (!w) return here(job);
+      if (!w || ended.has(w)) return here(job);
       try {
         return await ask(w, job);
       } catch {
@@ -81,6 +95,6 @@ function ask(worker: Worker, job: ZipJob): Promise<Buffer> {
     worker.on("error", onError);
     worker.on("exit", onExit);
     worker.ref();
-    worker.postMessage(job);
+    worker.postMessage({ kind: "zip", job } satisfies ZipRequest);
   });
 }
