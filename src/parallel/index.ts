@@ -295,14 +295,21 @@ async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | undefine
     results[r.index] = r;
     if (r.bailed) stop = true;
   };
-  const onWorker = async (thread: Thread) => {
+  const trace = process.env.SURVEY_TRACE ? (who: string, task: TaskSpec, since: number) => process.stderr.write(`survey: ${task.mode} range ${task.index} read by ${who} in ${Math.round(performance.now() - since)} ms\n`) : undefined;
+  const onWorker = async (thread: Thread, n: number) => {
     for (let task = take(); task; task = take()) {
+      const since = performance.now();
       const result = await thread.ask(task).catch(() => undefined);
       keep(result && result.bailed !== "definition" && !result.bailed?.startsWith("error") ? result : await main.run(task));
+      trace?.(`worker ${n + 1}`, task, since);
     }
   };
   const onMain = async () => {
-    for (let task = take(); task; task = take()) keep(await main.run(task));
+    for (let task = take(); task; task = take()) {
+      const since = performance.now();
+      keep(await main.run(task));
+      trace?.("the main thread", task, since);
+    }
   };
   await Promise.all([onMain(), ...(pool?.threads ?? []).map(onWorker)]);
   return stop ? undefined : results;
