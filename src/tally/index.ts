@@ -23,7 +23,7 @@ export interface TallyOptions {
    * files; for tests that compare the two. Threads and range sizes of the fast path, for the same tests.
    */
   reader?: "auto" | "general";
-  fast?: Pick<FastOptions, "threads" | "parallelFrom" | "rangeBytes">;
+  fast?: Pick<FastOptions, "threads" | "parallelFrom" | "rangeBytes" | "onStepAside">;
 }
 
 /**
