@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { detectDelimiter, detectNewline, readCsv } from "../src/io/csv.js";
-import { cellText, CsvScanner, FNV_OFFSET, FNV_PRIME, HASH_MASK, type CsvRecord, type ScannerOptions } from "../src/io/fast-csv.js";
+import { cellText, CsvScanner, hashBytes, type CsvRecord, type ScannerOptions } from "../src/io/fast-csv.js";
 
 const scale = Number(process.env.FUZZ_SCALE ?? "1");
 const SEED = process.env.FUZZ_SEED === "random" ? Date.now() % 2 ** 31 : process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261123;
@@ -79,14 +79,13 @@ interface Scan {
   positions: number[];
 }
 
-/** A record's cells; checks on the way that a cell's hash, where the scanner computed one, is FNV-1a of its bytes. */
+/** A record's cells; checks on the way that a cell's hash, where the scanner computed one, is hashBytes of its bytes. */
 function cellsOf(r: CsvRecord): string[] {
   for (let i = 0; i < r.fields; i++) {
     const hash = r.hashes[i]!;
     if (hash === -1) continue;
-    let h = FNV_OFFSET;
-    for (let k = r.starts[i]!; k < r.ends[i]!; k++) h = Math.imul(h ^ r.buf[k]!, FNV_PRIME);
-    if (hash !== (h & HASH_MASK)) throw new Error(`cell ${i} at ${r.offset}: hash ${hash}, FNV-1a of its bytes ${h & HASH_MASK}`);
+    const h = hashBytes(r.buf, r.starts[i]!, r.ends[i]!);
+    if (hash !== h) throw new Error(`cell ${i} at ${r.offset}: hash ${hash}, hashBytes of its bytes ${h}`);
   }
   return Array.from({ length: r.fields }, (_, i) => cellText(r, i));
 }

@@ -1,4 +1,4 @@
-import { FNV_OFFSET, FNV_PRIME, HASH_MASK } from "../io/fast-csv.js";
+import { hashBytes } from "../io/fast-csv.js";
 
 /**
  * A small hash table keyed by byte ranges: the value read from a cell's bytes, found again without
@@ -71,11 +71,4 @@ export class ByteCache<V> {
     this.slots = new Int32Array(this.slots.length * 2).fill(-1);
     for (let at = 0; at < this.keys.length; at++) this.place(this.hashes[at]!, at);
   }
-}
-
-/** FNV-1a over a byte range, as the scanner computes it on the way. */
-export function hashBytes(b: Uint8Array, start: number, end: number): number {
-  let h = FNV_OFFSET;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
-  return h & HASH_MASK;
 }

@@ -241,12 +241,23 @@ export class CsvScanner {
         return this.bail("quote");
       }
       // An unquoted cell: up to the delimiter or the line break.
-      // The cell's hash is computed on the way (FNV-1a, as hashBytes): its bytes are read once.
+      // The cell's hash is computed on the way (as hashBytes): its bytes are read once. A three-byte
+      // character (every Chinese one) is taken in one step: its continuation bytes are never a delimiter,
+      // quote or line break, so they need no class lookup.
       const start = i;
       let c = ORDINARY;
       let h = FNV_OFFSET;
       while (i < len) {
         const byte = b[i]!;
+        if (byte >= 0xe0 && byte < 0xf0 && i + 2 < len) {
+          const b1 = b[i + 1]!;
+          const b2 = b[i + 2]!;
+          if ((b1 & 0xc0) === 0x80 && (b2 & 0xc0) === 0x80) {
+            h = Math.imul(h ^ ((byte << 16) | (b1 << 8) | b2), FNV_PRIME);
+            i += 3;
+            continue;
+          }
+        }
         c = cls[byte]!;
         if (c !== ORDINARY) break;
         h = Math.imul(h ^ byte, FNV_PRIME);
@@ -382,6 +393,30 @@ export class CsvScanner {
     this.bailed = why;
     return BAIL;
   }
+}
+
+/**
+ * The hash the scanner computes of an unquoted cell (FNV-1a over its bytes, a three-byte UTF-8 character
+ * taken as one 24-bit step), for cells it did not hash (quoted ones) and for the cache's keys.
+ */
+export function hashBytes(b: Uint8Array, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  let i = start;
+  while (i < end) {
+    const byte = b[i]!;
+    if (byte >= 0xe0 && byte < 0xf0 && i + 2 < end) {
+      const b1 = b[i + 1]!;
+      const b2 = b[i + 2]!;
+      if ((b1 & 0xc0) === 0x80 && (b2 & 0xc0) === 0x80) {
+        h = Math.imul(h ^ ((byte << 16) | (b1 << 8) | b2), FNV_PRIME);
+        i += 3;
+        continue;
+      }
+    }
+    h = Math.imul(h ^ byte, FNV_PRIME);
+    i++;
+  }
+  return h & HASH_MASK;
 }
 
 /** The text of cell i of a record, as papaparse gives it. */
