@@ -29,7 +29,7 @@ function model(figures: Chart[], lang: "zh-CN" | "en" = "zh-CN", captions: strin
 }
 
 async function both(m: ReportModel, style = zh.style): Promise<[Buffer, Buffer]> {
-  return [await renderDocx(m, style, DATE), await renderDocx(m, style, DATE, { chartWriter: "docx" })];
+  return [await renderDocx(m, style, DATE), await renderDocx(m, style, DATE, { writer: "docx" })];
 }
 
 const text = fc.oneof(

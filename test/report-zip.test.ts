@@ -33,9 +33,9 @@ describe("the package zipped in a worker thread", () => {
     const template = loadTemplate("zh-research-report");
     const model = buildReport(tally, survey, template, { charts: true, appendix: true, reasonLabel: (r) => r });
     const date = new Date("2019-07-24T00:00:00Z");
-    for (const chartWriter of [undefined, "docx" as const]) {
-      const here = await renderDocx(model, template.style, date, { chartWriter, zipInWorker: false });
-      const there = await renderDocx(model, template.style, date, { chartWriter, zipInWorker: true });
+    for (const writer of [undefined, "docx" as const]) {
+      const here = await renderDocx(model, template.style, date, { writer, zipInWorker: false });
+      const there = await renderDocx(model, template.style, date, { writer, zipInWorker: true });
       expect(there.equals(here)).toBe(true);
     }
   }, 60_000);

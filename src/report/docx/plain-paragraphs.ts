@@ -1,29 +1,24 @@
+import { escapeXml } from "./chart-xml.js";
+
 /**
  * The appendix lists open answers verbatim: a 5,000-answer survey gives ten thousand paragraphs of one
  * plain run each, and building them as docx objects took most of the report's time (1.3 s of 2.4 s for
- * the 60-question bench). Long runs of such paragraphs are written here as the XML docx itself writes for
+ * the 60-question bench). Such paragraphs are written here as the XML docx itself writes for
  * `new Paragraph({ style, children: [new TextRun(text)] })` — test/report-plain.test.ts proves the bytes
- * equal — and put in place of a marker paragraph after docx has compiled the document.
+ * equal — and, with the other blocks of block-xml.ts, put in place of a marker paragraph after docx has
+ * compiled the document.
  */
 
 /** U+FDD0 is a noncharacter: `xmlSafe` drops it from every text, so no answer can contain a marker. */
 const MARK = "\ufdd0";
 const MARKER_PARAGRAPH = new RegExp(`<w:p>(?:(?!</w:p>).)*?${MARK}(\\d+)${MARK}(?:(?!</w:p>).)*?</w:p>`, "gs");
 
-/** Below this many paragraphs in a row, docx builds them as usual. */
-export const MIN_RUN = 8;
-
 export function markerText(index: number): string {
   return `${MARK}${index}${MARK}`;
 }
 
-/** docx's escaping of text content (the `xml` package's): the five predefined entities. */
-function escapeText(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&apos;"));
-}
-
 export function plainParagraphXml(styleId: string, text: string): string {
-  return `<w:p><w:pPr><w:pStyle w:val="${styleId}"/></w:pPr><w:r><w:t xml:space="preserve">${escapeText(text)}</w:t></w:r></w:p>`;
+  return `<w:p><w:pPr><w:pStyle w:val="${styleId}"/></w:pPr><w:r><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p>`;
 }
 
 /** Puts each block of prepared paragraphs where its marker paragraph is in word/document.xml. */

@@ -12,13 +12,14 @@ import {
   TextRun,
   type ParagraphChild,
 } from "docx";
-import { markerText, MIN_RUN, plainParagraphXml, substituteMarkers } from "./plain-paragraphs.js";
+import { markerText, substituteMarkers } from "./plain-paragraphs.js";
+import { blockXml, markerPrefix, PARAGRAPH_STYLE, plainParagraph } from "./block-xml.js";
 import { xmlSafe } from "./xml-safe.js";
 import { strFromU8, strToU8, unzipSync } from "fflate";
 import type { Block, Figure, ReportModel, TextRun as ModelRun } from "../model.js";
 import type { StyleSheet } from "../template.js";
 import { chartOptions } from "./charts.js";
-import { threeLineTable, threeLineTableXml, writesTable } from "./three-line-table.js";
+import { threeLineTable } from "./three-line-table.js";
 import { barSpec, type BarSpec } from "./chart-xml.js";
 import { addChartParts, chartMarkerText, substituteChartMarkers, workbookPaths } from "./chart-parts.js";
 import type { ZipJob } from "./package-zip.js";
@@ -30,10 +31,11 @@ export interface RenderOptions {
   /** Draw figures as PNG images in this font (image-charts.ts) instead of as native, editable Word charts. */
   chartImages?: FontSource;
   /**
-   * "docx": native charts from docx/charts' ChartRun even where chart-xml.ts writes them. The two give the
-   * same bytes; tests compare them.
+   * "docx": every block built as docx objects and every native chart with docx/charts' ChartRun, where
+   * block-xml.ts and chart-xml.ts would write their XML directly. The two give the same bytes; tests
+   * compare them.
    */
-  chartWriter?: "docx";
+  writer?: "docx";
   /** Zip in a worker thread (zipper.ts): by default only a large document, where it pays for the thread. */
   zipInWorker?: boolean;
 }
@@ -52,19 +54,19 @@ export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: D
   const { runs, fast } = await figureRuns([...model.opening, ...model.body].filter((b): b is Figure => b.kind === "figure"), style, options);
   const zipper = startZipper(workbookPaths(fast), date, options.zipInWorker ?? model.opening.length + model.body.length >= WORKER_BLOCKS);
   try {
-    return await zipper.zip(await packageJob(model, style, date, runs, fast));
+    return await zipper.zip(await packageJob(model, style, date, runs, fast, options.writer === "docx"));
   } finally {
     zipper.close();
   }
 }
 
 /** The document compiled, with the charts of chart-xml.ts put in, for package-zip.ts to zip. */
-async function packageJob(model: ReportModel, style: StyleSheet, date: Date, runs: Map<Figure, ParagraphChild>, fast: BarSpec[]): Promise<ZipJob> {
+async function packageJob(model: ReportModel, style: StyleSheet, date: Date, runs: Map<Figure, ParagraphChild>, fast: BarSpec[], docx: boolean): Promise<ZipJob> {
   const prepared: string[] = [];
   const children = [
     new Paragraph({ style: STYLE.title, children: [new TextRun(model.title)] }),
-    ...blocks(model.opening, style, runs, prepared),
-    ...blocks(model.body, style, runs, prepared),
+    ...blocks(model.opening, style, runs, prepared, docx),
+    ...blocks(model.body, style, runs, prepared, docx),
   ];
   const face = (f: string) => ({ latin: style.latin, eastAsia: f, scripts: { Hans: f } });
   const doc = new Document({
@@ -114,7 +116,7 @@ async function figureRuns(figures: Figure[], style: StyleSheet, options: RenderO
   if (options.chartImages) return { runs: await (await import("./image-charts.js")).imageChartRuns(figures, style, options.chartImages), fast: [] };
   const all = figures.map((f) => chartOptions(f, style));
   const specs = all.map(barSpec);
-  if (options.chartWriter !== "docx" && specs.every((s): s is BarSpec => s !== undefined)) {
+  if (options.writer !== "docx" && specs.every((s): s is BarSpec => s !== undefined)) {
     return { runs: new Map(figures.map((f, i) => [f, new TextRun(chartMarkerText(i))])), fast: specs };
   }
   // Loaded only here: docx/charts is a large module that the usual report does not need.
@@ -140,41 +142,27 @@ function pageFooter(style: StyleSheet, side: "odd" | "even"): Footer {
 }
 
 /**
- * The document's blocks as docx objects, except tables and long runs of plain paragraphs (open answers),
- * which are prepared as XML in `prepared` and stand in the document as one marker paragraph each.
+ * The document's blocks: written as XML by block-xml.ts, each run of them prepared in `prepared` and
+ * standing in the document as one marker paragraph; figures (and what block-xml.ts does not write) as
+ * docx objects. With `docx`, all as docx objects: the reference the XML must equal.
  */
-function blocks(list: Block[], style: StyleSheet, figures: Map<Figure, ParagraphChild>, prepared: string[]): (Paragraph | Table)[] {
+function blocks(list: Block[], style: StyleSheet, figures: Map<Figure, ParagraphChild>, prepared: string[], docx: boolean): (Paragraph | Table)[] {
   const out: (Paragraph | Table)[] = [];
-  for (let i = 0; i < list.length; ) {
-    let end = i;
-    while (end < list.length && plainParagraph(list[end]!)) end++;
-    const b = list[i]!;
-    if (b.kind === "table" && writesTable(b)) {
-      out.push(new Paragraph({ style: STYLE.caption, children: [new TextRun(b.caption)] }));
-      out.push(new Paragraph({ children: [new TextRun(markerText(prepared.push(threeLineTableXml(b, style)) - 1))] }), spacer(style));
-      i++;
-    } else if (end - i >= MIN_RUN) {
-      const xml = list.slice(i, end).map((b) => {
-        const p = plainParagraph(b)!;
-        return plainParagraphXml(p.style, p.text);
-      });
-      out.push(new Paragraph({ children: [new TextRun(markerText(prepared.push(xml.join("")) - 1))] }));
-      i = end;
-    } else {
-      out.push(...block(list[i]!, style, figures));
-      i++;
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length) out.push(new Paragraph({ children: [new TextRun(markerText(prepared.push(run.join("")) - 1))] }));
+    run = [];
+  };
+  for (const b of list) {
+    const xml = docx ? undefined : blockXml(b, style);
+    if (xml !== undefined) run.push(xml);
+    else {
+      flush();
+      out.push(...block(b, style, figures));
     }
   }
+  flush();
   return out;
-}
-
-/** A paragraph of one plain run (every open answer): its style id and text, else undefined. */
-function plainParagraph(b: Block): { style: string; text: string } | undefined {
-  if (b.kind !== "paragraph" || b.runs.length !== 1) return undefined;
-  const run = b.runs[0]!;
-  if (run.bold || run.italic || run.placeholder || run.text.includes("\n")) return undefined;
-  const marker = b.marker ? `${b.marker}${b.marker === "•" ? " " : ""}` : "";
-  return { style: { body: STYLE.body, plain: STYLE.plain, label: STYLE.label, title: STYLE.title }[b.style ?? "body"], text: `${marker}${run.text}` };
 }
 
 function block(b: Block, style: StyleSheet, figures: Map<Figure, ParagraphChild>): (Paragraph | Table)[] {
@@ -187,10 +175,9 @@ function block(b: Block, style: StyleSheet, figures: Map<Figure, ParagraphChild>
       const plain = plainParagraph(b);
       if (plain) return [new Paragraph({ style: plain.style, children: [new TextRun(plain.text)] })];
       const runs: ParagraphChild[] = [];
-      if (b.marker) runs.push(new TextRun(`${b.marker}${b.marker === "•" ? " " : ""}`));
+      if (b.marker) runs.push(new TextRun(markerPrefix(b.marker)));
       runs.push(...b.runs.flatMap((r) => textRuns(r, style)));
-      const paraStyle = { body: STYLE.body, plain: STYLE.plain, label: STYLE.label, title: STYLE.title }[b.style ?? "body"];
-      return [new Paragraph({ style: paraStyle, children: runs })];
+      return [new Paragraph({ style: PARAGRAPH_STYLE[b.style ?? "body"], children: runs })];
     }
     case "table":
       return [new Paragraph({ style: STYLE.caption, children: [new TextRun(b.caption)] }), threeLineTable(b, style), spacer(style)];
