@@ -91,6 +91,8 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
       }
     }
     const results = await run("tally", median);
+    // The workers' memory is given back before the statistics and the output need theirs.
+    await pool?.close();
     if (!results) return stepAside("a range could not be read");
     return (await mergeResults(survey, plan, files, specs, ranges, results, headerDiagnostics, median, main)) ?? stepAside("a range read again did not end where it did");
   } finally {
