@@ -95,6 +95,9 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
     await pool?.close();
     if (!results) return stepAside("a range could not be read");
     return (await mergeResults(survey, plan, files, specs, ranges, results, headerDiagnostics, median, main)) ?? stepAside("a range read again did not end where it did");
+  } catch (err) {
+    // The general reader gives the same result, or the user-facing error (a file that vanished midway).
+    return stepAside(`an error in the fast path (${(err as Error)?.message ?? String(err)})`);
   } finally {
     await pool?.close();
   }
