@@ -3,10 +3,10 @@ import { chartXml, drawingRunXml, type BarSpec } from "./chart-xml.js";
 
 /**
  * Puts charts written by chart-xml.ts into the package docx compiled without them, where docx/charts would
- * have put them: the parts (chart, its relationships; its workbook is built by package-zip.ts, at the
- * path `workbookPaths` gives), their content types and the document's relationships to them, and the
- * drawing in place of each chart's marker run. The result is the
- * package ChartRun gives, byte for byte, once render.ts has renumbered ids (test/report-chart-xml.test.ts).
+ * have put them: the parts (`chartFiles`: each chart and its relationships; package-zip.ts adds them and
+ * the workbooks, off the main thread), their content types and the document's relationships to them, and
+ * the drawing in place of each chart's marker run. The result is the package ChartRun gives, byte for
+ * byte, once render.ts has renumbered ChartRun's ids (test/report-chart-xml.test.ts).
  */
 
 /** U+FDD1, a noncharacter that `xmlSafe` removes from every text, so no text of the report holds a marker. */
@@ -23,34 +23,52 @@ const RELS_HEAD = '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="h
 const FONT_TABLE = new RegExp(`<Relationship Id="rId(\\d+)" Type="${REL}/fontTable" Target="fontTable.xml"/>`);
 
 /**
- * Ids of the shape of docx's random ones ("rId" and 21 characters), which render.ts renumbers in order of
- * first appearance as it does docx's, so they end as the ids ChartRun's would.
+ * The relationship ids render.ts' renumbering gives ChartRun's random ones, in order of first appearance
+ * in the parts in name order: the document's to each chart (rIdS1 …), then each chart's to its workbook,
+ * in the order of the charts' relationship files' names (chart1, chart10, chart11 …). Written final, so
+ * that the charts' parts can be made before the document is compiled; render.ts numbers any other
+ * random id after these (`reservedIds`).
  */
-const id = (kind: "chart" | "book", n: number) => `rId${kind}${String(n).padStart(21 - kind.length, "0")}`;
-
-/** Where each chart's workbook goes in the package: chart n (from 1) has workbook n, as with ChartRun. */
-export function workbookPaths(specs: readonly BarSpec[]): Record<string, BarSpec> {
-  return Object.fromEntries(specs.map((spec, i) => [`word/${workbookPath(i + 1)}`, spec]));
+function chartIds(charts: number): { chart: (n: number) => string; book: (n: number) => string } {
+  const rels = Array.from({ length: charts }, (_, i) => relsName(i + 1)).sort();
+  const rank = new Map(rels.map((name, i) => [name, i]));
+  return { chart: (n) => `rIdS${n}`, book: (n) => `rIdS${charts + 1 + rank.get(relsName(n))!}` };
 }
 
+export const reservedIds = (charts: number) => 2 * charts;
+
+const relsName = (n: number) => `word/charts/_rels/chart${n}.xml.rels`;
+const chartPath = (n: number) => `charts/chart${n}.xml`;
 const workbookPath = (n: number) => `embeddings/Microsoft_Excel_Worksheet${n}.xlsx`;
 
-/** Adds the charts' parts but their workbooks to `parts` (by path, as docx compiled them) and returns each chart's drawing run, in order. */
+/** Chart n's workbook (from 1), as with ChartRun. */
+export const workbookName = (n: number) => `word/${workbookPath(n)}`;
+
+/** Each chart's part and relationships, by path. */
+export function chartFiles(specs: readonly BarSpec[]): Record<string, Uint8Array> {
+  const ids = chartIds(specs.length);
+  const files: Record<string, Uint8Array> = {};
+  specs.forEach((spec, i) => {
+    const n = i + 1;
+    files[`word/${chartPath(n)}`] = strToU8(chartXml(spec, ids.book(n)));
+    files[relsName(n)] = strToU8(`${RELS_HEAD}<Relationship Id="${ids.book(n)}" Type="${REL}/package" Target="../${workbookPath(n)}"/></Relationships>`);
+  });
+  return files;
+}
+
+/** Adds the charts' content types and relationships to `parts` (by path, as docx compiled them) and returns each chart's drawing run, in order. */
 export function addChartParts(parts: Record<string, Uint8Array>, specs: readonly BarSpec[]): string[] {
   if (specs.length === 0) return [];
+  const ids = chartIds(specs.length);
   const overrides: string[] = [];
   const workbookOverrides: string[] = [];
   const relationships: string[] = [];
   const drawings = specs.map((spec, i) => {
     const n = i + 1;
-    const chart = `charts/chart${n}.xml`;
-    const workbook = workbookPath(n);
-    parts[`word/${chart}`] = strToU8(chartXml(spec, id("book", n)));
-    parts[`word/charts/_rels/chart${n}.xml.rels`] = strToU8(`${RELS_HEAD}<Relationship Id="${id("book", n)}" Type="${REL}/package" Target="../${workbook}"/></Relationships>`);
-    overrides.push(`<Override ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml" PartName="/word/${chart}"/>`);
-    workbookOverrides.push(`<Override ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" PartName="/word/${workbook}"/>`);
-    relationships.push(`<Relationship Id="${id("chart", n)}" Type="${REL}/chart" Target="${chart}"/>`);
-    return drawingRunXml(spec, id("chart", n));
+    overrides.push(`<Override ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml" PartName="/word/${chartPath(n)}"/>`);
+    workbookOverrides.push(`<Override ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" PartName="/word/${workbookPath(n)}"/>`);
+    relationships.push(`<Relationship Id="${ids.chart(n)}" Type="${REL}/chart" Target="${chartPath(n)}"/>`);
+    return drawingRunXml(spec, ids.chart(n));
   });
   edit(parts, "[Content_Types].xml", (xml) => insertBefore(xml, "</Types>", overrides.join("") + workbookOverrides.join("")));
   // docx numbers the font table's relationship after all of the document's others, the charts' among them.

@@ -1,37 +1,34 @@
+import { chartFiles, workbookName } from "./chart-parts.js";
 import { chartWorkbook } from "./chart-workbook.js";
 import type { BarSpec } from "./chart-xml.js";
-import { deflateEntry, dosDateTime, writeZip } from "./zip-writer.js";
+import { deflateEntry, dosDateTime, writeZip, type ZipEntry } from "./zip-writer.js";
 
 /**
- * The last step of the package: the charts' workbooks, and the zip of all the parts, dated `date` so the
+ * The last step of the package: the charts' parts, and the zip of all the parts, dated `date` so the
  * same input gives the same bytes. Pure and self-contained, so zipper.ts can run it in a worker thread.
  */
 
 export interface ZipJob {
-  /** The package's parts by path, ready but for the workbooks of `workbooks`; .xlsx parts are redated. */
+  /** The package's parts by path, but the charts' of `prepareCharts`; .xlsx parts (ChartRun's workbooks) are redated. */
   parts: Record<string, Uint8Array>;
   date: Date;
 }
 
-/** Each chart workbook's bytes by its path in the package, dated `date`. */
-export function buildWorkbooks(specs: Record<string, BarSpec>, date: Date): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [path, spec] of Object.entries(specs)) out[path] = chartWorkbook(spec, date);
-  return out;
+/** The parts of chart-xml.ts' charts (chart, relationships, workbook dated `date`), deflated for the package. */
+export function prepareCharts(specs: readonly BarSpec[], date: Date): ZipEntry[] {
+  const entries = Object.entries(chartFiles(specs)).map(([name, data]) => deflateEntry(name, data));
+  specs.forEach((spec, i) => entries.push(deflateEntry(workbookName(i + 1), chartWorkbook(spec, date))));
+  return entries;
 }
 
-/** Zips the parts and the workbooks in name order, each dated `date`. */
-export function zipPackage(job: ZipJob, workbooks: Record<string, Uint8Array>): Uint8Array {
-  const files = { ...job.parts, ...workbooks };
-  // [Content_Types].xml sorts first, where readers look for it.
-  const names = Object.keys(files)
+/** Zips the parts and the prepared charts in name order, each dated `date`. */
+export function zipPackage(job: ZipJob, charts: readonly ZipEntry[]): Uint8Array {
+  const entries = Object.keys(job.parts)
     .filter((name) => !name.endsWith("/"))
-    .sort();
-  // Dates in UTC, so the bytes are the same in every time zone.
-  return writeZip(
-    names.map((name) => deflateEntry(name, name.endsWith(".xlsx") && !(name in workbooks) ? redate(files[name]!, job.date) : files[name]!)),
-    job.date,
-  );
+    .map((name) => deflateEntry(name, name.endsWith(".xlsx") ? redate(job.parts[name]!, job.date) : job.parts[name]!));
+  // [Content_Types].xml sorts first, where readers look for it. Dates in UTC, so the bytes are the same
+  // in every time zone.
+  return writeZip([...entries, ...charts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), job.date);
 }
 
 /**

@@ -21,7 +21,7 @@ import type { StyleSheet } from "../template.js";
 import { chartOptions } from "./charts.js";
 import { threeLineTable } from "./three-line-table.js";
 import { barSpec, type BarSpec } from "./chart-xml.js";
-import { addChartParts, chartMarkerText, substituteChartMarkers, workbookPaths } from "./chart-parts.js";
+import { addChartParts, chartMarkerText, reservedIds, substituteChartMarkers } from "./chart-parts.js";
 import type { ZipJob } from "./package-zip.js";
 import { startZipper } from "./zipper.js";
 import type { FontSource } from "../image/font.js";
@@ -52,7 +52,7 @@ const WORKER_BLOCKS = 2000;
 export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: Date, options: RenderOptions = {}): Promise<Buffer> {
   const model = xmlSafe(unsafe);
   const { runs, fast } = await figureRuns([...model.opening, ...model.body].filter((b): b is Figure => b.kind === "figure"), style, options);
-  const zipper = startZipper(workbookPaths(fast), date, options.zipInWorker ?? model.opening.length + model.body.length >= WORKER_BLOCKS);
+  const zipper = startZipper(fast, date, options.zipInWorker ?? model.opening.length + model.body.length >= WORKER_BLOCKS);
   try {
     return await zipper.zip(await packageJob(model, style, date, runs, fast, options.writer === "docx"));
   } finally {
@@ -104,7 +104,7 @@ async function packageJob(model: ReportModel, style: StyleSheet, date: Date, run
   });
   const parts = await packageParts(doc);
   const drawings = addChartParts(parts, fast);
-  return { parts: reproducible(parts, date, prepared, drawings), date };
+  return { parts: reproducible(parts, date, prepared, drawings, reservedIds(fast.length)), date };
 }
 
 /**
@@ -231,17 +231,18 @@ async function packageParts(doc: Document): Promise<Record<string, Uint8Array>> 
  * Same input, same bytes. docx stamps the current time into docProps/core.xml and every zip entry (also
  * inside each chart's embedded workbook), and docx/charts names relationships with random ids. The times
  * become `date` (SOURCE_DATE_EPOCH or a fixed date) and the random ids are renumbered in order of first
- * appearance, which depends only on the document, as are drawings' ids. `charts` are the drawings of
- * chart-xml.ts' charts, put in before the ids are counted so that they are counted as ChartRun's are.
+ * appearance, which depends only on the document, as are drawings' ids, after the `reserved` ids that
+ * chart-parts.ts gave its charts. `charts` are the drawings of chart-xml.ts' charts, put in before the
+ * drawings are counted so that they are counted as ChartRun's are.
  */
-function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: readonly string[], charts: readonly string[]): Record<string, Uint8Array> {
+function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: readonly string[], charts: readonly string[], reserved: number): Record<string, Uint8Array> {
   const stamp = date.toISOString().replace(/\.\d{3}Z$/, "Z");
   const ids = new Map<string, string>();
   let drawings = 0;
   const renumber = (xml: string) =>
     xml.replace(RANDOM_ID, (id) => {
       let fixed = ids.get(id);
-      if (!fixed) ids.set(id, (fixed = `rIdS${ids.size + 1}`));
+      if (!fixed) ids.set(id, (fixed = `rIdS${reserved + ids.size + 1}`));
       return fixed;
     });
   const out: Record<string, Uint8Array> = {};

@@ -1,24 +1,25 @@
 import { parentPort } from "node:worker_threads";
 import { deflateSync, strToU8 } from "fflate";
-import { buildWorkbooks, zipPackage } from "./package-zip.js";
+import { prepareCharts, zipPackage } from "./package-zip.js";
+import type { ZipEntry } from "./zip-writer.js";
 import type { ZipRequest } from "./zipper.js";
 
 /**
  * The worker thread of zipper.ts. Until it is asked for anything it deflates sample XML, so that fflate's
  * deflate is compiled by the JIT by the time the package comes (cold, it runs several times slower); then
- * it builds the charts' workbooks it is sent, and zips the package.
+ * it makes the parts of the charts it is sent, and zips the package.
  */
 
-let workbooks: Record<string, Uint8Array> = {};
+let charts: ZipEntry[] = [];
 let asked = false;
 
 parentPort!.on("message", (request: ZipRequest) => {
   asked = true;
-  if (request.kind === "workbooks") {
-    workbooks = buildWorkbooks(request.specs, request.date);
+  if (request.kind === "charts") {
+    charts = prepareCharts(request.specs, request.date);
     return;
   }
-  const zip = zipPackage(request.job, workbooks);
+  const zip = zipPackage(request.job, charts);
   parentPort!.postMessage(zip, [zip.buffer as ArrayBuffer]);
 });
 

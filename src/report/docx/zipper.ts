@@ -1,15 +1,15 @@
 import { Worker } from "node:worker_threads";
 import type { BarSpec } from "./chart-xml.js";
-import { buildWorkbooks, zipPackage, type ZipJob } from "./package-zip.js";
+import { prepareCharts, zipPackage, type ZipJob } from "./package-zip.js";
 
 /**
- * Zips the package in a worker thread, which builds the charts' workbooks while the main thread compiles
- * the document and then zips the package with a deflater that is already warm. `preheatZipWorker` starts
+ * Zips the package in a worker thread, which makes and deflates the charts' parts and workbooks while the
+ * main thread compiles the document, and then zips the package with a deflater that is already warm. `preheatZipWorker` starts
  * it early (survey report does, while it reads the answers), so that it has warmed up when it is wanted.
  * Where no worker can start, or it fails, the same work is done on the main thread: same bytes.
  */
 
-export type ZipRequest = { kind: "workbooks"; specs: Record<string, BarSpec>; date: Date } | { kind: "zip"; job: ZipJob };
+export type ZipRequest = { kind: "charts"; specs: BarSpec[]; date: Date } | { kind: "zip"; job: ZipJob };
 
 export interface Zipper {
   zip(job: ZipJob): Promise<Buffer>;
@@ -52,14 +52,14 @@ function newWorker(): Worker | undefined {
 }
 
 /**
- * `specs`: the charts' workbooks to build, by their paths in the package. A worker started ahead is
- * always taken; otherwise one is started only if `inWorker`.
+ * `specs`: the charts of chart-xml.ts, whose parts the zipper makes. A worker started ahead is always
+ * taken; otherwise one is started only if `inWorker`.
  */
-export function startZipper(specs: Record<string, BarSpec>, date: Date, inWorker: boolean): Zipper {
-  const here = (job: ZipJob) => Buffer.from(zipPackage(job, buildWorkbooks(specs, date)));
+export function startZipper(specs: BarSpec[], date: Date, inWorker: boolean): Zipper {
+  const here = (job: ZipJob) => Buffer.from(zipPackage(job, prepareCharts(specs, date)));
   let worker = spare ?? (inWorker ? newWorker() : undefined);
   spare = undefined;
-  worker?.postMessage({ kind: "workbooks", specs, date } satisfies ZipRequest);
+  worker?.postMessage({ kind: "charts", specs, date } satisfies ZipRequest);
   const close = () => {
     void worker?.terminate();
     worker = undefined;
