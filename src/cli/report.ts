@@ -180,10 +180,15 @@ const LARGE_ANSWERS = 1 << 20;
 async function computeTally(io: Io, survey: Survey, args: string[], by: string | undefined, issued: number | undefined): Promise<TallyResult> {
   const { tallySurvey } = await import("../tally/index.js");
   const files = await resolveFiles(io, survey, args);
-  // The zipping thread warms up while the answers are read (src/report/docx/zipper.ts).
-  const sizes = await Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)));
-  if (sizes.reduce((a, b) => a + b, 0) >= LARGE_ANSWERS) (await import("../report/docx/zipper.js")).preheatZipWorker();
-  return tallySurvey(survey, files, { by, issued });
+  const tally = tallySurvey(survey, files, { by, issued });
+  // The zipping thread warms up while the answers are read (src/report/docx/zipper.ts). Not awaited
+  // before the tally starts: the module loads meanwhile.
+  void Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)))
+    .then(async (sizes) => {
+      if (sizes.reduce((a, b) => a + b, 0) >= LARGE_ANSWERS) (await import("../report/docx/zipper.js")).preheatZipWorker();
+    })
+    .catch(() => undefined);
+  return tally;
 }
 
 /** A template by name (built in) or as a folder; reads its files so the template itself does no IO. */
