@@ -230,8 +230,8 @@ class SlotCounter {
 async function scanRange(spec: FileSpec, task: TaskSpec, onRecord: (r: CsvRecord) => boolean | void): Promise<string | undefined> {
   const scanner = new CsvScanner(spec.scanner, task.start);
   const handle = await open(spec.file.path, "r");
+  const buf = spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
     let position = task.start;
     let tail: Buffer | undefined;
     for (;;) {
@@ -251,10 +251,16 @@ async function scanRange(spec: FileSpec, task: TaskSpec, onRecord: (r: CsvRecord
     if (!scanner.end(onRecord)) return scanner.bailed ?? "scan";
     return undefined;
   } finally {
+    spare.push(buf);
     await handle.close();
   }
 }
 
+/**
+ * Read buffers, reused from range to range (see CsvScanner's join); more than one only when a thread
+ * reads two ranges at once (the main thread, reading one for a worker that failed).
+ */
+const spare: Buffer[] = [];
 /** The state as clonable data, open answers as a dictionary of distinct texts and their order. */
 function packState(state: TallyState): { state: TallyStateJson; texts: CountsPart["texts"] } {
   const texts = state.items.map((item) => {
