@@ -18,6 +18,8 @@ export interface CellRead {
 }
 
 const NO_PROBLEMS: CellProblem[] = [];
+const NO_COLUMN = -1;
+const FLAGS = -2;
 
 /**
  * Reads a questionnaire from a scanned CSV record: `readResponses`' row reading, for big files. A cell is
@@ -28,6 +30,9 @@ const NO_PROBLEMS: CellProblem[] = [];
  */
 export class ByteRowReader {
   private readonly items: { where: ItemColumns | undefined; index: OptionIndex | undefined; cache: ByteCache<CellRead>; slots: Answer[] }[];
+  /** Per item, the column of its cell (NO_COLUMN, FLAGS), and its cache: the row loop's data as arrays. */
+  private readonly cellAt: Int32Array;
+  private readonly caches: ByteCache<CellRead>[];
   /** Per item, the cached read the current row's answer came from (undefined when it was read otherwise). */
   readonly reads: (CellRead | undefined)[];
   private readonly durations = new ByteCache<{ seconds: number | undefined; text: string }>();
@@ -47,9 +52,34 @@ export class ByteRowReader {
       slots: [],
     }));
     this.reads = new Array<CellRead | undefined>(this.items.length).fill(undefined);
+    this.cellAt = Int32Array.from(this.items, ({ where }) => (where === undefined ? NO_COLUMN : where.kind === "flags" ? FLAGS : where.index));
+    this.caches = this.items.map((item) => item.cache);
     this.scratch = new Array<string>(ctx.header.length);
     this.answers = new Array<Answer>(this.items.length).fill(MISSING);
     this.response = { file: ctx.file, row: 0, id: undefined, duration: undefined, group: undefined, answers: this.answers, asked: 0, answered: 0 };
+  }
+
+  /** 0/1 columns: one answer from several cells, read the general way. */
+  private readFlags(r: CsvRecord, k: number, problems: CellProblem[]): Answer {
+    const { where, index } = this.items[k]!;
+    const flags = where as ItemColumns & { kind: "flags" };
+    for (const at of flags.byCode.values()) this.scratch[at] = cellText(r, at);
+    const answer = readAnswer(this.ctx.survey.items[k]!, flags, this.scratch, this.ctx.survey.data, index, problems);
+    for (const at of flags.byCode.values()) this.scratch[at] = undefined as unknown as string;
+    return answer;
+  }
+
+  /** A cell not in the cache: decoded and read as the general reader reads it, then kept by its bytes. */
+  private readCell(r: CsvRecord, k: number, at: number, start: number, end: number): CellRead {
+    const { where, index, cache, slots } = this.items[k]!;
+    this.scratch[at] = cellText(r, at);
+    const found: CellProblem[] = [];
+    const answer = readAnswer(this.ctx.survey.items[k]!, where!, this.scratch, this.ctx.survey.data, index, found);
+    this.scratch[at] = undefined as unknown as string;
+    const kept = cache.keeps(start, end);
+    const read: CellRead = { answer, problems: found.length ? found : NO_PROBLEMS, slot: kept && countable(answer) ? slots.push(answer) - 1 : -1 };
+    if (kept) cache.set(r.buf, start, end, read, at < r.fields ? r.hashes[at]! : -1);
+    return read;
   }
 
   /** Item k's distinct countable answers, by slot. */
@@ -83,37 +113,20 @@ export class ByteRowReader {
 
     let problems: CellProblem[] = NO_PROBLEMS;
     const answers = this.answers;
-    const items = survey.items;
-    for (let k = 0; k < this.items.length; k++) {
-      const { where, index, cache, slots } = this.items[k]!;
-      this.reads[k] = undefined;
-      if (!where) {
-        answers[k] = MISSING;
+    const { cellAt, caches, reads } = this;
+    const { buf, starts, ends, hashes } = r;
+    for (let k = 0; k < cellAt.length; k++) {
+      const at = cellAt[k]!;
+      if (at < 0) {
+        reads[k] = undefined;
+        answers[k] = at === NO_COLUMN ? MISSING : this.readFlags(r, k, (problems = problems === NO_PROBLEMS ? [] : problems));
         continue;
       }
-      if (where.kind === "flags") {
-        // 0/1 columns: one answer from several cells, read the general way.
-        for (const at of where.byCode.values()) this.scratch[at] = cellText(r, at);
-        if (problems === NO_PROBLEMS) problems = [];
-        answers[k] = readAnswer(items[k]!, where, this.scratch, survey.data, index, problems);
-        for (const at of where.byCode.values()) this.scratch[at] = undefined as unknown as string;
-        continue;
-      }
-      const at = where.index;
-      const start = at < n ? r.starts[at]! : 0;
-      const end = at < n ? r.ends[at]! : 0;
-      const hash = at < n ? r.hashes[at]! : -1;
-      let read = cache.get(r.buf, start, end, hash);
-      if (!read) {
-        this.scratch[at] = cellText(r, at);
-        const found: CellProblem[] = [];
-        const answer = readAnswer(items[k]!, where, this.scratch, survey.data, index, found);
-        this.scratch[at] = undefined as unknown as string;
-        const kept = cache.keeps(start, end);
-        read = { answer, problems: found.length ? found : NO_PROBLEMS, slot: kept && countable(answer) ? slots.push(answer) - 1 : -1 };
-        if (kept) cache.set(r.buf, start, end, read, hash);
-      }
-      this.reads[k] = read;
+      const inside = at < n;
+      const start = inside ? starts[at]! : 0;
+      const end = inside ? ends[at]! : 0;
+      const read = caches[k]!.get(buf, start, end, inside ? hashes[at]! : -1) ?? this.readCell(r, k, at, start, end);
+      reads[k] = read;
       answers[k] = read.answer;
       if (read.problems.length) {
         if (problems === NO_PROBLEMS) problems = [];

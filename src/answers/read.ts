@@ -137,12 +137,14 @@ export function settleAnswers(ctx: RowContext, row: number, answers: Answer[], p
   }
 
   // A cell already reported as wrong is not reported again as blank.
-  const wrong = problems.length ? new Set(problems.map((p) => p.item ?? "")) : NONE;
-  applySkipLogic(survey, answers, wrong, (item, code, message) => {
-    const where = columns.items.get(item.id);
-    const index = where?.kind === "cell" ? where.index : where ? [...where.byCode.values()][0] : undefined;
-    report({ code, severity: code === "SKIPPED_WHEN_ASKED" ? "warning" : "error", file, row, column: index === undefined ? item.id : header[index], message });
-  });
+  if (needsSkipLogic(survey)) {
+    const wrong = problems.length ? new Set(problems.map((p) => p.item ?? "")) : NONE;
+    applySkipLogic(survey, answers, wrong, (item, code, message) => {
+      const where = columns.items.get(item.id);
+      const index = where?.kind === "cell" ? where.index : where ? [...where.byCode.values()][0] : undefined;
+      report({ code, severity: code === "SKIPPED_WHEN_ASKED" ? "warning" : "error", file, row, column: index === undefined ? item.id : header[index], message });
+    });
+  }
 
   let asked = 0;
   let answered = 0;
