@@ -23,6 +23,9 @@ describe("zip-writer.ts", () => {
       expect(Buffer.from(writeZip(names.map((n) => deflateEntry(n, files[n]!)), date)).equals(Buffer.from(expected))).toBe(true);
     }
     expect(crc32(strToU8("The quick brown fox jumps over the lazy dog"))).toBe(0x414fa339);
+    // A date past what a zip entry holds is written as its last one, not wrapped round to 1980.
+    const late = [{ name: "a", crc: 0, size: 0, deflated: new Uint8Array([3, 0]) }];
+    expect(writeZip(late, new Date("2200-01-01T00:00:00Z"))).toEqual(writeZip(late, new Date("2107-12-31T23:59:58Z")));
   });
 });
 

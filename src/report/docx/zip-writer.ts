@@ -35,9 +35,9 @@ export function deflateEntry(name: string, data: Uint8Array): ZipEntry {
   return { name, crc: crc32(data), size: data.length, deflated: deflateSync(data, { level: 6 }) };
 }
 
-/** MS-DOS time and date fields of a zip entry, in UTC, from 1980 on. */
+/** MS-DOS time and date fields of a zip entry, in UTC, within the years they can hold (1980 to 2107). */
 export function dosDateTime(date: Date): { time: number; day: number } {
-  const d = new Date(Math.max(date.getTime(), Date.UTC(1980, 0, 2)));
+  const d = new Date(Math.min(Math.max(date.getTime(), Date.UTC(1980, 0, 2)), Date.UTC(2107, 11, 31, 23, 59, 58)));
   return {
     time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
     day: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
