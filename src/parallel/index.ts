@@ -17,7 +17,7 @@ import { DurationMedian, Screener } from "../validate/screen.js";
 import { buildPlan, type Plan } from "../tally/plan.js";
 import { emptyState, mergeInto, stateFromJson, type TallyState } from "../tally/state.js";
 import { TaskRunner, type FileSpec, type TaskResult, type TaskSpec } from "./task.js";
-import type { WorkerInit } from "./worker.js";
+import type { FilesMessage, WorkerInit } from "./worker.js";
 
 export interface FastOptions {
   by?: string;
@@ -53,24 +53,27 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
   // SURVEY_READER=general: a way round the fast path, should it ever read a file wrongly.
   if (process.env.SURVEY_READER === "general") return stepAside("SURVEY_READER=general");
   if (files.length === 0) return stepAside("no files");
-  const specs: FileSpec[] = [];
-  const headerDiagnostics: Diagnostic[][] = [];
-  for (const file of files) {
-    const diagnostics: Diagnostic[] = [];
-    const spec = await inspect(survey, file, diagnostics).catch(() => undefined);
-    if (!spec) return stepAside(`${file.name} is not a plain UTF-8 CSV file`);
-    specs.push(spec);
-    headerDiagnostics.push(diagnostics);
-  }
 
-  const bytes = specs.reduce((n, s) => n + s.size - s.dataStart, 0);
+  // Worker threads take a few tenths of a second to load their modules: they start before the files are
+  // looked at, when the files are big enough for them.
+  const bytes = (await Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)))).reduce((n, size) => n + size, 0);
   const threads = Math.max(1, Math.min(opts.threads ?? Math.min(availableParallelism(), MAX_THREADS), 16));
   const parallel = threads > 1 && bytes >= (opts.parallelFrom ?? PARALLEL_FROM) && survey.definition !== undefined;
-  const ranges = await cutRanges(specs, parallel ? (opts.rangeBytes ?? RANGE_BYTES) : Number.POSITIVE_INFINITY);
-
-  const main = new TaskRunner(survey, plan, specs);
-  const pool = parallel && ranges.length > 1 ? new Pool(survey, plan, specs, Math.min(threads - 1, ranges.length - 1), opts) : undefined;
+  const pool = parallel ? new Pool(survey, plan, threads - 1, opts) : undefined;
   try {
+    const specs: FileSpec[] = [];
+    const headerDiagnostics: Diagnostic[][] = [];
+    for (const file of files) {
+      const diagnostics: Diagnostic[] = [];
+      const spec = await inspect(survey, file, diagnostics).catch(() => undefined);
+      if (!spec) return stepAside(`${file.name} is not a plain UTF-8 CSV file`);
+      specs.push(spec);
+      headerDiagnostics.push(diagnostics);
+    }
+    const ranges = await cutRanges(specs, parallel ? (opts.rangeBytes ?? RANGE_BYTES) : Number.POSITIVE_INFINITY);
+    const main = new TaskRunner(survey, plan, specs);
+    pool?.setFiles(specs);
+
     const run = async (mode: TaskSpec["mode"], median?: number) => {
       const results = await runAll(
         ranges.map((r) => ({ ...r, mode, median })),
@@ -270,16 +273,20 @@ class Thread {
 class Pool {
   readonly threads: Thread[];
 
-  constructor(survey: Survey, plan: Plan, specs: FileSpec[], size: number, opts: FastOptions) {
+  constructor(survey: Survey, plan: Plan, size: number, opts: FastOptions) {
     const init: WorkerInit = {
       definition: survey.definition!,
       data: survey.data,
       issued: survey.issued,
       planOptions: { by: opts.by, issued: opts.issued },
       plan,
-      files: specs,
     };
     this.threads = Array.from({ length: size }, () => new Thread(startWorker(init)));
+  }
+
+  setFiles(files: FileSpec[]): void {
+    const message: FilesMessage = { files };
+    for (const t of this.threads) t.worker.postMessage(message);
   }
 
   async close(): Promise<void> {

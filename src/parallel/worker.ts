@@ -12,6 +12,11 @@ export interface WorkerInit {
   issued: number | undefined;
   planOptions: { by?: string; issued?: number };
   plan: Plan;
+}
+
+/** The first message to a worker: the files, known only once the main thread has looked at them
+ * (the worker starts, and loads its modules, meanwhile). Ranges follow. */
+export interface FilesMessage {
   files: FileSpec[];
 }
 
@@ -21,16 +26,20 @@ const port = parentPort!;
 // The survey is parsed again here (functions such as `when` cannot be sent); the plan it gives must be
 // the main thread's, or every range is refused and the main thread reads the data itself.
 const { survey } = parseSurvey(init.definition.text, init.definition.file);
-let runner: TaskRunner | undefined;
+let planned = false;
 if (survey) {
   survey.data = init.data;
   survey.issued = init.issued;
-  if (JSON.stringify(buildPlan(survey, init.planOptions)) === JSON.stringify(init.plan)) {
-    runner = new TaskRunner(survey, init.plan, init.files);
-  }
+  planned = JSON.stringify(buildPlan(survey, init.planOptions)) === JSON.stringify(init.plan);
 }
+let runner: TaskRunner | undefined;
 
-port.on("message", (task: TaskSpec) => {
+port.on("message", (message: TaskSpec | FilesMessage) => {
+  if ("files" in message) {
+    if (survey && planned) runner = new TaskRunner(survey, init.plan, message.files);
+    return;
+  }
+  const task = message;
   const refused: TaskResult = { index: task.index, bailed: "definition", start: task.start, nextStart: task.start, records: 0 };
   (runner ? runner.run(task) : Promise.resolve(refused)).then(
     (result) => port.postMessage(result),
