@@ -34,6 +34,8 @@ export async function* readCsv(
   bom: number,
   onProblem: (p: CsvProblem) => void,
   file = path,
+  /** Bytes read at a time: less when only the header is wanted (the fast path's look at a big file). */
+  chunkBytes = 1 << 20,
 ): AsyncGenerator<RawRow> {
   const { newline, delimiter } = await sniffCsv(path, encoding, bom);
 
@@ -51,7 +53,7 @@ export async function* readCsv(
         hint: "a quote that is never closed makes the rest of the file one cell: check the quotes of this row",
       },
     ]);
-  const source = createReadStream(path, { start: bom, highWaterMark: 1 << 20 });
+  const source = createReadStream(path, { start: bom, highWaterMark: chunkBytes });
   const decoded = source.pipe(
     new Transform({
       transform(chunk: Buffer, _enc, done) {

@@ -32,6 +32,8 @@ export interface OpenOptions {
   encoding?: "auto" | "utf-8" | "gb18030";
   /** The encoding, already known from the file's start (`settledByHead`): the whole file is not read to detect it. */
   detected?: Detected;
+  /** Only the header will be read: the file is read in small pieces, so that little more is parsed. */
+  headerOnly?: boolean;
   onDiagnostic: (d: Diagnostic) => void;
 }
 
@@ -94,6 +96,7 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
     bom,
     (p) => opts.onDiagnostic({ code: p.code ?? "CSV_PARSE", severity: "error", file, row: p.row, message: p.message }),
     file,
+    opts.headerOnly ? 64 << 10 : undefined,
   );
   const iterator = rows[Symbol.asyncIterator]();
   const first = await iterator.next();

@@ -134,7 +134,7 @@ export async function scanFast(survey: Survey, files: InputFile[], opts: FastOpt
 async function inspect(survey: Survey, file: InputFile, diagnostics: Diagnostic[]): Promise<FileSpec | undefined> {
   // Detecting the encoding reads the whole file; when its start settles it, the ranges check the rest.
   const settled = survey.data.encoding === "auto" ? settledByHead(await readAt(file.path, 0, 4 << 20)) : undefined;
-  const table = await openTable(file, { encoding: survey.data.encoding, detected: settled, onDiagnostic: (d) => diagnostics.push(d) });
+  const table = await openTable(file, { encoding: survey.data.encoding, detected: settled, headerOnly: true, onDiagnostic: (d) => diagnostics.push(d) });
   await table.rows[Symbol.asyncIterator]().return?.();
   if (table.format !== "csv" || table.encoding !== "utf-8") return undefined;
   const bom = table.bom ?? 0;
