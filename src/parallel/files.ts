@@ -1,0 +1,104 @@
+import { open, stat } from "node:fs/promises";
+import { mapColumns } from "../answers/columns.js";
+import type { Survey } from "../definition/model.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { sniffCsv } from "../io/csv.js";
+import { settledByHead } from "../io/encoding.js";
+import { CsvScanner, cellText, type CsvRecord, type ScannerOptions } from "../io/fast-csv.js";
+import { MAX_COLUMNS, MAX_ROW_CHARS } from "../io/limits.js";
+import { openTable, type InputFile } from "../io/table.js";
+import type { FileSpec, TaskSpec } from "./task.js";
+
+/** What the fast path needs of a file, or undefined when the file is not a plain UTF-8 CSV it reads. */
+export async function inspect(survey: Survey, file: InputFile, diagnostics: Diagnostic[]): Promise<FileSpec | undefined> {
+  // Detecting the encoding reads the whole file; when its start settles it, the ranges check the rest.
+  const settled = survey.data.encoding === "auto" ? settledByHead(await readAt(file.path, 0, 4 << 20)) : undefined;
+  const table = await openTable(file, { encoding: survey.data.encoding, detected: settled, headerOnly: true, onDiagnostic: (d) => diagnostics.push(d) });
+  await table.rows[Symbol.asyncIterator]().return?.();
+  if (table.format !== "csv" || table.encoding !== "utf-8") return undefined;
+  const bom = table.bom ?? 0;
+  const { newline, delimiter } = await sniffCsv(file.path, "utf-8", bom);
+  if (newline === "\r" || delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80) return undefined;
+  const scanner: ScannerOptions = { delimiter: delimiter.charCodeAt(0), newline, maxFields: MAX_COLUMNS, maxRecordBytes: MAX_ROW_CHARS };
+
+  // The header as the scanner reads it must be the general reader's, and the data starts after it.
+  const size = (await stat(file.path)).size;
+  const head = await readAt(file.path, bom, Math.min(size - bom, 4 << 20));
+  const s = new CsvScanner(scanner, bom);
+  let header: string[] | undefined;
+  let dataStart: number | undefined;
+  const onRecord = (r: CsvRecord) => {
+    if (header) {
+      dataStart = r.offset;
+      return true;
+    }
+    header = Array.from({ length: r.fields }, (_, i) => cellText(r, i));
+  };
+  const whole = bom + head.length >= size;
+  if (s.push(head, onRecord) && whole) s.end(onRecord);
+  // A file of a header alone: its data starts (and ends) at its end.
+  if (header && dataStart === undefined && whole && !s.bailed) dataStart = size;
+  if (!header || dataStart === undefined || header.length !== table.header.length || header.some((h, i) => h !== table.header[i])) return undefined;
+
+  const problems: Diagnostic[] = [];
+  mapColumns(survey, table.header, file.name, problems);
+  diagnostics.push(...problems);
+  return { file, header, scanner, dataStart, size, checkUtf8: bom > 0 || settled !== undefined || survey.data.encoding !== "auto" };
+}
+
+async function readAt(path: string, position: number, length: number): Promise<Buffer> {
+  const handle = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(Math.max(0, length));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, position);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Cuts each file into ranges of about `rangeBytes`. A cut is put at the start of a line that reads as
+ * the start of a record — the next few records scan cleanly with as many cells as the header — so a cut
+ * never lands inside a quoted cell that holds line breaks; `mergeResults` checks it against where the
+ * range before really ended.
+ */
+export async function cutRanges(specs: FileSpec[], rangeBytes: number): Promise<Omit<TaskSpec, "mode">[]> {
+  const tasks: Omit<TaskSpec, "mode">[] = [];
+  for (let f = 0; f < specs.length; f++) {
+    const spec = specs[f]!;
+    const length = spec.size - spec.dataStart;
+    const pieces = Number.isFinite(rangeBytes) ? Math.max(1, Math.round(length / rangeBytes)) : 1;
+    const starts = [spec.dataStart];
+    for (let k = 1; k < pieces; k++) {
+      const nominal = spec.dataStart + Math.floor((length * k) / pieces);
+      const start = await recordStartAfter(spec, nominal);
+      if (start !== undefined && start > starts[starts.length - 1]! && start < spec.size) starts.push(start);
+    }
+    starts.forEach((start, k) => tasks.push({ index: tasks.length, fileIndex: f, start, end: starts[k + 1] ?? Number.POSITIVE_INFINITY }));
+  }
+  return tasks;
+}
+
+const PROBE_BYTES = 256 << 10;
+const PROBE_RECORDS = 4;
+
+async function recordStartAfter(spec: FileSpec, nominal: number): Promise<number | undefined> {
+  const window = await readAt(spec.file.path, nominal, PROBE_BYTES);
+  const lf = spec.scanner.newline === "\r\n";
+  for (let at = window.indexOf(0x0a); at >= 0 && at < window.length - 1; at = window.indexOf(0x0a, at + 1)) {
+    if (lf && window[at - 1] !== 0x0d) continue;
+    const candidate = at + 1;
+    const s = new CsvScanner(spec.scanner, nominal + candidate);
+    let good = 0;
+    let bad = false;
+    s.push(window.subarray(candidate), (r) => {
+      if (r.fields !== spec.header.length) bad = true;
+      else good++;
+      return bad || good >= PROBE_RECORDS;
+    });
+    if (!bad && !s.bailed && good >= PROBE_RECORDS) return nominal + candidate;
+  }
+  return undefined;
+}
+
