@@ -294,76 +294,40 @@ export class CsvScanner {
         continue;
       }
       if (c === QUOTE_CLASS) return this.bail("quote");
-      if (c === LF_CLASS) {
-        if (crlf) {
-          // A bare LF in a CRLF file belongs to the cell: carry on scanning the same cell.
-          r.hashes[f] = -1;
-          i = this.continueCell(b, i + 1, len);
-          if (i === MORE) return final ? this.finishAtEnd(start, f, len) : MORE;
-          if (i === BAIL) return BAIL;
-          const cc = cls[b[i]!]!;
+      // A line break: the record's end, when it is this file's line break.
+      if (c === LF_CLASS && !crlf) {
+        r.starts[f] = start;
+        r.ends[f] = i;
+        r.escaped[f] = 0;
+        r.fields = f + 1;
+        return i + 1;
+      }
+      if (c === CR_CLASS && crlf) {
+        if (i + 1 >= len && !final) return MORE;
+        if (i + 1 < len && b[i + 1] === LF) {
           r.starts[f] = start;
           r.ends[f] = i;
           r.escaped[f] = 0;
-          f++;
-          if (cc === DELIMITER) {
-            i++;
-            continue;
-          }
-          r.fields = f;
+          r.fields = f + 1;
           return i + 2;
         }
-        r.starts[f] = start;
-        r.ends[f] = i;
-        r.escaped[f] = 0;
-        r.fields = f + 1;
-        return i + 1;
       }
-      // CR
-      if (!crlf) {
-        r.hashes[f] = -1;
-        i = this.continueCell(b, i, len);
-        if (i === MORE) return final ? this.finishAtEnd(start, f, len) : MORE;
-        if (i === BAIL) return BAIL;
-        const cc = cls[b[i]!]!;
-        r.starts[f] = start;
-        r.ends[f] = i;
-        r.escaped[f] = 0;
-        f++;
-        if (cc === DELIMITER) {
-          i++;
-          continue;
-        }
-        r.fields = f;
-        return i + 1;
-      }
-      if (i + 1 >= len) {
-        if (!final) return MORE;
-        // A lone CR at the very end belongs to the cell.
-        return this.finishAtEnd(start, f, len);
-      }
-      if (b[i + 1] === LF) {
-        r.starts[f] = start;
-        r.ends[f] = i;
-        r.escaped[f] = 0;
-        r.fields = f + 1;
-        return i + 2;
-      }
+      // Any other line-break byte (a bare LF or CR in a CRLF file, a CR in an LF file) belongs to the
+      // cell, as in papaparse: scan on through the same cell.
       r.hashes[f] = -1;
-      i = this.continueCell(b, i + 1, len);
+      i = this.continueCell(b, i, len);
       if (i === MORE) return final ? this.finishAtEnd(start, f, len) : MORE;
       if (i === BAIL) return BAIL;
-      const cc = cls[b[i]!]!;
       r.starts[f] = start;
       r.ends[f] = i;
       r.escaped[f] = 0;
       f++;
-      if (cc === DELIMITER) {
+      if (cls[b[i]!] === DELIMITER) {
         i++;
         continue;
       }
       r.fields = f;
-      return i + 2;
+      return i + (crlf ? 2 : 1);
     }
   }
 

@@ -2,7 +2,7 @@ import type { Survey } from "../definition/model.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { DiagnosticSink } from "../diagnostics-sink.js";
 import type { InputFile } from "../io/table.js";
-import type { ScanSummary } from "../validate/scan.js";
+import { emptySummary, type ScanSummary } from "../validate/scan.js";
 import { Screener } from "../validate/screen.js";
 import type { Plan } from "../tally/plan.js";
 import { emptyState, mergeInto, stateFromJson, type TallyState } from "../tally/state.js";
@@ -28,17 +28,7 @@ export async function mergeResults(
   const sink = new DiagnosticSink();
   const screener = new Screener(survey, median, sink.add);
   const state = emptyState(plan);
-  const summary: ScanSummary = {
-    files,
-    returned: 0,
-    valid: 0,
-    invalid: 0,
-    invalidReasons: {},
-    bySource: Object.fromEntries(files.map((f) => [f.name, { returned: 0, valid: 0 }])),
-    medianDuration: median,
-    screening: { speeders: screener.speeders, straightliners: screener.straightliners },
-    diagnostics: sink,
-  };
+  const summary = emptySummary(files, screener, sink, median);
   const pool = new Map<string, string>();
   const intern = (t: string) => {
     const known = pool.get(t);

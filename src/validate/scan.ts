@@ -35,17 +35,7 @@ export async function scan(survey: Survey, files: InputFile[], opts: ScanOptions
   // column. Merely reporting them does not: the screener keeps durations and finds them at the end.
   const medianDuration = survey.data.invalidIf.speeder !== undefined ? await durationMedian(survey, files) : undefined;
   const screener = new Screener(survey, medianDuration, sink.add);
-  const summary: ScanSummary = {
-    files,
-    returned: 0,
-    valid: 0,
-    invalid: 0,
-    invalidReasons: {},
-    bySource: Object.fromEntries(files.map((f) => [f.name, { returned: 0, valid: 0 }])),
-    medianDuration,
-    screening: { speeders: screener.speeders, straightliners: screener.straightliners },
-    diagnostics: sink,
-  };
+  const summary = emptySummary(files, screener, sink, medianDuration);
   for await (const r of readResponses(survey, files, { onDiagnostic: sink.add })) {
     const verdict = screener.judge(r);
     summary.returned++;
@@ -63,6 +53,21 @@ export async function scan(survey: Survey, files: InputFile[], opts: ScanOptions
   screener.finish();
   summary.medianDuration = screener.medianDuration;
   return summary;
+}
+
+/** A summary before the first row, its screening lists the screener's own. */
+export function emptySummary(files: InputFile[], screener: Screener, sink: DiagnosticSink, medianDuration: number | undefined): ScanSummary {
+  return {
+    files,
+    returned: 0,
+    valid: 0,
+    invalid: 0,
+    invalidReasons: {},
+    bySource: Object.fromEntries(files.map((f) => [f.name, { returned: 0, valid: 0 }])),
+    medianDuration,
+    screening: { speeders: screener.speeders, straightliners: screener.straightliners },
+    diagnostics: sink,
+  };
 }
 
 /** A first, cheap pass over the duration column only: the median must be known before judging speeders. */
