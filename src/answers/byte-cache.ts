@@ -8,7 +8,11 @@ import { hashBytes } from "../io/fast-csv.js";
  */
 export class ByteCache<V> {
   private slots: Int32Array;
-  private readonly keys: Buffer[] = [];
+  /** The keys' bytes one after another, each at starts[at] with lengths[at] bytes. */
+  private arena = new Uint8Array(1024);
+  private used = 0;
+  private starts = new Int32Array(64);
+  private lengths = new Int32Array(64);
   private hashes = new Int32Array(64);
   private readonly values: V[] = [];
 
@@ -26,35 +30,50 @@ export class ByteCache<V> {
     if (length > this.maxKeyBytes) return undefined;
     const h = hash >= 0 ? hash : hashBytes(b, start, end);
     const mask = this.slots.length - 1;
+    const arena = this.arena;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const at = this.slots[s]!;
       if (at < 0) return undefined;
-      if (this.hashes[at] !== h) continue;
-      const key = this.keys[at]!;
-      if (key.length !== length) continue;
+      if (this.hashes[at] !== h || this.lengths[at] !== length) continue;
+      // Four bytes a step: the comparison is most of a lookup's cost, and a hit compares every byte.
+      const from = this.starts[at]!;
       let k = 0;
-      while (k < length && key[k] === b[start + k]) k++;
+      for (; k + 4 <= length; k += 4) {
+        const a = from + k;
+        const c = start + k;
+        if (arena[a] !== b[c] || arena[a + 1] !== b[c + 1] || arena[a + 2] !== b[c + 2] || arena[a + 3] !== b[c + 3]) break;
+      }
+      while (k < length && arena[from + k] === b[start + k]) k++;
       if (k === length) return this.values[at];
     }
   }
 
   /** Whether a value for these bytes would be kept (the cache is not full, the key not too long). */
   keeps(start: number, end: number): boolean {
-    return end - start <= this.maxKeyBytes && this.keys.length < this.capacity;
+    return end - start <= this.maxKeyBytes && this.values.length < this.capacity;
   }
 
   /** Keeps a value for these bytes (after a `get` that missed); ignored once full. */
   set(b: Uint8Array, start: number, end: number, value: V, hash = -1): void {
     if (!this.keeps(start, end)) return;
-    if (this.keys.length * 2 >= this.slots.length) this.rehash();
+    if (this.values.length * 2 >= this.slots.length) this.rehash();
     const h = hash >= 0 ? hash : hashBytes(b, start, end);
-    const at = this.keys.length;
-    this.keys.push(Buffer.from(b.subarray(start, end)));
+    const at = this.values.length;
+    const length = end - start;
     if (at === this.hashes.length) {
-      const grown = new Int32Array(at * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
+      this.hashes = grow(this.hashes);
+      this.starts = grow(this.starts);
+      this.lengths = grow(this.lengths);
     }
+    if (this.used + length > this.arena.length) {
+      const arena = new Uint8Array(Math.max(this.arena.length * 2, this.used + length));
+      arena.set(this.arena.subarray(0, this.used));
+      this.arena = arena;
+    }
+    this.arena.set(b.subarray(start, end), this.used);
+    this.starts[at] = this.used;
+    this.lengths[at] = length;
+    this.used += length;
     this.hashes[at] = h;
     this.values.push(value);
     this.place(h, at);
@@ -69,6 +88,12 @@ export class ByteCache<V> {
 
   private rehash(): void {
     this.slots = new Int32Array(this.slots.length * 2).fill(-1);
-    for (let at = 0; at < this.keys.length; at++) this.place(this.hashes[at]!, at);
+    for (let at = 0; at < this.values.length; at++) this.place(this.hashes[at]!, at);
   }
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(a.length * 2);
+  grown.set(a);
+  return grown;
 }
