@@ -4,6 +4,7 @@ import { join } from "node:path";
 import * as XLSX from "@e965/xlsx";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
+import { tallySurvey } from "../src/tally/index.js";
 import { SHARED } from "./helpers/cli.js";
 import { loadFixtureSurvey, plain, readAll } from "./helpers/read.js";
 
@@ -53,5 +54,19 @@ describe.skipIf(!present)("the real 问卷星 export (../shared/realdata/wjx-800
     }).length;
     // Counted independently from the raw cells with a spreadsheet filter: 运动 479, 美食 492, 其他 2.
     expect([count(1), count(4), count(14)]).toEqual([479, 492, 2]);
+  });
+
+  it("tallies its CSV save (UTF-8 with BOM) by the fast path, cut into small ranges read by a worker thread, as the general reader and the .xls do", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "survey-wjx-fast-"));
+    for (const form of ["text", "code"]) {
+      const xls = join(dir, `wjx-800-${form}.xls`);
+      const csv = saveAsCsv(xls, join(tmp, `${form}-bom.csv`), "utf-8-bom");
+      const files = [{ path: csv, name: "answers.csv" }];
+      const aside: string[] = [];
+      const fast = await tallySurvey(survey, files, { fast: { threads: 2, parallelFrom: 0, rangeBytes: 4000, onStepAside: (w) => void aside.push(w) } });
+      expect(aside).toEqual([]);
+      expect(JSON.stringify(fast)).toBe(JSON.stringify(await tallySurvey(survey, files, { reader: "general" })));
+      expect(fast.questions).toEqual((await tallySurvey(survey, [{ path: xls, name: "answers.csv" }])).questions);
+    }
   });
 });
