@@ -56,11 +56,11 @@ describe.skipIf(!present)("the real 问卷星 export (../shared/realdata/wjx-800
     expect([count(1), count(4), count(14)]).toEqual([479, 492, 2]);
   });
 
-  it("tallies its CSV save (UTF-8 with BOM) by the fast path, cut into small ranges read by a worker thread, as the general reader and the .xls do", async () => {
+  it("tallies its CSV saves (UTF-8 with BOM, GB18030) by the fast path, cut into small ranges read by a worker thread, as the general reader and the .xls do", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "survey-wjx-fast-"));
-    for (const form of ["text", "code"]) {
+    for (const [form, encoding] of [["text", "utf-8-bom"], ["code", "utf-8-bom"], ["text", "gb18030"], ["code", "gb18030"]] as const) {
       const xls = join(dir, `wjx-800-${form}.xls`);
-      const csv = saveAsCsv(xls, join(tmp, `${form}-bom.csv`), "utf-8-bom");
+      const csv = saveAsCsv(xls, join(tmp, `${form}-${encoding}.csv`), encoding);
       const files = [{ path: csv, name: "answers.csv" }];
       const aside: string[] = [];
       const fast = await tallySurvey(survey, files, { fast: { threads: 2, parallelFrom: 0, rangeBytes: 4000, onStepAside: (w) => void aside.push(w) } });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
+import iconv from "iconv-lite";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseSurvey } from "../src/definition/load.js";
 import type { Survey } from "../src/definition/model.js";
@@ -78,11 +79,19 @@ describe("the fast path gives the general reader's tally", () => {
     expect(fast!.summary.returned).toBeGreaterThan(5);
   });
 
-  it("steps aside for GB18030 files; reads again a range that repeats an earlier range's id", async () => {
+  it("reads a GB18030 file it detected as one (Excel's CSV on Chinese Windows), and steps aside for one merely declared so", async () => {
     const dir = join(ROOT, "fixtures/all-types");
     const survey = load(readFileSync(join(dir, "survey.yaml"), "utf8"), join(dir, "survey.yaml"));
-    expect(await tallyFast(survey, [{ path: join(dir, "answers-code.csv"), name: "code.csv" }], buildPlan(survey), FORCED)).toBeUndefined();
+    const files = [{ path: join(dir, "answers-code.csv"), name: "code.csv" }];
+    expect(await tallyFast(survey, files, buildPlan(survey), FORCED)).toBeDefined();
+    const { general, auto } = await both(survey, files);
+    expect(auto).toBe(general);
+    const declared = load(readFileSync(join(dir, "survey.yaml"), "utf8").replace(/^data:\n/m, "data:\n  encoding: gb18030\n"), join(dir, "survey.yaml"));
+    expect(declared.data.encoding).toBe("gb18030");
+    expect(await tallyFast(declared, files, buildPlan(declared), FORCED)).toBeUndefined();
+  });
 
+  it("reads again a range that repeats an earlier range's id", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "survey-fast-"));
     try {
       const rows = Array.from({ length: 40 }, (_, i) => `${i < 20 ? i + 1 : i - 18},${i % 2 ? "是" : "否"}`);
@@ -165,7 +174,8 @@ describe("generated answer files", () => {
         fc.constantFrom(0, 1),
         fc.constantFrom(",", "\t", ";"),
         fc.constantFrom<{ by?: string; issued?: number }>({}, { by: "q2" }, { issued: 500 }),
-        async (rows, newline, bom, trailing, rangeBytes, which, delimiter, options) => {
+        fc.boolean(),
+        async (rows, newline, bom, trailing, rangeBytes, which, delimiter, options, gb18030) => {
           const survey = surveys[which]!;
           let ids = 0;
           const lines = rows.map((r) => {
@@ -178,7 +188,7 @@ describe("generated answer files", () => {
           });
           const text = `${header.join(delimiter)}${newline}${lines.join(newline)}${trailing ? newline : ""}`;
           const path = join(tmp, `gen-${n++}.csv`);
-          writeFileSync(path, bom ? `\uFEFF${text}` : text);
+          writeFileSync(path, gb18030 ? iconv.encode(text, "gb18030") : bom ? `\uFEFF${text}` : text);
           const files = [{ path, name: "answers.csv" }];
           const why: string[] = [];
           const general = JSON.stringify(await tallySurvey(survey, files, { ...options, reader: "general" }));

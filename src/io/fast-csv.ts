@@ -32,6 +32,8 @@ export interface CsvRecord {
   escaped: Uint8Array;
   /** `hashBytes` of cell i's bytes, computed while scanning, or -1 when it was not (quoted cells). */
   hashes: Int32Array;
+  /** The decoder of a file that is not UTF-8. */
+  decoder?: { decode(bytes: Uint8Array): string };
 }
 
 /** Why the scanner gave up: the general reader decides what such a file means. */
@@ -44,6 +46,12 @@ export interface ScannerOptions {
   maxFields: number;
   /** A record longer than this many bytes, its line break included: give up (the general reader reports it). */
   maxRecordBytes: number;
+  /**
+   * How cells are decoded (UTF-8 unless said). GB18030 scans as UTF-8 does: none of its bytes after a
+   * character's first is a quote, comma, semicolon, tab or line break (a `|` can be, so a caller must
+   * not scan GB18030 split by `|`).
+   */
+  encoding?: "utf-8" | "gb18030";
 }
 
 export const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -85,6 +93,7 @@ export class CsvScanner {
       ends: new Int32Array(n),
       escaped: new Uint8Array(n),
       hashes: new Int32Array(n),
+      decoder: opts.encoding === "gb18030" ? new TextDecoder("gb18030") : undefined,
     };
   }
 
@@ -399,6 +408,6 @@ export function hashBytes(b: Uint8Array, start: number, end: number): number {
 /** The text of cell i of a record, as papaparse gives it. */
 export function cellText(r: CsvRecord, i: number): string {
   if (i >= r.fields) return "";
-  const text = r.buf.toString("utf8", r.starts[i], r.ends[i]);
+  const text = r.decoder ? r.decoder.decode(r.buf.subarray(r.starts[i], r.ends[i])) : r.buf.toString("utf8", r.starts[i], r.ends[i]);
   return r.escaped[i] ? text.replace(/""/g, '"') : text;
 }

@@ -15,11 +15,14 @@ export async function inspect(survey: Survey, file: InputFile, diagnostics: Diag
   const settled = survey.data.encoding === "auto" ? settledByHead(await readAt(file.path, 0, 4 << 20)) : undefined;
   const table = await openTable(file, { encoding: survey.data.encoding, detected: settled, headerOnly: true, onDiagnostic: (d) => diagnostics.push(d) });
   await table.rows[Symbol.asyncIterator]().return?.();
-  if (table.format !== "csv" || table.encoding !== "utf-8") return undefined;
+  // GB18030 (Excel's CSV on Chinese Windows) only as detected over the whole file: a file merely declared
+  // GB18030 may hold bytes the general reader's streaming decoder would read differently.
+  const encoding = table.encoding;
+  if (table.format !== "csv" || !(encoding === "utf-8" || (encoding === "gb18030" && survey.data.encoding === "auto"))) return undefined;
   const bom = table.bom ?? 0;
-  const { newline, delimiter } = await sniffCsv(file.path, "utf-8", bom);
-  if (newline === "\r" || delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80) return undefined;
-  const scanner: ScannerOptions = { delimiter: delimiter.charCodeAt(0), newline, maxFields: MAX_COLUMNS, maxRecordBytes: MAX_ROW_CHARS };
+  const { newline, delimiter } = await sniffCsv(file.path, encoding, bom);
+  if (newline === "\r" || delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80 || (encoding === "gb18030" && delimiter === "|")) return undefined;
+  const scanner: ScannerOptions = { delimiter: delimiter.charCodeAt(0), newline, maxFields: MAX_COLUMNS, maxRecordBytes: MAX_ROW_CHARS, encoding };
 
   // The header as the scanner reads it must be the general reader's, and the data starts after it.
   const size = (await stat(file.path)).size;
@@ -43,7 +46,7 @@ export async function inspect(survey: Survey, file: InputFile, diagnostics: Diag
   const problems: Diagnostic[] = [];
   mapColumns(survey, table.header, file.name, problems);
   diagnostics.push(...problems);
-  return { file, header, scanner, dataStart, size, checkUtf8: bom > 0 || settled !== undefined || survey.data.encoding !== "auto" };
+  return { file, header, scanner, dataStart, size, checkUtf8: encoding === "utf-8" && (bom > 0 || settled !== undefined || survey.data.encoding !== "auto") };
 }
 
 async function readAt(path: string, position: number, length: number): Promise<Buffer> {
