@@ -1,6 +1,6 @@
 import type { Block, Paragraph, TextRun } from "../model.js";
 import type { StyleSheet } from "../template.js";
-import { escapeXml } from "./chart-xml.js";
+import { escapeXml } from "./xml-safe.js";
 import { plainParagraphXml } from "./plain-paragraphs.js";
 import { STYLE, twipsOfPt } from "./styles.js";
 import { threeLineTableXml, writesTable } from "./three-line-table.js";

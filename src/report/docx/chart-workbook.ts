@@ -1,5 +1,6 @@
 import { strToU8 } from "fflate";
-import { columnName, escapeXml, XML_DECLARATION, type BarSpec } from "./chart-xml.js";
+import { columnName, XML_DECLARATION, type BarSpec } from "./chart-xml.js";
+import { escapeXml } from "./xml-safe.js";
 import { deflateEntry, writeZip, type ZipEntry } from "./zip-writer.js";
 
 /**

@@ -1,4 +1,5 @@
 import type { ChartRunOptions } from "docx/charts";
+import { escapeXml } from "./xml-safe.js";
 
 /**
  * The XML of a native chart, written directly for the two kinds of chart the report draws (labelled
@@ -130,13 +131,6 @@ export function barSpec(o: ChartRunOptions): BarSpec | undefined {
     height: t.height,
     alt: { name: alt.name, description: alt.description, title: alt.title },
   };
-}
-
-/** docx's escaping, for text and attributes alike: the five entities; control characters are dropped. */
-export function escapeXml(value: string): string {
-  return value.replace(/[&"'<>\x00-\x08\x0B\x0C\x0E-\x1F]/g, (c) =>
-    c === "&" ? "&amp;" : c === '"' ? "&quot;" : c === "'" ? "&apos;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "",
-  );
 }
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';

@@ -1,4 +1,4 @@
-import { escapeXml } from "./chart-xml.js";
+import { escapeXml } from "./xml-safe.js";
 
 /**
  * The appendix lists open answers verbatim: a 5,000-answer survey gives ten thousand paragraphs of one

@@ -1,7 +1,7 @@
 import { AlignmentType, BorderStyle, Paragraph, Table as DocxTable, TableCell, TableLayoutType, TableRow, TextRun, WidthType, type IBorderOptions } from "docx";
 import type { Table } from "../model.js";
 import type { StyleSheet } from "../template.js";
-import { escapeXml } from "./chart-xml.js";
+import { escapeXml } from "./xml-safe.js";
 import { STYLE, twipsOfMm } from "./styles.js";
 
 /**

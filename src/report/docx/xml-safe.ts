@@ -33,3 +33,10 @@ export function xmlSafe<T>(value: T): T {
   }
   return value;
 }
+
+/** docx's escaping, for text and attributes alike: the five entities; control characters are dropped. */
+export function escapeXml(value: string): string {
+  return value.replace(/[&"'<>\x00-\x08\x0B\x0C\x0E-\x1F]/g, (c) =>
+    c === "&" ? "&amp;" : c === '"' ? "&quot;" : c === "'" ? "&apos;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "",
+  );
+}
