@@ -1,25 +1,16 @@
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Survey } from "../definition/model.js";
 import type { Plan } from "../tally/plan.js";
+import { startThread } from "../threads.js";
 import type { FastOptions } from "./index.js";
 import type { FileSpec, TaskResult, TaskRunner, TaskSpec } from "./task.js";
 import type { FilesMessage, WorkerInit } from "./worker.js";
 
-/**
- * A worker thread running worker.js beside this file — or, when this file is the TypeScript source (under
- * vitest), worker.ts through tsx's loader, which a worker must register itself.
- */
+/** A worker thread running worker.js beside this file. */
 function startWorker(workerData: WorkerInit): Worker {
   // A smaller young generation than V8's default: a range's garbage is short-lived, and the run must stay
   // under 250 MB with a worker per core (measured on the 1M-row bench file: 264 → 239 MB, no slower).
-  const resourceLimits = { maxYoungGenerationSizeMb: 8 };
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits });
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
-  const source = new URL("./worker.ts", import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(boot, { eval: true, workerData, resourceLimits });
+  return startThread(import.meta.url, "./worker.js", { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
 }
 
 /** One worker thread, asked for one range at a time; a thread that failed refuses every range at once. */
