@@ -14,6 +14,11 @@ import { threeLineTableXml, writesTable } from "./three-line-table.js";
 
 export const PARAGRAPH_STYLE = { body: STYLE.body, plain: STYLE.plain, label: STYLE.label, title: STYLE.title } as const;
 
+/** A heading's paragraph style id. */
+export function headingStyle(level: number): string {
+  return level === 1 ? STYLE.heading1 : level === 2 ? STYLE.heading2 : STYLE.heading3;
+}
+
 /** The text of a bullet or number before a paragraph's runs. */
 export function markerPrefix(marker: string | undefined): string {
   return marker ? `${marker}${marker === "•" ? " " : ""}` : "";
@@ -22,7 +27,7 @@ export function markerPrefix(marker: string | undefined): string {
 export function blockXml(b: Block, style: StyleSheet): string | undefined {
   switch (b.kind) {
     case "heading":
-      return plainParagraphXml(b.level === 1 ? STYLE.heading1 : b.level === 2 ? STYLE.heading2 : STYLE.heading3, `${b.number}${b.text}`);
+      return plainParagraphXml(headingStyle(b.level), `${b.number}${b.text}`);
     case "paragraph":
       return paragraphXml(b, style);
     case "table":

@@ -13,7 +13,7 @@ import {
   type ParagraphChild,
 } from "docx";
 import { markerText, substituteMarkers } from "./plain-paragraphs.js";
-import { blockXml, markerPrefix, PARAGRAPH_STYLE, plainParagraph } from "./block-xml.js";
+import { blockXml, headingStyle, markerPrefix, PARAGRAPH_STYLE, plainParagraph } from "./block-xml.js";
 import { xmlSafe } from "./xml-safe.js";
 import { strFromU8, strToU8, unzipSync } from "fflate";
 import type { Block, Figure, ReportModel, TextRun as ModelRun } from "../model.js";
@@ -167,10 +167,8 @@ function blocks(list: Block[], style: StyleSheet, figures: Map<Figure, Paragraph
 
 function block(b: Block, style: StyleSheet, figures: Map<Figure, ParagraphChild>): (Paragraph | Table)[] {
   switch (b.kind) {
-    case "heading": {
-      const id = b.level === 1 ? STYLE.heading1 : b.level === 2 ? STYLE.heading2 : STYLE.heading3;
-      return [new Paragraph({ style: id, children: [new TextRun(`${b.number}${b.text}`)] })];
-    }
+    case "heading":
+      return [new Paragraph({ style: headingStyle(b.level), children: [new TextRun(`${b.number}${b.text}`)] })];
     case "paragraph": {
       const plain = plainParagraph(b);
       if (plain) return [new Paragraph({ style: plain.style, children: [new TextRun(plain.text)] })];
