@@ -53,7 +53,7 @@ async function general(bytes: Uint8Array): Promise<Result> {
   writeFileSync(path, bytes);
   try {
     const records: string[][] = [];
-    for await (const r of readCsv(path, "utf-8", 0, () => {})) records.push(r.cells);
+    for await (const r of readCsv(path, { encoding: "utf-8", bom: 0, onProblem: () => {} })) records.push(r.cells);
     return { ok: true, records };
   } catch (error) {
     return { ok: false, error };

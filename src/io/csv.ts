@@ -22,22 +22,33 @@ export interface CsvProblem {
   code?: DiagnosticCode;
 }
 
+export interface CsvOptions {
+  encoding: Encoding;
+  /** Bytes of byte-order mark to skip. */
+  bom: number;
+  onProblem: (p: CsvProblem) => void;
+  /** The name shown in messages (the path by default). */
+  file?: string;
+  /** The line ending and delimiter, when the caller sniffed them already (`sniffCsv`). */
+  dialect?: Dialect;
+  /** Bytes read at a time: less when only the header is wanted (the fast path's look at a big file). */
+  chunkBytes?: number;
+}
+
+export interface Dialect {
+  newline: "\r\n" | "\n" | "\r";
+  delimiter: string;
+}
+
 /**
  * Streams the records of a delimited text file as arrays of strings, decoding as it reads. The row number
  * of each record is the one a spreadsheet shows (a record spanning several lines is one row). The
  * delimiter (comma, tab, semicolon) and the line ending are detected from the start of the file, since
  * papaparse guesses the line ending from its first chunk only.
  */
-export async function* readCsv(
-  path: string,
-  encoding: Encoding,
-  bom: number,
-  onProblem: (p: CsvProblem) => void,
-  file = path,
-  /** Bytes read at a time: less when only the header is wanted (the fast path's look at a big file). */
-  chunkBytes = 1 << 20,
-): AsyncGenerator<RawRow> {
-  const { newline, delimiter } = await sniffCsv(path, encoding, bom);
+export async function* readCsv(path: string, opts: CsvOptions): AsyncGenerator<RawRow> {
+  const { encoding, bom, onProblem, file = path, chunkBytes = 1 << 20 } = opts;
+  const { newline, delimiter } = opts.dialect ?? (await sniffCsv(path, encoding, bom));
 
   const decoder = new TextDecoder(encoding);
   // The guard stops a record that grows past MAX_ROW_CHARS (a never-closed quote) before the parser holds it.
@@ -159,7 +170,7 @@ export async function* readCsv(
 }
 
 /** The line ending and the delimiter of a delimited text file, from its first 64 KiB. */
-export async function sniffCsv(path: string, encoding: Encoding, bom: number): Promise<{ newline: "\r\n" | "\n" | "\r"; delimiter: string }> {
+export async function sniffCsv(path: string, encoding: Encoding, bom: number): Promise<Dialect> {
   const sample = await readSample(path, encoding, bom);
   const newline = detectNewline(sample);
   return { newline, delimiter: detectDelimiter(sample, newline) };

@@ -2,7 +2,7 @@ import { open, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { SurveyError } from "../errors.js";
-import { readCsv } from "./csv.js";
+import { readCsv, sniffCsv, type Dialect } from "./csv.js";
 import { detectEncoding, type Detected, type Encoding } from "./encoding.js";
 
 /** One data row as read: cells as text, and the row number a spreadsheet shows (header = row 1). */
@@ -17,6 +17,8 @@ export interface Table {
   encoding?: Encoding;
   /** Bytes of byte-order mark before the header (CSV). */
   bom?: number;
+  /** The line ending and delimiter (CSV). */
+  dialect?: Dialect;
   header: string[];
   /** Data rows after the header, streamed. */
   rows: AsyncIterable<RawRow>;
@@ -90,14 +92,15 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
     }
   }
 
-  const rows = readCsv(
-    path,
+  const dialect = await sniffCsv(path, encoding, bom);
+  const rows = readCsv(path, {
     encoding,
     bom,
-    (p) => opts.onDiagnostic({ code: p.code ?? "CSV_PARSE", severity: "error", file, row: p.row, message: p.message }),
+    dialect,
+    onProblem: (p) => opts.onDiagnostic({ code: p.code ?? "CSV_PARSE", severity: "error", file, row: p.row, message: p.message }),
     file,
-    opts.headerOnly ? 64 << 10 : undefined,
-  );
+    chunkBytes: opts.headerOnly ? 64 << 10 : undefined,
+  });
   const iterator = rows[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) {
@@ -108,6 +111,7 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
     format: "csv",
     encoding,
     bom,
+    dialect,
     header: first.value.cells,
     rows: { [Symbol.asyncIterator]: () => iterator },
   };

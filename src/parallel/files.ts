@@ -2,7 +2,6 @@ import { open, stat } from "node:fs/promises";
 import { mapColumns } from "../answers/columns.js";
 import type { Survey } from "../definition/model.js";
 import type { Diagnostic } from "../diagnostics.js";
-import { sniffCsv } from "../io/csv.js";
 import { settledByHead } from "../io/encoding.js";
 import { CsvScanner, cellText, type CsvRecord, type ScannerOptions } from "../io/fast-csv.js";
 import { MAX_COLUMNS, MAX_ROW_CHARS } from "../io/limits.js";
@@ -12,7 +11,9 @@ import type { FileSpec, TaskSpec } from "./task.js";
 /** What the fast path needs of a file, or undefined when the file is not a plain UTF-8 CSV it reads. */
 export async function inspect(survey: Survey, file: InputFile, diagnostics: Diagnostic[]): Promise<FileSpec | undefined> {
   // Detecting the encoding reads the whole file; when its start settles it, the ranges check the rest.
-  const settled = survey.data.encoding === "auto" ? settledByHead(await readAt(file.path, 0, 4 << 20)) : undefined;
+  const size = (await stat(file.path)).size;
+  const start = await readAt(file.path, 0, Math.min(size, 4 << 20));
+  const settled = survey.data.encoding === "auto" ? settledByHead(start) : undefined;
   const table = await openTable(file, { encoding: survey.data.encoding, detected: settled, headerOnly: true, onDiagnostic: (d) => diagnostics.push(d) });
   await table.rows[Symbol.asyncIterator]().return?.();
   // GB18030 (Excel's CSV on Chinese Windows) only as detected over the whole file: a file merely declared
@@ -20,13 +21,12 @@ export async function inspect(survey: Survey, file: InputFile, diagnostics: Diag
   const encoding = table.encoding;
   if (table.format !== "csv" || !(encoding === "utf-8" || (encoding === "gb18030" && survey.data.encoding === "auto"))) return undefined;
   const bom = table.bom ?? 0;
-  const { newline, delimiter } = await sniffCsv(file.path, encoding, bom);
+  const { newline, delimiter } = table.dialect!;
   if (newline === "\r" || delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80 || (encoding === "gb18030" && delimiter === "|")) return undefined;
   const scanner: ScannerOptions = { delimiter: delimiter.charCodeAt(0), newline, maxFields: MAX_COLUMNS, maxRecordBytes: MAX_ROW_CHARS, encoding };
 
   // The header as the scanner reads it must be the general reader's, and the data starts after it.
-  const size = (await stat(file.path)).size;
-  const head = await readAt(file.path, bom, Math.min(size - bom, 4 << 20));
+  const head = start.subarray(bom);
   const s = new CsvScanner(scanner, bom);
   let header: string[] | undefined;
   let dataStart: number | undefined;
