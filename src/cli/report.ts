@@ -142,13 +142,15 @@ async function reportWith(
   // The font for chart images, loaded only when they are asked for.
   const chartImages = opts.charts === "image" ? (await import("../io/chart-font.js")).bundledChartFont : undefined;
   const narrativeFile = opts.narrative === false ? undefined : await findNarrative(io, survey, opts.narrative);
-  // marked, only for a narrative.
-  const narrativeModules = narrativeFile ? await Promise.all([import("../report/narrative.js"), import("../report/context.js")]) : undefined;
+  // marked, loaded only for a narrative.
+  const narrate = narrativeFile
+    ? await Promise.all([import("../report/narrative.js"), import("../report/context.js")]).then(
+        ([{ parseNarrative }, { narrativeContext }]) =>
+          (tally: TallyResult, survey: Survey) => parseNarrative(narrativeFile.text, narrativeFile.shown, template, narrativeContext(tally, survey)),
+      )
+    : undefined;
   const write = async (tally: TallyResult, survey: Survey, output: string): Promise<ReportModel> => {
-    const narrative =
-      narrativeFile && narrativeModules
-        ? narrativeModules[0].parseNarrative(narrativeFile.text, narrativeFile.shown, template, narrativeModules[1].narrativeContext(tally, survey))
-        : undefined;
+    const narrative = narrate?.(tally, survey);
     const model = buildReport(tally, survey, template, {
       narrative,
       title: opts.title,
