@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
+import { startThread } from "../threads.js";
 import type { Jieba } from "@node-rs/jieba";
 import type { SegmenterData } from "./keywords-worker.js";
 
@@ -87,7 +88,8 @@ export function startSegmenterThread(): void {
   try {
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(4));
-    const worker = newWorker({ port: port2, signal }, [port2]);
+    const workerData: SegmenterData = { port: port2, signal };
+    const worker = startThread(import.meta.url, "./keywords-worker.js", { workerData, transferList: [port2] });
     // The thread never keeps the program alive: keywords() waits for it without the event loop.
     worker.unref();
     worker.on("error", () => stopThread());
@@ -125,13 +127,4 @@ function wordsInThread(t: NonNullable<typeof thread>, texts: string[]): string[]
     return undefined;
   }
   return reply.message as string[][];
-}
-
-/** The built .js beside this file, or, run from the sources (tests), the .ts under tsx, which the thread registers itself. */
-function newWorker(data: SegmenterData, transferList: MessagePort[]): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./keywords-worker.js", import.meta.url), { workerData: data, transferList });
-  // Resolved from the working folder, the project's in tests.
-  const source = new URL("./keywords-worker.ts", import.meta.url).href;
-  const code = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(code, { eval: true, workerData: data, transferList });
 }

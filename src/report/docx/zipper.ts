@@ -1,4 +1,5 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startThread } from "../../threads.js";
 import type { BarSpec } from "./chart-xml.js";
 import { prepareCharts, zipPackage, type ZipJob } from "./package-zip.js";
 
@@ -28,19 +29,10 @@ export function preheatZipWorker(): void {
   spare ??= newWorker();
 }
 
-/**
- * The worker: the built .js beside this file, or, run from the sources (tests), the .ts under tsx, which
- * the worker registers itself (a worker's `--import` does not apply to Node 20's module loader).
- */
+/** The worker: zip-worker.js beside this file (its .ts under tsx in tests). */
 function newWorker(): Worker | undefined {
   try {
-    let worker: Worker;
-    if (!import.meta.url.endsWith(".ts")) worker = new Worker(new URL("./zip-worker.js", import.meta.url));
-    else {
-      // Resolved from the working folder, the project's in tests.
-      const source = new URL("./zip-worker.ts", import.meta.url).href;
-      worker = new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { eval: true });
-    }
+    const worker = startThread(import.meta.url, "./zip-worker.js");
     // Until it is asked for the zip, the worker must not keep the program alive.
     worker.unref();
     worker.on("error", () => undefined);
