@@ -8,7 +8,7 @@ import { DurationMedian } from "../validate/screen.js";
 import { buildPlan, type Plan } from "../tally/plan.js";
 import type { TallyState } from "../tally/state.js";
 import { cutRanges, inspect } from "./files.js";
-import { mergeResults } from "./merge.js";
+import { RangeMerger } from "./merge.js";
 import { Pool, runAll } from "./pool.js";
 import { TaskRunner, type FileSpec, type TaskResult, type TaskSpec } from "./task.js";
 
@@ -23,6 +23,11 @@ export interface FastOptions {
   rangeBytes?: number;
   /** Told why the fast path stepped aside (tests, SURVEY_TRACE). */
   onStepAside?: (why: string) => void;
+  /**
+   * Called once, when a worker thread has read its last range and has ended: a core is free while the
+   * main thread reads its own last range (the tally loads jieba's dictionary there).
+   */
+  onCoreFree?: () => void;
 }
 
 const PARALLEL_FROM = 32 << 20;
@@ -69,30 +74,32 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
     const main = new TaskRunner(survey, plan, specs);
     pool?.setFiles(specs);
 
-    const run = async (mode: TaskSpec["mode"], median?: number) => {
-      const results = await runAll(
-        ranges.map((r) => ({ ...r, mode, median })),
-        main,
-        pool,
-      );
-      return results && chained(specs, ranges, results) ? results : undefined;
-    };
     // Leaving speeders out needs the median duration before any verdict: a first pass over the durations.
     let median: number | undefined;
     if (survey.data.invalidIf.speeder !== undefined) {
-      const parts = await run("durations");
-      if (!parts) return stepAside("a range could not be read");
+      const parts = await runAll(
+        ranges.map((r) => ({ ...r, mode: "durations" })),
+        main,
+        pool,
+      );
+      if (!parts || !chained(specs, ranges, parts)) return stepAside("a range could not be read");
       if (main.hasDurations()) {
         const durations = new DurationMedian();
         for (const p of parts) durations.absorb(p.durations!);
         median = durations.median();
       }
     }
-    const results = await run("tally", median);
+    const merger = new RangeMerger(survey, plan, files, specs, ranges, headerDiagnostics, median, main);
+    const done = await runAll(
+      ranges.map((r) => ({ ...r, mode: "tally", median })),
+      main,
+      pool,
+      { onResult: (r) => merger.offer(r), onCoreFree: opts.onCoreFree },
+    );
     // The workers' memory is given back before the statistics and the output need theirs.
     await pool?.close();
-    if (!results) return stepAside("a range could not be read");
-    return (await mergeResults(survey, plan, files, specs, ranges, results, headerDiagnostics, median, main)) ?? stepAside("a range read again did not end where it did");
+    if (!done) return stepAside("a range could not be read");
+    return (await merger.finish()) ?? stepAside("a range did not start where the one before it ended");
   } catch (err) {
     // The general reader gives the same result, or the user-facing error (a file that vanished midway).
     return stepAside(`an error in the fast path (${(err as Error)?.message ?? String(err)})`);

@@ -10,67 +10,123 @@ import type { FileSpec, TaskResult, TaskRunner, TaskSpec } from "./task.js";
 
 /**
  * Adds the ranges up in reading order, as one reader would have: each file's header problems, then its
- * ranges (rows renumbered), then the speeders found over all durations. A range that repeats an id of an
- * earlier one (a questionnaire submitted twice) is read again here, knowing the ids before it, so that
- * the later copy is the duplicate, as in one reading.
+ * ranges (rows renumbered), then the speeders found over all durations. Ranges are taken as they come
+ * and added as soon as every range before them is in, so that the adding is done while threads still
+ * read, and a range's counts are let go once added. A range that repeats an id of an earlier one (a
+ * questionnaire submitted twice) is read again here, knowing the ids before it, so that the later copy
+ * is the duplicate, as in one reading.
  */
-export async function mergeResults(
-  survey: Survey,
-  plan: Plan,
-  files: InputFile[],
-  specs: FileSpec[],
-  tasks: Omit<TaskSpec, "mode">[],
-  results: TaskResult[],
-  headerDiagnostics: Diagnostic[][],
-  median: number | undefined,
-  main: TaskRunner,
-): Promise<{ state: TallyState; summary: ScanSummary } | undefined> {
-  const sink = new DiagnosticSink();
-  const screener = new Screener(survey, median, sink.add);
-  const state = emptyState(plan);
-  const summary = emptySummary(files, screener, sink, median);
-  const pool = new Map<string, string>();
-  const intern = (t: string) => {
-    const known = pool.get(t);
-    if (known !== undefined) return known;
-    pool.set(t, t);
-    return t;
-  };
+export class RangeMerger {
+  private readonly sink = new DiagnosticSink();
+  private readonly screener: Screener;
+  private readonly state: TallyState;
+  private readonly summary: ScanSummary;
+  private readonly waiting = new Map<number, TaskResult>();
+  /** Texts are kept once each however many ranges give them (a range sends its own copies). */
+  private readonly texts = new Map<string, string>();
+  /** The next range to add, the file it is in (-1: none begun), where it must start, rows before it. */
+  private next = 0;
+  private file = -1;
+  private expected = 0;
+  private rowsBefore = 0;
+  private failed = false;
+  private error: unknown;
+  private adding: Promise<void> = Promise.resolve();
 
-  let t = 0;
-  for (let f = 0; f < specs.length; f++) {
-    headerDiagnostics[f]!.forEach(sink.add);
-    let expected = specs[f]!.dataStart;
-    let rowsBefore = 0;
-    for (; t < tasks.length && tasks[t]!.fileIndex === f; t++) {
-      let r = results[t]!;
-      if (r.screener && screener.sharesIds(r.screener)) {
-        r = await main.run({ ...tasks[t]!, mode: "tally", median, seenIds: screener.idsPart() });
-      }
-      if (r.bailed || r.start !== expected || !r.counts || !r.sink || !r.screener) return undefined;
-      sink.absorb(r.sink, rowsBefore);
-      screener.absorb(r.screener, rowsBefore);
-      const part = stateFromJson(r.counts.state);
-      r.counts.texts.forEach((packed, i) => {
-        if (packed) part.items[i]!.texts = Array.from(packed.order, (k) => intern(packed.dictionary[k]!));
+  constructor(
+    survey: Survey,
+    plan: Plan,
+    private readonly files: InputFile[],
+    private readonly specs: FileSpec[],
+    private readonly tasks: Omit<TaskSpec, "mode">[],
+    private readonly headerDiagnostics: Diagnostic[][],
+    private readonly median: number | undefined,
+    private readonly main: TaskRunner,
+  ) {
+    this.screener = new Screener(survey, median, this.sink.add);
+    this.state = emptyState(plan);
+    this.summary = emptySummary(files, this.screener, this.sink, median);
+  }
+
+  /** A range's result, in any order. */
+  offer(result: TaskResult): void {
+    this.waiting.set(result.index, result);
+    // Caught here: a rejection left waiting for finish() would end the process as unhandled.
+    this.adding = this.adding
+      .then(() => this.addReady())
+      .catch((e: unknown) => {
+        this.failed = true;
+        this.error ??= e;
       });
-      mergeInto(state, part);
-      summary.returned += r.counts.returned;
-      summary.valid += r.counts.valid;
-      summary.invalid += r.counts.invalid;
-      for (const [reason, n] of Object.entries(r.counts.invalidReasons)) {
-        const key = reason as keyof ScanSummary["invalidReasons"];
-        summary.invalidReasons[key] = (summary.invalidReasons[key] ?? 0) + n;
-      }
-      const source = summary.bySource[files[f]!.name]!;
-      source.returned += r.counts.returned;
-      source.valid += r.counts.valid;
-      rowsBefore += r.records;
-      expected = r.nextStart;
-      results[t] = undefined as unknown as TaskResult;
+  }
+
+  /** The whole run, once every range has been offered; undefined when a range did not chain on. */
+  async finish(): Promise<{ state: TallyState; summary: ScanSummary } | undefined> {
+    await this.adding;
+    if (this.error !== undefined) throw this.error;
+    if (this.failed || this.next < this.tasks.length) return undefined;
+    this.beginFile(this.specs.length);
+    this.screener.finish();
+    this.summary.medianDuration = this.screener.medianDuration;
+    return { state: this.state, summary: this.summary };
+  }
+
+  /** Files before `f` are done (their header problems come first, even with no rows); `f` begins. */
+  private beginFile(f: number): void {
+    while (this.file < f) {
+      this.file++;
+      if (this.file >= this.specs.length) break;
+      this.headerDiagnostics[this.file]!.forEach(this.sink.add);
+      this.expected = this.specs[this.file]!.dataStart;
+      this.rowsBefore = 0;
     }
   }
-  screener.finish();
-  summary.medianDuration = screener.medianDuration;
-  return { state, summary };
+
+  private async addReady(): Promise<void> {
+    for (let r = this.waiting.get(this.next); r && !this.failed; r = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next);
+      await this.add(this.next, r);
+      this.next++;
+    }
+  }
+
+  private async add(t: number, result: TaskResult): Promise<void> {
+    const task = this.tasks[t]!;
+    const { screener, sink, summary } = this;
+    this.beginFile(task.fileIndex);
+    let r = result;
+    if (r.screener && screener.sharesIds(r.screener)) {
+      r = await this.main.run({ ...task, mode: "tally", median: this.median, seenIds: screener.idsPart() });
+    }
+    if (r.bailed || r.start !== this.expected || !r.counts || !r.sink || !r.screener) {
+      this.failed = true;
+      return;
+    }
+    sink.absorb(r.sink, this.rowsBefore);
+    screener.absorb(r.screener, this.rowsBefore);
+    const part = stateFromJson(r.counts.state);
+    r.counts.texts.forEach((packed, i) => {
+      if (packed) part.items[i]!.texts = Array.from(packed.order, (k) => this.intern(packed.dictionary[k]!));
+    });
+    mergeInto(this.state, part);
+    summary.returned += r.counts.returned;
+    summary.valid += r.counts.valid;
+    summary.invalid += r.counts.invalid;
+    for (const [reason, n] of Object.entries(r.counts.invalidReasons)) {
+      const key = reason as keyof ScanSummary["invalidReasons"];
+      summary.invalidReasons[key] = (summary.invalidReasons[key] ?? 0) + n;
+    }
+    const source = summary.bySource[this.files[task.fileIndex]!.name]!;
+    source.returned += r.counts.returned;
+    source.valid += r.counts.valid;
+    this.rowsBefore += r.records;
+    this.expected = r.nextStart;
+  }
+
+  private intern(text: string): string {
+    const known = this.texts.get(text);
+    if (known !== undefined) return known;
+    this.texts.set(text, text);
+    return text;
+  }
 }

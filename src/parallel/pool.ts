@@ -70,17 +70,29 @@ export class Pool {
 }
 
 /**
+ * The last pass over the data: its results go to `onResult` as they come (not kept in the array
+ * returned), and a worker with no range left ends at once.
+ */
+export interface LastPass {
+  onResult: (r: TaskResult) => void;
+  /** Called once, when the first worker has ended. */
+  onCoreFree?: () => void;
+}
+
+/**
  * The main thread and the pool's workers take ranges in turn until none is left. A range a worker cannot
  * read (it failed to start, say) is read here; a range that is not for the fast path stops it all.
  */
-export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | undefined): Promise<TaskResult[] | undefined> {
+export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | undefined, last?: LastPass): Promise<TaskResult[] | undefined> {
   const results: TaskResult[] = new Array(tasks.length);
   let next = 0;
   let stop = false;
+  let freed = false;
   const take = () => (stop || next >= tasks.length ? undefined : tasks[next++]);
   const keep = (r: TaskResult) => {
-    results[r.index] = r;
     if (r.bailed) stop = true;
+    if (last) last.onResult(r);
+    else results[r.index] = r;
   };
   const trace = process.env.SURVEY_TRACE ? (who: string, task: TaskSpec, since: number) => process.stderr.write(`survey: ${task.mode} range ${task.index} read by ${who} in ${Math.round(performance.now() - since)} ms\n`) : undefined;
   const onWorker = async (thread: Thread, n: number) => {
@@ -89,6 +101,13 @@ export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | u
       const result = await thread.ask(task).catch(() => undefined);
       keep(result && result.bailed !== "definition" && !result.bailed?.startsWith("error") ? result : await main.run(task));
       trace?.(`worker ${n + 1}`, task, since);
+    }
+    if (last) {
+      await thread.worker.terminate();
+      if (!freed) {
+        freed = true;
+        last.onCoreFree?.();
+      }
     }
   };
   const onMain = async () => {
