@@ -79,6 +79,22 @@ describe("the fast path gives the general reader's tally", () => {
     expect(fast!.summary.returned).toBeGreaterThan(5);
   });
 
+  it("says once that a core is free, when a worker has read its last range and ended, with every range still added in order", async () => {
+    const dir = join(ROOT, "fixtures/example");
+    const survey = load(readFileSync(join(dir, "survey.yaml"), "utf8"), join(dir, "survey.yaml"));
+    const files = [{ path: join(dir, "answers.csv"), name: "answers.csv" }];
+    let free = 0;
+    const fast = await tallyFast(survey, files, buildPlan(survey), { ...FORCED, onCoreFree: () => void free++ });
+    expect(free).toBe(1);
+    const general = await scan(survey, files);
+    expect(fast!.summary.returned).toBe(general.returned);
+    expect(fast!.summary.valid).toBe(general.valid);
+    // One thread: no worker, so no core is freed.
+    free = 0;
+    expect(await tallyFast(survey, files, buildPlan(survey), { ...FORCED, threads: 1, onCoreFree: () => void free++ })).toBeDefined();
+    expect(free).toBe(0);
+  });
+
   it("reads a GB18030 file it detected as one (Excel's CSV on Chinese Windows), and steps aside for one merely declared so", async () => {
     const dir = join(ROOT, "fixtures/all-types");
     const survey = load(readFileSync(join(dir, "survey.yaml"), "utf8"), join(dir, "survey.yaml"));

@@ -4,6 +4,7 @@ import type { InputFile } from "../io/table.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
 import { finalize, restoreState } from "./finalize.js";
 import { tallyFast, type FastOptions } from "../parallel/index.js";
+import { startSegmenterThread, stopSegmenterThread } from "./keywords.js";
 import { buildPlan } from "./plan.js";
 import { Counter, emptyState, mergeStates, stateFromJson, type TallyState } from "./state.js";
 import type { Problem, TallyResult } from "./types.js";
@@ -23,7 +24,7 @@ export interface TallyOptions {
    * files; for tests that compare the two. Threads and range sizes of the fast path, for the same tests.
    */
   reader?: "auto" | "general";
-  fast?: Pick<FastOptions, "threads" | "parallelFrom" | "rangeBytes" | "onStepAside">;
+  fast?: Pick<FastOptions, "threads" | "parallelFrom" | "rangeBytes" | "onStepAside" | "onCoreFree">;
 }
 
 /**
@@ -31,7 +32,15 @@ export interface TallyOptions {
  * PRODUCT §5 over the valid questionnaires. Files are read in the order given.
  */
 export async function tallySurvey(survey: Survey, files: InputFile[], opts: TallyOptions = {}): Promise<TallyResult> {
-  return finalize(await tallyState(survey, files, opts));
+  // Open answers want jieba's dictionary after reading (about 0.3 s): it loads on a core that is done reading.
+  const texts = survey.items.some((item) => item.type === "text");
+  let started = false;
+  const onCoreFree = texts ? () => void (started = startSegmenterThread()) : undefined;
+  try {
+    return finalize(await tallyState(survey, files, { ...opts, fast: { onCoreFree, ...opts.fast } }));
+  } finally {
+    if (started) stopSegmenterThread();
+  }
 }
 
 /** The raw counts of a run, before statistics: what `survey merge` adds up. */

@@ -83,8 +83,9 @@ export function keywords(answers: readonly string[], limit = 30): { word: string
  */
 let thread: { worker: Worker; port: MessagePort; signal: Int32Array } | undefined;
 
-export function startSegmenterThread(): void {
-  if (thread || jieba) return;
+/** Returns whether it started one (not when one runs already or the dictionary is loaded here). */
+export function startSegmenterThread(): boolean {
+  if (thread || jieba) return false;
   try {
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(4));
@@ -95,8 +96,10 @@ export function startSegmenterThread(): void {
     worker.on("error", () => stopThread());
     port1.unref();
     thread = { worker, port: port1, signal };
+    return true;
   } catch {
     thread = undefined;
+    return false;
   }
 }
 
