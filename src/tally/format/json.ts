@@ -80,16 +80,25 @@ function isPrimitive(v: unknown): boolean {
 const SLICE = 4096;
 
 /**
- * A long list of strings or numbers (a million open answers): written by JSON.stringify a slice at a time,
- * each of its lines indented to the list's depth — twice as fast as element by element.
+ * A long list of strings or numbers (a million open answers): written by JSON.stringify a slice at a time
+ * — twice as fast as element by element. The slice is stringified nested in as many arrays as the list is
+ * deep, so that JSON.stringify itself indents its lines to the list's depth (indents are two spaces a
+ * level), and the wrapping arrays' lines are cut off: no second pass over the text to indent it.
  */
 function emitPrimitives(list: unknown[], indent: string, out: (text: string) => void): void {
+  const depth = indent.length / 2;
   out("[\n");
   for (let i = 0; i < list.length; i += SLICE) {
     if (i > 0) out(",\n");
-    // "[\n  a,\n  b\n]" → "  a,\n  b", then each line indented by the list's own indent.
-    const body = JSON.stringify(list.slice(i, i + SLICE), null, 2).slice(2, -2);
-    out(indent + body.replace(/\n/g, `\n${indent}`));
+    let wrapped: unknown = list.slice(i, i + SLICE);
+    for (let d = 0; d < depth; d++) wrapped = [wrapped];
+    const text = JSON.stringify(wrapped, null, 2);
+    // The first depth + 1 lines open the arrays, the last depth + 1 close them.
+    let start = 0;
+    for (let d = 0; d <= depth; d++) start = text.indexOf("\n", start) + 1;
+    let end = text.length;
+    for (let d = 0; d <= depth; d++) end = text.lastIndexOf("\n", end - 1);
+    out(text.slice(start, end));
   }
   out(`\n${indent}]`);
 }
