@@ -77,12 +77,14 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
     // Leaving speeders out needs the median duration before any verdict: a first pass over the durations.
     let median: number | undefined;
     if (survey.data.invalidIf.speeder !== undefined) {
-      const parts = await runAll(
+      const parts: TaskResult[] = [];
+      const read = await runAll(
         ranges.map((r) => ({ ...r, mode: "durations" })),
         main,
         pool,
+        { onResult: (r) => void (parts[r.index] = r) },
       );
-      if (!parts || !chained(specs, ranges, parts)) return stepAside("a range could not be read");
+      if (!read || !chained(specs, ranges, parts)) return stepAside("a range could not be read");
       if (main.hasDurations()) {
         const durations = new DurationMedian();
         for (const p of parts) durations.absorb(p.durations!);
@@ -94,7 +96,7 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
       ranges.map((r) => ({ ...r, mode: "tally", median })),
       main,
       pool,
-      { onResult: (r) => merger.offer(r), onCoreFree: opts.onCoreFree },
+      { onResult: (r) => merger.offer(r), last: { onCoreFree: opts.onCoreFree } },
     );
     // The workers' memory is given back before the statistics and the output need theirs.
     await pool?.close();

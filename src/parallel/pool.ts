@@ -35,6 +35,11 @@ class Thread {
     p?.reject(e);
   }
 
+  /** Ends the thread: its memory goes back (Pool.close then has nothing left to end here). */
+  async end(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   ask(task: TaskSpec): Promise<TaskResult> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
@@ -65,34 +70,31 @@ export class Pool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    await Promise.all(this.threads.map((t) => t.end()));
   }
 }
 
-/**
- * The last pass over the data: its results go to `onResult` as they come (not kept in the array
- * returned), and a worker with no range left ends at once.
- */
-export interface LastPass {
+/** How a pass over the ranges hands out what it reads. */
+export interface Pass {
+  /** Each range's result, as it comes (in any order). */
   onResult: (r: TaskResult) => void;
-  /** Called once, when the first worker has ended. */
-  onCoreFree?: () => void;
+  /** The last pass: a worker with no range left ends at once, and `onCoreFree` is called once after the first does. */
+  last?: { onCoreFree?: () => void };
 }
 
 /**
  * The main thread and the pool's workers take ranges in turn until none is left. A range a worker cannot
  * read (it failed to start, say) is read here; a range that is not for the fast path stops it all.
+ * Returns false when it was stopped.
  */
-export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | undefined, last?: LastPass): Promise<TaskResult[] | undefined> {
-  const results: TaskResult[] = new Array(tasks.length);
+export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | undefined, pass: Pass): Promise<boolean> {
   let next = 0;
   let stop = false;
   let freed = false;
   const take = () => (stop || next >= tasks.length ? undefined : tasks[next++]);
   const keep = (r: TaskResult) => {
     if (r.bailed) stop = true;
-    if (last) last.onResult(r);
-    else results[r.index] = r;
+    pass.onResult(r);
   };
   const trace = process.env.SURVEY_TRACE ? (who: string, task: TaskSpec, since: number) => process.stderr.write(`survey: ${task.mode} range ${task.index} read by ${who} in ${Math.round(performance.now() - since)} ms\n`) : undefined;
   const onWorker = async (thread: Thread, n: number) => {
@@ -102,11 +104,11 @@ export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | u
       keep(result && result.bailed !== "definition" && !result.bailed?.startsWith("error") ? result : await main.run(task));
       trace?.(`worker ${n + 1}`, task, since);
     }
-    if (last) {
-      await thread.worker.terminate();
+    if (pass.last) {
+      await thread.end();
       if (!freed) {
         freed = true;
-        last.onCoreFree?.();
+        pass.last.onCoreFree?.();
       }
     }
   };
@@ -118,6 +120,6 @@ export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | u
     }
   };
   await Promise.all([onMain(), ...(pool?.threads ?? []).map(onWorker)]);
-  return stop ? undefined : results;
+  return !stop;
 }
 
