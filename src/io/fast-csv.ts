@@ -59,9 +59,6 @@ export const FNV_PRIME = 0x01000193;
 /** Hashes are cut to 30 bits so that V8 keeps them small integers (no heap number per cell). */
 export const HASH_MASK = 0x3fffffff;
 
-/** Joined buffers of scanners that are done, for the next ones of the same thread (see `release`). */
-const spareJoins: Buffer[] = [];
-
 const MORE = -1;
 const BAIL = -2;
 
@@ -118,7 +115,6 @@ export class CsvScanner {
         // `position` is where the record given up on starts.
         this.carry = undefined;
         this.offset = base + pos;
-        this.release();
         return false;
       }
       this.record.buf = buf;
@@ -129,7 +125,6 @@ export class CsvScanner {
         this.stopped = true;
         this.carry = undefined;
         this.offset = base + pos;
-        this.release();
         return false;
       }
     }
@@ -137,7 +132,6 @@ export class CsvScanner {
       this.bail("length");
       this.carry = undefined;
       this.offset = base + pos;
-      this.release();
       return false;
     }
     // Copied: the caller may read the next chunk into the same buffer.
@@ -152,8 +146,6 @@ export class CsvScanner {
    * and an empty file has no record. Returns false when the scanner gave up.
    */
   end(onRecord: (r: CsvRecord) => boolean | void): boolean {
-    // The last record is in the carry, a buffer of its own.
-    this.release();
     if (this.stopped) return true;
     if (this.bailed) return false;
     const buf = this.carry;
@@ -183,20 +175,10 @@ export class CsvScanner {
   private joined: Buffer | undefined;
   private join(carry: Buffer, chunk: Buffer): Buffer {
     const length = carry.length + chunk.length;
-    this.joined ??= spareJoins.pop();
     if (!this.joined || this.joined.length < length) this.joined = Buffer.allocUnsafeSlow(Math.max(length, 2 * (this.joined?.length ?? 0)));
     carry.copy(this.joined, 0);
     chunk.copy(this.joined, carry.length);
     return this.joined.subarray(0, length);
-  }
-
-  /**
-   * Scanning is over: the joined buffer goes to the next scanner of this thread. A big file is read by
-   * a scanner per range, and a new buffer for each left the allocator holding megabytes it did not give back.
-   */
-  private release(): void {
-    if (this.joined && spareJoins.length < 2) spareJoins.push(this.joined);
-    this.joined = undefined;
   }
 
   private grow(): void {
