@@ -1,5 +1,5 @@
 import { strFromU8, strToU8 } from "fflate";
-import { chartXml, drawingRunXml, type BarSpec } from "./chart-xml.js";
+import { chartXml, drawingRunXml, OFFICE_REL as REL, type BarSpec } from "./chart-xml.js";
 
 /**
  * Puts charts written by chart-xml.ts into the package docx compiled without them, where docx/charts would
@@ -18,7 +18,6 @@ export function chartMarkerText(index: number): string {
   return `${MARK}${index}${MARK}`;
 }
 
-const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const RELS_HEAD = '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">';
 const FONT_TABLE = new RegExp(`<Relationship Id="rId(\\d+)" Type="${REL}/fontTable" Target="fontTable.xml"/>`);
 

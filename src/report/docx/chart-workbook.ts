@@ -1,5 +1,5 @@
 import { strToU8 } from "fflate";
-import { columnName, XML_DECLARATION, type BarSpec } from "./chart-xml.js";
+import { columnName, OFFICE_REL as REL, XML_DECLARATION, type BarSpec } from "./chart-xml.js";
 import { escapeXml } from "./xml-safe.js";
 import { deflateEntry, writeZip, type ZipEntry } from "./zip-writer.js";
 
@@ -11,7 +11,6 @@ import { deflateEntry, writeZip, type ZipEntry } from "./zip-writer.js";
  */
 
 const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships";
 const TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml";
 

@@ -134,6 +134,8 @@ export function barSpec(o: ChartRunOptions): BarSpec | undefined {
 }
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
+/** The namespace of relationship types and `r:` attributes in a package's parts. */
+export const OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const NO_SHAPE = "<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln><a:effectLst/></c:spPr>";
 /** Data labels' text boxes do not wrap: render.ts' unwrapDataLabels makes docx's output so, and this writes it so. */
 const LABEL_BODY =
@@ -203,7 +205,7 @@ export function chartXml(spec: BarSpec, workbookId: string): string {
     v.numberFormat === undefined ? `<c:numFmt formatCode="${spec.stacked ? "0%" : "General"}" sourceLinked="1"/>` : `<c:numFmt formatCode="${escapeXml(v.numberFormat)}" sourceLinked="0"/>`;
   const legend = spec.legend ? `<c:legend><c:legendPos val="b"/><c:overlay val="0"/>${NO_SHAPE}${txPr(LEGEND_BODY, spec.legend)}</c:legend>` : "";
   return (
-    `${XML_DECLARATION}<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
+    `${XML_DECLARATION}<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="${OFFICE_REL}">` +
     `<c:date1904 val="0"/><c:lang val="en-US"/><c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/><c:plotArea><c:layout/>` +
     `<c:barChart><c:barDir val="bar"/><c:grouping val="${spec.stacked ? "percentStacked" : "clustered"}"/><c:varyColors val="0"/>` +
     spec.series.map((s, i) => seriesXml(spec, s, i, categoryCache)).join("") +
@@ -228,7 +230,7 @@ export function drawingRunXml(spec: BarSpec, chartId: string): string {
     `<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="${spec.width * 9525}" cy="${spec.height * 9525}"/><wp:effectExtent t="0" r="0" b="0" l="0"/>` +
     `<wp:docPr id="0" name="${escapeXml(a.name)}" descr="${escapeXml(a.description)}" title="${escapeXml(a.title)}"/><wp:cNvGraphicFramePr/>` +
     `<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">` +
-    `<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="${chartId}"/>` +
+    `<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="${OFFICE_REL}" r:id="${chartId}"/>` +
     `</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>`
   );
 }
