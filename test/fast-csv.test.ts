@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { detectDelimiter, detectNewline, readCsv } from "../src/io/csv.js";
 import { cellText, CsvScanner, hashBytes, type CsvRecord, type ScannerOptions } from "../src/io/fast-csv.js";
+import { ScanMemory, wasmAvailable } from "../src/io/scan-memory.js";
 
 const scale = Number(process.env.FUZZ_SCALE ?? "1");
 const SEED = process.env.FUZZ_SEED === "random" ? Date.now() % 2 ** 31 : process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261123;
@@ -71,12 +72,24 @@ function optionsOf(bytes: Uint8Array): ScannerOptions | undefined {
   return { delimiter: delimiter.charCodeAt(0), newline, maxFields: MAX_FIELDS, maxRecordBytes: MAX_RECORD_BYTES };
 }
 
+/**
+ * Every test runs twice: with the scanner's plain records scanned in WebAssembly (into a ScanMemory, as
+ * the tally scans), and with the scanner's own JavaScript alone (when the module is missing).
+ */
+const MODES = [
+  { mode: "WebAssembly", wasm: true },
+  { mode: "JavaScript", wasm: false },
+];
+let wasm = true;
+
 interface Scan {
   records: string[][];
   offsets: number[];
   bailed: string | undefined;
   /** `position` after each push that did not end the scan. */
   positions: number[];
+  /** `position` at the end. */
+  position: number;
 }
 
 /** A record's cells; checks on the way that a cell's hash, where the scanner computed one, is hashBytes of its bytes. */
@@ -95,9 +108,18 @@ function cellsOf(r: CsvRecord): string[] {
  * record to stop at. Every chunk is read into the same buffer, scribbled over after each push, as the
  * tally's reader reuses its read buffer: the scanner must keep nothing of a chunk but its own copy.
  */
-function scan(opts: ScannerOptions, bytes: Uint8Array, chunks: number[], start = 0, stopAt?: (r: CsvRecord) => boolean): Scan & { scanner: CsvScanner } {
-  const scanner = new CsvScanner(opts, start);
-  const out: Scan = { records: [], offsets: [], bailed: undefined, positions: [] };
+function scan(opts: ScannerOptions, bytes: Uint8Array, chunks: number[], start = 0, stopAt?: (r: CsvRecord) => boolean): Scan {
+  const memory = wasm ? ScanMemory.acquire(opts.maxFields, 0) : undefined;
+  expect(memory !== undefined).toBe(wasm);
+  try {
+    return scanWith(new CsvScanner(opts, start, memory), bytes, chunks, stopAt);
+  } finally {
+    memory?.release();
+  }
+}
+
+function scanWith(scanner: CsvScanner, bytes: Uint8Array, chunks: number[], stopAt?: (r: CsvRecord) => boolean): Scan {
+  const out: Scan = { records: [], offsets: [], bailed: undefined, positions: [], position: 0 };
   const onRecord = (r: CsvRecord) => {
     out.records.push(cellsOf(r));
     out.offsets.push(r.offset);
@@ -122,7 +144,8 @@ function scan(opts: ScannerOptions, bytes: Uint8Array, chunks: number[], start =
     scanner.end(onRecord);
   }
   out.bailed = scanner.bailed;
-  return { ...out, scanner };
+  out.position = scanner.position;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -292,7 +315,12 @@ function expectedOffsets(csv: Csv): number[] {
 
 // ---------------------------------------------------------------------------------------------------------
 
-describe("CsvScanner reads what readCsv reads", () => {
+describe.each(MODES)("CsvScanner reads what readCsv reads ($mode)", ({ wasm: inWasm }) => {
+  beforeAll(() => {
+    wasm = inWasm;
+    if (inWasm) expect(wasmAvailable()).toBe(true);
+  });
+
   test(
     "well-formed files, in any chunking: never gives up, and every record and offset is readCsv's",
     async () => {
@@ -363,7 +391,7 @@ describe("CsvScanner reads what readCsv reads", () => {
             // The records before the one given up on are readCsv's, and `position` is where that one starts:
             // the bytes before it make those records, and a scanner started there gives up at once.
             if (want.ok) expect(got.records).toEqual(want.records.slice(0, got.records.length));
-            const at = got.scanner.position;
+            const at = got.position;
             expect(scan(opts, file.subarray(0, at), [at]).records).toEqual(got.records);
             const rest = scan(opts, file.subarray(at), [file.length - at], at);
             expect(rest.records).toEqual([]);
@@ -406,7 +434,7 @@ describe("CsvScanner reads what readCsv reads", () => {
           const reasons = [...(records[bad]!.length > maxFields ? ["width"] : []), ...(bytes[bad]! > maxRecordBytes ? ["length"] : [])];
           expect(reasons).toContain(got.bailed);
           expect(got.records).toEqual(records.slice(0, bad));
-          expect(got.scanner.position).toBe(offsets[bad]);
+          expect(got.position).toBe(offsets[bad]);
         }),
         params(runs(200)),
       );
@@ -454,7 +482,7 @@ describe("CsvScanner reads what readCsv reads", () => {
           expect([...first.records.slice(0, k), ...again.records]).toEqual(all.records);
           expect([...first.offsets.slice(0, k), ...again.offsets]).toEqual(all.offsets);
           // Resumed at `position`: just after the record it stopped at.
-          const position = first.scanner.position;
+          const position = first.position;
           expect(position).toBe(k + 1 < offsets.length ? offsets[k + 1] : n);
           const tail = csv.bytes.subarray(position);
           const after = scan(opts, tail, chunkSizes(tail, c2), position);
@@ -469,7 +497,11 @@ describe("CsvScanner reads what readCsv reads", () => {
   );
 });
 
-describe("CsvScanner: fixed examples (shrunk counterexamples of the properties above)", () => {
+describe.each(MODES)("CsvScanner: fixed examples (shrunk counterexamples of the properties above; $mode)", ({ wasm: inWasm }) => {
+  beforeAll(() => {
+    wasm = inWasm;
+  });
+
   const LF: ScannerOptions = { delimiter: 0x2c, newline: "\n", maxFields: MAX_FIELDS, maxRecordBytes: MAX_RECORD_BYTES };
 
   test("no empty record after a final line break, as readCsv (papaparse streaming) gives none; none for an empty file", async () => {
@@ -491,7 +523,7 @@ describe("CsvScanner: fixed examples (shrunk counterexamples of the properties a
       const opts = { ...LF, newline: text.includes("\r") ? ("\r\n" as const) : ("\n" as const) };
       const got = scan(opts, bytes, [bytes.length], 0, () => true);
       expect(got.records.length).toBe(1);
-      expect(got.scanner.position).toBe(position);
+      expect(got.position).toBe(position);
     }
   });
 
@@ -499,25 +531,34 @@ describe("CsvScanner: fixed examples (shrunk counterexamples of the properties a
     // The carry longer than maxRecordBytes: position was -4.
     const long = scan({ ...LF, maxRecordBytes: 1 }, Buffer.from(",,,,"), [4]);
     expect(long.bailed).toBe("length");
-    expect(long.scanner.position).toBe(0);
+    expect(long.position).toBe(0);
     const quote = scan(LF, Buffer.from('a\nb"c\nd\n'), [8]);
     expect(quote.bailed).toBe("quote");
     expect(quote.records).toEqual([["a"]]);
-    expect(quote.scanner.position).toBe(2);
+    expect(quote.position).toBe(2);
   });
 
   test("gives up on more cells than maxFields when maxFields is not 64 times a power of two", () => {
     const got = scan({ ...LF, maxFields: 5 }, Buffer.from("a,b,c,d,e\n,,,,,\n"), [16]);
     expect(got.bailed).toBe("width");
     expect(got.records).toEqual([["a", "b", "c", "d", "e"]]);
-    expect(got.scanner.position).toBe(10);
+    expect(got.position).toBe(10);
+  });
+
+  test("a record longer than the WebAssembly memory's room for bytes (4 MiB): the memory grows, the records after it are read", () => {
+    const long = "长".repeat(2 << 20);
+    const bytes = Buffer.from(`a,b\n"${long}",y\nc,d\n`);
+    const chunks = chunkSizes(bytes, { kind: "sizes", sizes: [READ_CHUNK, 3, READ_CHUNK] });
+    const got = scan({ ...LF, maxRecordBytes: 8 << 20 }, bytes, chunks);
+    expect(got.bailed).toBeUndefined();
+    expect(got.records).toEqual([["a", "b"], [long, "y"], ["c", "d"]]);
   });
 
   test("gives up on a record longer than maxRecordBytes that comes whole in one chunk", () => {
     const got = scan({ ...LF, maxRecordBytes: 3 }, Buffer.from("ab\nabcd\ne"), [9]);
     expect(got.bailed).toBe("length");
     expect(got.records).toEqual([["ab"]]);
-    expect(got.scanner.position).toBe(3);
+    expect(got.position).toBe(3);
   });
 
   test(

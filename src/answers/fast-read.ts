@@ -1,5 +1,6 @@
 import type { CsvRecord } from "../io/fast-csv.js";
 import { cellText } from "../io/fast-csv.js";
+import type { ScanMemory } from "../io/scan-memory.js";
 import { MAX_CELL_CHARS } from "../io/limits.js";
 import { ByteCache } from "./byte-cache.js";
 import { MISSING, optionIndex, parseDuration, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
@@ -29,7 +30,7 @@ const FLAGS = -2;
  * asked and answered) is the general reader's own code.
  */
 export class ByteRowReader {
-  private readonly items: { where: ItemColumns | undefined; index: OptionIndex | undefined; cache: ByteCache<CellRead>; slots: Answer[] }[];
+  private readonly items: { where: ItemColumns | undefined; index: OptionIndex | undefined; cache: ByteCache<CellRead>; kept: CellRead[]; slots: Answer[] }[];
   /** Per item, the column of its cell (NO_COLUMN, FLAGS), and its cache: the row loop's data as arrays. */
   private readonly cellAt: Int32Array;
   private readonly caches: ByteCache<CellRead>[];
@@ -43,17 +44,26 @@ export class ByteRowReader {
   private readonly answers: Answer[];
   private readonly response: Response;
 
-  constructor(private readonly ctx: RowContext) {
+  constructor(
+    private readonly ctx: RowContext,
+    /**
+     * The scanner's WebAssembly memory, when records are scanned into it: cells are then looked up in its
+     * dictionaries (item k's kept reads are `kept`, by the number the dictionary gives), not in `cache`.
+     */
+    private readonly memory?: ScanMemory,
+  ) {
     const { survey, columns } = ctx;
     this.items = survey.items.map((item) => ({
       where: columns.items.get(item.id),
       index: "options" in item ? optionIndex(item.options) : undefined,
       cache: new ByteCache<CellRead>(),
+      kept: [],
       slots: [],
     }));
     this.reads = new Array<CellRead | undefined>(this.items.length).fill(undefined);
     this.cellAt = Int32Array.from(this.items, ({ where }) => (where === undefined ? NO_COLUMN : where.kind === "flags" ? FLAGS : where.index));
     this.caches = this.items.map((item) => item.cache);
+    memory?.setColumns(this.cellAt);
     this.scratch = new Array<string>(ctx.header.length);
     this.answers = new Array<Answer>(this.items.length).fill(MISSING);
     this.response = { file: ctx.file, row: 0, id: undefined, duration: undefined, group: undefined, answers: this.answers, asked: 0, answered: 0 };
@@ -71,14 +81,16 @@ export class ByteRowReader {
 
   /** A cell not in the cache: decoded and read as the general reader reads it, then kept by its bytes. */
   private readCell(r: CsvRecord, k: number, at: number, start: number, end: number): CellRead {
-    const { where, index, cache, slots } = this.items[k]!;
+    const { where, index, cache, kept, slots } = this.items[k]!;
     this.scratch[at] = cellText(r, at);
     const found: CellProblem[] = [];
     const answer = readAnswer(this.ctx.survey.items[k]!, where!, this.scratch, this.ctx.survey.data, index, found);
     this.scratch[at] = undefined as unknown as string;
-    const kept = cache.keeps(start, end);
-    const read: CellRead = { answer, problems: found.length ? found : NO_PROBLEMS, slot: kept && countable(answer) ? slots.push(answer) - 1 : -1 };
-    if (kept) cache.set(r.buf, start, end, read, at < r.fields ? r.hashes[at]! : -1);
+    const keeps = this.memory ? this.memory.keep(k, start, end) >= 0 : cache.keeps(start, end);
+    const read: CellRead = { answer, problems: found.length ? found : NO_PROBLEMS, slot: keeps && countable(answer) ? slots.push(answer) - 1 : -1 };
+    if (!keeps) return read;
+    if (this.memory) kept.push(read);
+    else cache.set(r.buf, start, end, read, at < r.fields ? r.hashes[at]! : -1);
     return read;
   }
 
@@ -113,8 +125,9 @@ export class ByteRowReader {
 
     let problems: CellProblem[] = NO_PROBLEMS;
     const answers = this.answers;
-    const { cellAt, caches, reads } = this;
+    const { cellAt, caches, reads, items } = this;
     const { buf, starts, ends, hashes } = r;
+    const ids = this.memory?.lookUp(n);
     for (let k = 0; k < cellAt.length; k++) {
       const at = cellAt[k]!;
       if (at < 0) {
@@ -125,7 +138,9 @@ export class ByteRowReader {
       const inside = at < n;
       const start = inside ? starts[at]! : 0;
       const end = inside ? ends[at]! : 0;
-      const read = caches[k]!.get(buf, start, end, inside ? hashes[at]! : -1) ?? this.readCell(r, k, at, start, end);
+      const read =
+        (ids ? (ids[k]! >= 0 ? items[k]!.kept[ids[k]!] : undefined) : caches[k]!.get(buf, start, end, inside ? hashes[at]! : -1)) ??
+        this.readCell(r, k, at, start, end);
       reads[k] = read;
       answers[k] = read.answer;
       if (read.problems.length) {

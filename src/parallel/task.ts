@@ -9,6 +9,7 @@ import type { Survey } from "../definition/model.js";
 import { DiagnosticSink, type SinkPart } from "../diagnostics-sink.js";
 import { incompleteTail } from "../io/encoding.js";
 import { cellText, CsvScanner, type CsvRecord, type ScannerOptions } from "../io/fast-csv.js";
+import { ScanMemory } from "../io/scan-memory.js";
 import type { InputFile } from "../io/table.js";
 import type { IdSetPart } from "../validate/id-set.js";
 import { DurationMedian, Screener, type InvalidReason, type ScreenerPart } from "../validate/screen.js";
@@ -103,7 +104,8 @@ export class TaskRunner {
     const seen = new ByteCache<number | undefined>();
     let records = 0;
     let nextStart = spec.size;
-    const bailed = await scanRange(spec, task, (record) => {
+    const memory = ScanMemory.acquire(spec.scanner.maxFields, 0);
+    const bailed = await scanRange(spec, task, memory, (record) => {
       if (record.offset >= task.end) {
         nextStart = record.offset;
         return true;
@@ -120,7 +122,7 @@ export class TaskRunner {
         seen.set(record.buf, start, end, seconds, hash);
       }
       if (seconds !== NOT_A_DURATION) median.add(seconds);
-    });
+    }).finally(() => memory?.release());
     return { index: task.index, bailed, start: task.start, nextStart, records, durations: median.toPart() };
   }
 
@@ -128,7 +130,8 @@ export class TaskRunner {
     const spec = this.files[task.fileIndex]!;
     const file = spec.file.name;
     const sink = new DiagnosticSink();
-    const reader = new ByteRowReader({ survey: this.survey, header: spec.header, columns: this.columns[task.fileIndex]!, file, report: sink.add });
+    const memory = ScanMemory.acquire(spec.scanner.maxFields, this.survey.items.length);
+    const reader = new ByteRowReader({ survey: this.survey, header: spec.header, columns: this.columns[task.fileIndex]!, file, report: sink.add }, memory);
     const screener = new Screener(this.survey, task.median, sink.add);
     if (task.seenIds) screener.seeIds(task.seenIds);
     const state = emptyState(this.plan);
@@ -155,7 +158,7 @@ export class TaskRunner {
       }
     };
 
-    const bailed = await scanRange(spec, task, onRecord);
+    const bailed = await scanRange(spec, task, memory, onRecord).finally(() => memory?.release());
     if (bailed) return { index: task.index, bailed, start: task.start, nextStart, records };
     counter.flush();
     return {
@@ -227,8 +230,8 @@ class SlotCounter {
 }
 
 /** Feeds the range's bytes to a scanner, up to the end of its last record; returns why it gave up, if it did. */
-async function scanRange(spec: FileSpec, task: TaskSpec, onRecord: (r: CsvRecord) => boolean | void): Promise<string | undefined> {
-  const scanner = new CsvScanner(spec.scanner, task.start);
+async function scanRange(spec: FileSpec, task: TaskSpec, memory: ScanMemory | undefined, onRecord: (r: CsvRecord) => boolean | void): Promise<string | undefined> {
+  const scanner = new CsvScanner(spec.scanner, task.start, memory);
   const handle = await open(spec.file.path, "r");
   const buf = spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
   try {
