@@ -5,24 +5,32 @@ import { hashBytes } from "../src/io/fast-csv.js";
 import { ScanMemory, wasmAvailable } from "../src/io/scan-memory.js";
 
 /**
- * The fast path's cell cache against a Map keyed by the bytes' hex: the same value for the same bytes,
- * nothing for bytes never kept, however keys collide, grow the table or fill it.
+ * Near-misses of a few real cells: one byte changed (to one of `bytes`), one dropped or added, so that
+ * keys differ in one place only, anywhere.
  */
-describe("ByteCache behaves as a Map keyed by bytes", () => {
-  // Few distinct bytes and short keys, so that keys share prefixes, lengths and (30-bit) hashes' slots.
-  const BASES = ["非常满意", "比较满意", "一般", "缺钱┋缺人", "A", ""].map((t) => Buffer.from(t));
-  // Near-misses of a few real cells: one byte changed, one dropped or added, so that keys differ in one
-  // place only, anywhere (the comparison goes four bytes a step, then one).
-  const key = fc
-    .record({ base: fc.nat({ max: BASES.length - 1 }), at: fc.nat({ max: 15 }), to: fc.constantFrom(0x41, 0xe6, 0xbb, 0xa1, 0x2c), how: fc.constantFrom("same", "change", "drop", "add") })
+function nearMisses(bases: Buffer[], bytes: number[]): fc.Arbitrary<Uint8Array> {
+  const longest = Math.max(...bases.map((b) => b.length));
+  return fc
+    .record({ base: fc.nat({ max: bases.length - 1 }), at: fc.nat({ max: longest }), to: fc.constantFrom(...bytes), how: fc.constantFrom("same", "change", "drop", "add") })
     .map(({ base, at, to, how }) => {
-      const k = [...BASES[base]!];
+      const k = [...bases[base]!];
       const i = k.length ? at % k.length : 0;
       if (how === "change" && k.length) k[i] = to;
       if (how === "drop" && k.length) k.splice(i, 1);
       if (how === "add") k.splice(i, 0, to);
       return Uint8Array.from(k);
     });
+}
+
+/**
+ * The fast path's cell cache against a Map keyed by the bytes' hex: the same value for the same bytes,
+ * nothing for bytes never kept, however keys collide, grow the table or fill it.
+ */
+describe("ByteCache behaves as a Map keyed by bytes", () => {
+  // Few distinct bytes and short keys, so that keys share prefixes, lengths and (30-bit) hashes' slots.
+  const BASES = ["非常满意", "比较满意", "一般", "缺钱┋缺人", "A", ""].map((t) => Buffer.from(t));
+  // The comparison goes four bytes a step, then one.
+  const key = nearMisses(BASES, [0x41, 0xe6, 0xbb, 0xa1, 0x2c]);
   const op = fc.record({ key, set: fc.boolean(), pad: fc.nat({ max: 7 }), known: fc.boolean() });
 
   it("on generated sequences of lookups and insertions, with and without the hash given, and with every key in one bucket", () => {
@@ -63,16 +71,7 @@ describe("ByteCache behaves as a Map keyed by bytes", () => {
 describe("the WebAssembly dictionaries behave as Maps keyed by bytes", () => {
   // Lengths on both sides of the 8-byte steps, with shared prefixes.
   const BASES = ["非常满意", "比较满意", "一般", "缺钱┋缺人", "A", "", "abcdefg", "abcdefgh", "abcdefghi", "0123456789abcdef", "0123456789abcdefg"].map((t) => Buffer.from(t));
-  const key = fc
-    .record({ base: fc.nat({ max: BASES.length - 1 }), at: fc.nat({ max: 20 }), to: fc.constantFrom(0x41, 0xe6, 0xbb, 0xa1, 0x2c, 0x00), how: fc.constantFrom("same", "change", "drop", "add") })
-    .map(({ base, at, to, how }) => {
-      const k = [...BASES[base]!];
-      const i = k.length ? at % k.length : 0;
-      if (how === "change" && k.length) k[i] = to;
-      if (how === "drop" && k.length) k.splice(i, 1);
-      if (how === "add") k.splice(i, 0, to);
-      return Uint8Array.from(k);
-    });
+  const key = nearMisses(BASES, [0x41, 0xe6, 0xbb, 0xa1, 0x2c, 0x00]);
   // A row: per column (3 of them) a key, or no cell at all (the row is short: an empty cell).
   const row = fc.record({ keys: fc.array(key, { minLength: 3, maxLength: 3 }), fields: fc.integer({ min: 0, max: 3 }), after: fc.array(fc.nat({ max: 255 }), { minLength: 8, maxLength: 8 }) });
   // Item 0 reads column 2, item 1 column 0, item 2 no column, item 3 column 2 again.
