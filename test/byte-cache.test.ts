@@ -87,7 +87,7 @@ describe("the WebAssembly dictionaries behave as Maps keyed by bytes", () => {
         const memory = ScanMemory.acquire(3, COLUMNS.length)!;
         memory.collideHashes(collide);
         try {
-          memory.setColumns(COLUMNS);
+          memory.dictionaries(COLUMNS);
           const models = COLUMNS.map(() => new Map<string, number>());
           for (const { keys, fields, after } of rows) {
             // The row's cells one after another, each followed by some other bytes.
@@ -101,13 +101,13 @@ describe("the WebAssembly dictionaries behave as Maps keyed by bytes", () => {
             });
             Buffer.concat(parts).copy(memory.region(at));
             const cellOf = (c: number) => (c < fields ? keys[c]! : new Uint8Array(0));
-            const ids = [...memory.lookUp(fields)];
+            const ids = [...memory.lookUp({ fields })];
             COLUMNS.forEach((c, k) => {
               if (c < 0) return expect(ids[k]).toBe(-2);
               const hex = Buffer.from(cellOf(c)).toString("hex");
               expect(ids[k]).toBe(models[k]!.get(hex) ?? -1);
               if (ids[k] === -1) {
-                const kept = c < fields ? memory.keep(k, memory.starts[c]!, memory.ends[c]!) : memory.keep(k, 0, 0);
+                const kept = c < fields ? memory.keep(k, undefined, memory.starts[c]!, memory.ends[c]!) : memory.keep(k, undefined, 0, 0);
                 expect(kept).toBe(models[k]!.size);
                 models[k]!.set(hex, kept);
               }
@@ -125,7 +125,7 @@ describe("the WebAssembly dictionaries behave as Maps keyed by bytes", () => {
   it("keeps 4,096 keys of at most 256 bytes per column, and finds every one again after the table has grown", () => {
     const memory = ScanMemory.acquire(1, 1)!;
     try {
-      memory.setColumns([0]);
+      memory.dictionaries([0]);
       const keyOf = (i: number) => Buffer.from(`${i}:${"满".repeat(i % 90)}`);
       const numbers: number[] = [];
       for (let i = 0; i < 5000; i++) {
@@ -133,8 +133,8 @@ describe("the WebAssembly dictionaries behave as Maps keyed by bytes", () => {
         k.copy(memory.region(k.length));
         memory.starts[0] = 0;
         memory.ends[0] = k.length;
-        expect(memory.lookUp(1)[0]).toBe(-1);
-        numbers.push(memory.keep(0, 0, k.length));
+        expect(memory.lookUp({ fields: 1 })[0]).toBe(-1);
+        numbers.push(memory.keep(0, undefined, 0, k.length));
       }
       const kept = numbers.filter((n) => n >= 0);
       // Keys over 256 bytes (i % 90 ≥ 85) are never kept; the others are, in order, until 4,096 are.
@@ -145,7 +145,7 @@ describe("the WebAssembly dictionaries behave as Maps keyed by bytes", () => {
         if (k.length > 256) expect(n).toBe(-1);
         k.copy(memory.region(k.length));
         memory.ends[0] = k.length;
-        expect(memory.lookUp(1)[0]).toBe(n);
+        expect(memory.lookUp({ fields: 1 })[0]).toBe(n);
       });
     } finally {
       memory.release();

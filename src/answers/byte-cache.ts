@@ -1,4 +1,4 @@
-import { hashBytes } from "../io/fast-csv.js";
+import { hashBytes, type CsvRecord } from "../io/fast-csv.js";
 
 /**
  * A small hash table keyed by byte ranges: the value read from a cell's bytes, found again without
@@ -46,6 +46,11 @@ export class ByteCache<V> {
       while (k < length && arena[from + k] === b[start + k]) k++;
       if (k === length) return this.values[at];
     }
+  }
+
+  /** Keys kept. */
+  get size(): number {
+    return this.values.length;
   }
 
   /** Whether a value for these bytes would be kept (the cache is not full, the key not too long). */
@@ -96,4 +101,50 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const grown = new Int32Array(a.length * 2);
   grown.set(a);
   return grown;
+}
+
+/**
+ * Per item, the distinct cells kept so far, each by the number it was kept as (0, 1, 2… in order): how
+ * ByteRowReader finds a cell read before. ScanMemory keeps them in WebAssembly; ByteDictionaries, for
+ * records scanned in JavaScript, in ByteCaches.
+ */
+export interface CellDictionaries {
+  /** Per item, the number its cell in `r` was kept as; -1 when it was not, -2 when the item has no column. */
+  lookUp(r: CsvRecord): Int32Array;
+  /** Keeps item k's cell r.buf[start, end) after a lookup that missed: its number, or -1 when not kept. */
+  keep(k: number, r: CsvRecord, start: number, end: number, hash: number): number;
+}
+
+export class ByteDictionaries implements CellDictionaries {
+  private readonly caches: ByteCache<number>[];
+  private readonly ids: Int32Array;
+
+  /** `columns`: per item, the column of its cell, or a negative number for none. */
+  constructor(private readonly columns: Int32Array) {
+    this.caches = Array.from(columns, () => new ByteCache<number>());
+    this.ids = new Int32Array(columns.length);
+  }
+
+  lookUp(r: CsvRecord): Int32Array {
+    const { columns, caches, ids } = this;
+    const { buf, starts, ends, hashes, fields } = r;
+    for (let k = 0; k < columns.length; k++) {
+      const at = columns[k]!;
+      if (at < 0) {
+        ids[k] = -2;
+        continue;
+      }
+      const inside = at < fields;
+      ids[k] = caches[k]!.get(buf, inside ? starts[at]! : 0, inside ? ends[at]! : 0, inside ? hashes[at]! : -1) ?? -1;
+    }
+    return ids;
+  }
+
+  keep(k: number, r: CsvRecord, start: number, end: number, hash: number): number {
+    const cache = this.caches[k]!;
+    if (!cache.keeps(start, end)) return -1;
+    const id = cache.size;
+    cache.set(r.buf, start, end, id, hash);
+    return id;
+  }
 }

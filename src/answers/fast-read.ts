@@ -2,7 +2,7 @@ import type { CsvRecord } from "../io/fast-csv.js";
 import { cellText } from "../io/fast-csv.js";
 import type { ScanMemory } from "../io/scan-memory.js";
 import { MAX_CELL_CHARS } from "../io/limits.js";
-import { ByteCache } from "./byte-cache.js";
+import { ByteCache, ByteDictionaries, type CellDictionaries } from "./byte-cache.js";
 import { MISSING, optionIndex, parseDuration, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
 import type { ItemColumns } from "./columns.js";
 import { reportBadDuration, reportCellTooLong, reportRowWidth, settleAnswers, type Response, type RowContext } from "./read.js";
@@ -30,10 +30,12 @@ const FLAGS = -2;
  * asked and answered) is the general reader's own code.
  */
 export class ByteRowReader {
-  private readonly items: { where: ItemColumns | undefined; index: OptionIndex | undefined; cache: ByteCache<CellRead>; kept: CellRead[]; slots: Answer[] }[];
-  /** Per item, the column of its cell (NO_COLUMN, FLAGS), and its cache: the row loop's data as arrays. */
+  private readonly items: { where: ItemColumns | undefined; index: OptionIndex | undefined; kept: CellRead[]; slots: Answer[] }[];
+  /** Per item, the column of its cell (NO_COLUMN, FLAGS), and its kept reads: the row loop's data as arrays. */
   private readonly cellAt: Int32Array;
-  private readonly caches: ByteCache<CellRead>[];
+  private readonly kept: CellRead[][];
+  /** Where the cells read before are found again by their bytes; item k's cell kept as i was read as kept[k][i]. */
+  private readonly dictionaries: CellDictionaries;
   /** Per item, the cached read the current row's answer came from (undefined when it was read otherwise). */
   readonly reads: (CellRead | undefined)[];
   private readonly durations = new ByteCache<{ seconds: number | undefined; text: string }>();
@@ -46,24 +48,20 @@ export class ByteRowReader {
 
   constructor(
     private readonly ctx: RowContext,
-    /**
-     * The scanner's WebAssembly memory, when records are scanned into it: cells are then looked up in its
-     * dictionaries (item k's kept reads are `kept`, by the number the dictionary gives), not in `cache`.
-     */
-    private readonly memory?: ScanMemory,
+    /** The scanner's WebAssembly memory, when records are scanned into it: cells are looked up there. */
+    memory?: ScanMemory,
   ) {
     const { survey, columns } = ctx;
     this.items = survey.items.map((item) => ({
       where: columns.items.get(item.id),
       index: "options" in item ? optionIndex(item.options) : undefined,
-      cache: new ByteCache<CellRead>(),
       kept: [],
       slots: [],
     }));
     this.reads = new Array<CellRead | undefined>(this.items.length).fill(undefined);
     this.cellAt = Int32Array.from(this.items, ({ where }) => (where === undefined ? NO_COLUMN : where.kind === "flags" ? FLAGS : where.index));
-    this.caches = this.items.map((item) => item.cache);
-    memory?.setColumns(this.cellAt);
+    this.kept = this.items.map((item) => item.kept);
+    this.dictionaries = memory ? memory.dictionaries(this.cellAt) : new ByteDictionaries(this.cellAt);
     this.scratch = new Array<string>(ctx.header.length);
     this.answers = new Array<Answer>(this.items.length).fill(MISSING);
     this.response = { file: ctx.file, row: 0, id: undefined, duration: undefined, group: undefined, answers: this.answers, asked: 0, answered: 0 };
@@ -81,16 +79,14 @@ export class ByteRowReader {
 
   /** A cell not in the cache: decoded and read as the general reader reads it, then kept by its bytes. */
   private readCell(r: CsvRecord, k: number, at: number, start: number, end: number): CellRead {
-    const { where, index, cache, kept, slots } = this.items[k]!;
+    const { where, index, kept, slots } = this.items[k]!;
     this.scratch[at] = cellText(r, at);
     const found: CellProblem[] = [];
     const answer = readAnswer(this.ctx.survey.items[k]!, where!, this.scratch, this.ctx.survey.data, index, found);
     this.scratch[at] = undefined as unknown as string;
-    const keeps = this.memory ? this.memory.keep(k, start, end) >= 0 : cache.keeps(start, end);
+    const keeps = this.dictionaries.keep(k, r, start, end, at < r.fields ? r.hashes[at]! : -1) >= 0;
     const read: CellRead = { answer, problems: found.length ? found : NO_PROBLEMS, slot: keeps && countable(answer) ? slots.push(answer) - 1 : -1 };
-    if (!keeps) return read;
-    if (this.memory) kept.push(read);
-    else cache.set(r.buf, start, end, read, at < r.fields ? r.hashes[at]! : -1);
+    if (keeps) kept.push(read);
     return read;
   }
 
@@ -125,9 +121,9 @@ export class ByteRowReader {
 
     let problems: CellProblem[] = NO_PROBLEMS;
     const answers = this.answers;
-    const { cellAt, caches, reads, items } = this;
-    const { buf, starts, ends, hashes } = r;
-    const ids = this.memory?.lookUp(n);
+    const { cellAt, kept, reads } = this;
+    const { starts, ends } = r;
+    const ids = this.dictionaries.lookUp(r);
     for (let k = 0; k < cellAt.length; k++) {
       const at = cellAt[k]!;
       if (at < 0) {
@@ -138,9 +134,8 @@ export class ByteRowReader {
       const inside = at < n;
       const start = inside ? starts[at]! : 0;
       const end = inside ? ends[at]! : 0;
-      const read =
-        (ids ? (ids[k]! >= 0 ? items[k]!.kept[ids[k]!] : undefined) : caches[k]!.get(buf, start, end, inside ? hashes[at]! : -1)) ??
-        this.readCell(r, k, at, start, end);
+      const id = ids[k]!;
+      const read = id >= 0 ? kept[k]![id]! : this.readCell(r, k, at, start, end);
       reads[k] = read;
       answers[k] = read.answer;
       if (read.problems.length) {

@@ -158,20 +158,21 @@ export class ScanMemory {
     return this.at.dictionaries + k * this.dictionaryBytes;
   }
 
-  /** Which column each item's cell is in (-1: none); empties the dictionaries. */
-  setColumns(columns: ArrayLike<number>): void {
+  /** The dictionaries, empty, for items whose cells are in these columns (negative: none). */
+  dictionaries(columns: ArrayLike<number>): this {
     const table = new Int32Array(this.memory.buffer, this.at.table, 2 * this.items);
     for (let k = 0; k < this.items; k++) {
       table[2 * k] = columns[k]! < 0 ? -1 : columns[k]!;
       table[2 * k + 1] = this.dictionary(k);
       this.x.clear(this.dictionary(k));
     }
+    return this;
   }
 
   /** Per item, the number its cell in the record just scanned was kept as, -1 if it was not, -2 for no column. */
-  lookUp(fields: number): Int32Array {
+  lookUp(r: { fields: number }): Int32Array {
     const { at } = this;
-    this.x.lookupRow(at.buffer, at.starts, at.ends, fields, at.table, this.items, at.ids);
+    this.x.lookupRow(at.buffer, at.starts, at.ends, r.fields, at.table, this.items, at.ids);
     return this.ids;
   }
 
@@ -181,7 +182,7 @@ export class ScanMemory {
   }
 
   /** Keeps item k's cell region[start, end) after a lookup that missed: its number (0, 1, 2… in order), or -1 when not kept. */
-  keep(k: number, start: number, end: number): number {
+  keep(k: number, _r: unknown, start: number, end: number): number {
     return this.x.keep(this.dictionary(k), this.at.buffer + start, end - start);
   }
 }
