@@ -63,7 +63,7 @@ async function readAt(path: string, position: number, length: number): Promise<B
 /**
  * Cuts each file into ranges of about `rangeBytes`. A cut is put at the start of a line that reads as
  * the start of a record — the next few records scan cleanly with as many cells as the header — so a cut
- * never lands inside a quoted cell that holds line breaks; `mergeResults` checks it against where the
+ * never lands inside a quoted cell that holds line breaks; `RangeChain` checks it against where the
  * range before really ended.
  */
 export async function cutRanges(specs: FileSpec[], rangeBytes: number): Promise<Omit<TaskSpec, "mode">[]> {

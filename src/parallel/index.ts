@@ -8,7 +8,7 @@ import { DurationMedian } from "../validate/screen.js";
 import { buildPlan, type Plan } from "../tally/plan.js";
 import type { TallyState } from "../tally/state.js";
 import { cutRanges, inspect } from "./files.js";
-import { RangeMerger } from "./merge.js";
+import { RangeChain, RangeMerger } from "./merge.js";
 import { Pool, runAll } from "./pool.js";
 import { TaskRunner, type FileSpec, type TaskResult, type TaskSpec } from "./task.js";
 
@@ -112,18 +112,8 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
 
 /** Whether every range started where the one before it ended (the cuts were at record starts). */
 function chained(specs: FileSpec[], ranges: Omit<TaskSpec, "mode">[], results: TaskResult[]): boolean {
-  let expected = -1;
-  let file = -1;
-  for (let t = 0; t < ranges.length; t++) {
-    const range = ranges[t]!;
-    if (range.fileIndex !== file) {
-      file = range.fileIndex;
-      expected = specs[file]!.dataStart;
-    }
-    if (results[t]!.start !== expected) return false;
-    expected = results[t]!.nextStart;
-  }
-  return true;
+  const chain = new RangeChain(specs);
+  return ranges.every((range, t) => chain.follows(range, results[t]!));
 }
 
 /**

@@ -9,6 +9,28 @@ import { emptyState, mergeInto, stateFromJson, type TallyState } from "../tally/
 import type { FileSpec, TaskResult, TaskRunner, TaskSpec } from "./task.js";
 
 /**
+ * Whether ranges, taken in reading order, each start where the one before ended (a file's first where its
+ * data starts): the cuts were at record starts, as the ranges' readers found them.
+ */
+export class RangeChain {
+  private file = -1;
+  private expected = 0;
+
+  constructor(private readonly specs: FileSpec[]) {}
+
+  /** Whether this range's result follows on from the one before it. */
+  follows(range: { fileIndex: number }, result: { start: number; nextStart: number }): boolean {
+    if (range.fileIndex !== this.file) {
+      this.file = range.fileIndex;
+      this.expected = this.specs[this.file]!.dataStart;
+    }
+    if (result.start !== this.expected) return false;
+    this.expected = result.nextStart;
+    return true;
+  }
+}
+
+/**
  * Adds the ranges up in reading order, as one reader would have: each file's header problems, then its
  * ranges (rows renumbered), then the speeders found over all durations. Ranges are taken as they come
  * and added as soon as every range before them is in, so that the adding is done while threads still
@@ -24,11 +46,11 @@ export class RangeMerger {
   private readonly waiting = new Map<number, TaskResult>();
   /** Texts are kept once each however many ranges give them (a range sends its own copies). */
   private readonly texts = new Map<string, string>();
-  /** The next range to add, the file it is in (-1: none begun), where it must start, rows before it. */
+  /** The next range to add, the file it is in (-1: none begun), rows before it in that file. */
   private next = 0;
   private file = -1;
-  private expected = 0;
   private rowsBefore = 0;
+  private readonly chain: RangeChain;
   private failed = false;
   private error: unknown;
   private adding: Promise<void> = Promise.resolve();
@@ -46,6 +68,7 @@ export class RangeMerger {
     this.screener = new Screener(survey, median, this.sink.add);
     this.state = emptyState(plan);
     this.summary = emptySummary(files, this.screener, this.sink, median);
+    this.chain = new RangeChain(specs);
   }
 
   /** A range's result, in any order. */
@@ -77,7 +100,6 @@ export class RangeMerger {
       this.file++;
       if (this.file >= this.specs.length) break;
       this.headerDiagnostics[this.file]!.forEach(this.sink.add);
-      this.expected = this.specs[this.file]!.dataStart;
       this.rowsBefore = 0;
     }
   }
@@ -98,7 +120,7 @@ export class RangeMerger {
     if (r.screener && screener.sharesIds(r.screener)) {
       r = await this.main.run({ ...task, mode: "tally", median: this.median, seenIds: screener.idsPart() });
     }
-    if (r.bailed || r.start !== this.expected || !r.counts || !r.sink || !r.screener) {
+    if (r.bailed || !this.chain.follows(task, r) || !r.counts || !r.sink || !r.screener) {
       this.failed = true;
       return;
     }
@@ -120,7 +142,6 @@ export class RangeMerger {
     source.returned += r.counts.returned;
     source.valid += r.counts.valid;
     this.rowsBefore += r.records;
-    this.expected = r.nextStart;
   }
 
   private intern(text: string): string {
