@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tallySurvey } from "../src/tally/index.js";
+import { finalize, tallyState, tallySurvey } from "../src/tally/index.js";
+import { keywords } from "../src/tally/keywords.js";
 import type { TallyResult } from "../src/tally/types.js";
 import { ROOT } from "./helpers/cli.js";
 import { loadFixtureSurvey } from "./helpers/read.js";
@@ -223,5 +224,46 @@ describe("edge cases", () => {
       const text = readFileSync(join(ROOT, "src/tally", f), "utf8");
       expect(text, f).not.toMatch(/from "node:fs|from "fs"|\bprocess\.|from "commander"/);
     }
+  });
+});
+
+describe("keywords segmented when first read", () => {
+  // The example project has two open questions: the output reads their keywords after the answers, and
+  // the segmenter thread is ended once the last list has been segmented, not before.
+  const example = loadFixtureSurvey("example/survey.yaml");
+  const answers = { path: join(ROOT, "fixtures/example/answers.csv"), name: "answers.csv" };
+
+  it("says once, after the last list is read, that every list has been segmented", async () => {
+    const state = await tallyState(example, [answers]);
+    let done = 0;
+    const r = finalize(state, { onKeywordsDone: () => done++ });
+    const open = Object.values(r.questions).filter((q) => q.type === "text");
+    expect(open).toHaveLength(2);
+    expect(done).toBe(0);
+    const first = open[0]!.keywords;
+    expect(done).toBe(0);
+    expect(open[1]!.keywords).toEqual(keywords(open[1]!.answers!));
+    expect(done).toBe(1);
+    // read again (and written out): the same lists, not segmented again
+    expect(open[0]!.keywords).toBe(first);
+    expect(JSON.parse(JSON.stringify(r)).questions).toEqual(JSON.parse(JSON.stringify(r.questions)));
+    expect(done).toBe(1);
+    expect(first).toEqual(keywords(open[0]!.answers!));
+    expect(first!.length).toBeGreaterThan(0);
+  });
+
+  it("are an ordinary field of the result: listed in order, copied, compared", async () => {
+    const r = finalize(await tallyState(example, [answers]));
+    const q = Object.values(r.questions).find((x) => x.type === "text")!;
+    expect(Object.keys(q).indexOf("keywords")).toBe(Object.keys(q).indexOf("answers") + 1);
+    expect(structuredClone(q)).toEqual({ ...q, keywords: keywords(q.answers!) });
+  });
+
+  it("says at once when there are no open questions", async () => {
+    const villages = loadFixtureSurvey("three-villages/survey.yaml");
+    expect(villages.items.some((i) => i.type === "text")).toBe(false);
+    let done = 0;
+    finalize(await tallyState(villages, []), { onKeywordsDone: () => done++ });
+    expect(done).toBe(1);
   });
 });

@@ -9,8 +9,9 @@ import type { GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, 
  * deterministic: the same state gives the same result, field for field, whatever order it was counted in.
  * The state itself rides along in `_state`, so that `survey merge` can add partial tallies exactly.
  */
-export function finalize(state: TallyState, opts: { keepState?: boolean } = {}): TallyResult {
+export function finalize(state: TallyState, opts: { keepState?: boolean; onKeywordsDone?: () => void } = {}): TallyResult {
   const { plan } = state;
+  const lazy = new LazyKeywords(opts.onKeywordsDone);
   const r = state.responses;
   const issued = plan.issued;
   const questions: Record<string, QuestionTally> = {};
@@ -20,12 +21,12 @@ export function finalize(state: TallyState, opts: { keepState?: boolean } = {}):
       const rows: Record<string, RowTally> = {};
       for (const i of q.items) {
         const item = plan.items[i]!;
-        const { type: _type, text: _text, ...row } = itemTally(plan, i, state.items[i]!);
+        const { type: _type, text: _text, ...row } = itemTally(plan, i, state.items[i]!, lazy);
         rows[item.id] = { label: item.rowLabel ?? item.text, ...row } as RowTally;
       }
       questions[q.id] = { type: "matrix", text: q.text, answered: m.answered, skipped: m.skipped, missing: m.missing, base: m.base, rows };
     } else {
-      questions[q.id] = itemTally(plan, q.items[0]!, state.items[q.items[0]!]!);
+      questions[q.id] = itemTally(plan, q.items[0]!, state.items[q.items[0]!]!, lazy);
     }
   }
   const result: TallyResult = {
@@ -49,7 +50,52 @@ export function finalize(state: TallyState, opts: { keepState?: boolean } = {}):
     problems: state.problems,
   };
   if (opts.keepState !== false) result._state = compactState(state);
+  lazy.settled();
   return result;
+}
+
+/**
+ * Keywords are segmented when they are first read, not here: an output reads them after the open answers
+ * themselves, and writing a million of those gives a segmenter thread that was started as reading ended the
+ * time to load jieba's dictionary (about 0.4 s), which the main thread would otherwise wait for. Each list
+ * is a memoised getter, enumerable like a plain field, so JSON, copies and comparisons see an ordinary array.
+ * `onDone` is called once every list has been read (the caller then ends the thread).
+ */
+class LazyKeywords {
+  private pending = 0;
+  private closed = false;
+  private done = false;
+
+  constructor(private readonly onDone: (() => void) | undefined) {}
+
+  define(q: QuestionTally, answers: readonly string[]): void {
+    let words: QuestionTally["keywords"];
+    this.pending++;
+    Object.defineProperty(q, "keywords", {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (words === undefined) {
+          words = keywords(answers);
+          this.pending--;
+          this.check();
+        }
+        return words;
+      },
+    });
+  }
+
+  /** No more lists will be defined. */
+  settled(): void {
+    this.closed = true;
+    this.check();
+  }
+
+  private check(): void {
+    if (!this.closed || this.pending > 0 || this.done) return;
+    this.done = true;
+    this.onDone?.();
+  }
 }
 
 function sortedRecord(r: Record<string, number>): Record<string, number> {
@@ -113,7 +159,7 @@ function isNa(item: PlanItem, k: number): boolean {
   return item.scale?.na.includes(item.options[k]!.code) ?? false;
 }
 
-function itemTally(plan: Plan, i: number, s: ItemState): QuestionTally {
+function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords): QuestionTally {
   const item = plan.items[i]!;
   const base = baseOf(item, s);
   const q: QuestionTally = { type: item.type, text: item.text, answered: s.answered, skipped: s.skipped, missing: s.missing, base };
@@ -141,7 +187,7 @@ function itemTally(plan: Plan, i: number, s: ItemState): QuestionTally {
     }
     case "text":
       q.answers = s.texts!;
-      q.keywords = keywords(s.texts!);
+      lazy.define(q, s.texts!);
       break;
   }
   if (plan.role && s.rolePositions) {

@@ -32,15 +32,20 @@ export interface TallyOptions {
  * PRODUCT §5 over the valid questionnaires. Files are read in the order given.
  */
 export async function tallySurvey(survey: Survey, files: InputFile[], opts: TallyOptions = {}): Promise<TallyResult> {
-  // Open answers want jieba's dictionary after reading (about 0.3 s): it loads on a core that is done reading.
+  // Open answers want jieba's dictionary after reading (about 0.4 s): it loads on a core that is done
+  // reading, while the output is written up to the first keywords (see finalize), and the thread ends
+  // once the last list of keywords has been segmented.
   const texts = survey.items.some((item) => item.type === "text");
   let started = false;
   const onCoreFree = texts ? () => void (started = startSegmenterThread()) : undefined;
+  let state: TallyState;
   try {
-    return finalize(await tallyState(survey, files, { ...opts, fast: { onCoreFree, ...opts.fast } }));
-  } finally {
+    state = await tallyState(survey, files, { ...opts, fast: { onCoreFree, ...opts.fast } });
+  } catch (err) {
     if (started) stopSegmenterThread();
+    throw err;
   }
+  return finalize(state, { onKeywordsDone: started ? () => void stopSegmenterThread() : undefined });
 }
 
 /** The raw counts of a run, before statistics: what `survey merge` adds up. */
