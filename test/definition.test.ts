@@ -1,7 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { buildSurvey } from "../src/definition/build.js";
 import { parseSurvey } from "../src/definition/load.js";
+import { surveySchema } from "../src/definition/schema.js";
+import { buildPlan } from "../src/tally/plan.js";
 import { ROOT, runCli } from "./helpers/cli.js";
 
 const fixture = (name: string) => readFileSync(join(ROOT, "fixtures", name), "utf8");
@@ -114,5 +118,28 @@ describe("exit codes", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("nope.csv: error FILE_NOT_FOUND");
     expect((await runCli(["validate", "--format", "xml"])).code).toBe(2);
+  });
+});
+
+describe("the checked document a worker thread builds the survey from", () => {
+  // Worker threads get survey.definition.doc (cloned, as postMessage clones it) and build the survey
+  // again without YAML or zod: it must give the same survey, and building must not have changed it.
+  const surveys = readdirSync(join(ROOT, "fixtures"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith("survey.yaml"));
+
+  it.each(surveys)("%s: builds the same survey again, and is what the schema made of the text", (name) => {
+    const text = fixture(name);
+    const { survey } = parseSurvey(text, name);
+    expect(survey?.definition).toBeDefined();
+    const { doc, file } = survey!.definition!;
+    expect(file).toBe(name);
+    expect(doc).toEqual(surveySchema.parse(parseYaml(text)));
+    const again = buildSurvey(structuredClone(doc), () => {
+      throw new Error("a checked document gave a diagnostic");
+    }).survey!;
+    expect(JSON.stringify(buildPlan(again))).toBe(JSON.stringify(buildPlan(survey!)));
+    // Compiled `when` conditions are closures: compared by their source.
+    const plainly = (x: unknown) =>
+      JSON.stringify(x, (key, v: unknown) => (key === "definition" || key === "file" ? undefined : v instanceof Map ? [...v] : typeof v === "function" ? String(v) : v));
+    expect(plainly(again)).toBe(plainly(survey));
   });
 });

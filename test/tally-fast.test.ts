@@ -104,6 +104,18 @@ describe.each(MODES)("the fast path gives the general reader's tally ($mode)", (
     expect(fast!.summary.returned).toBeGreaterThan(5);
   });
 
+  it("has worker threads read ranges: they build the survey from the checked document and take the main thread's plan", async () => {
+    // A worker that refused its ranges would not change a figure (the main thread reads them instead),
+    // so only asking who read each range shows that the workers work.
+    const dir = join(ROOT, "fixtures/example");
+    const survey = load(readFileSync(join(dir, "survey.yaml"), "utf8"), join(dir, "survey.yaml"));
+    const files = [{ path: join(dir, "answers.csv"), name: "answers.csv" }];
+    const readers: string[] = [];
+    const fast = await tallyFast(survey, files, buildPlan(survey, { by: "q2" }), { ...FORCED, threads: 3, by: "q2", onRangeRead: (_task, by) => void readers.push(by) });
+    expect(fast).toBeDefined();
+    expect(new Set(readers)).toEqual(new Set(["the main thread", "worker 1", "worker 2"]));
+  });
+
   it("says once that a core is free, when a worker has read its last range and ended, with every range still added in order", async () => {
     const dir = join(ROOT, "fixtures/example");
     const survey = load(readFileSync(join(dir, "survey.yaml"), "utf8"), join(dir, "survey.yaml"));

@@ -90,7 +90,7 @@ export function parseSurvey(text: string, file = "survey.yaml"): LoadResult {
   }
   if (built.survey) {
     built.survey.file = file;
-    built.survey.definition = { text, file };
+    built.survey.definition = { doc: parsed.data, file };
   }
   return { survey: built.survey, diagnostics: sortByPlace(built.diagnostics) };
 }

@@ -1,4 +1,4 @@
-import type { Section } from "./schema.js";
+import type { Section, SurveyDoc } from "./schema.js";
 import type { WhenExpr } from "./when.js";
 
 /**
@@ -138,8 +138,12 @@ export interface Survey {
   groups: Group[];
   /** Where survey.yaml is, to resolve `data.files`. */
   file?: string;
-  /** The text it was parsed from: worker threads parse it again to read with the same definition. */
-  definition?: { text: string; file: string };
+  /**
+   * The checked document it was built from (plain data): worker threads build the same survey from it
+   * (functions such as compiled `when` conditions cannot be sent), without loading the YAML parser and
+   * the schema again.
+   */
+  definition?: { doc: SurveyDoc; file: string };
 }
 
 export const DEFAULT_SKIP_MARKERS = ["(跳过)", "-3"];

@@ -28,6 +28,8 @@ export interface FastOptions {
    * main thread reads its own last range (the tally loads jieba's dictionary there).
    */
   onCoreFree?: () => void;
+  /** Told which thread read each range ("main", or "worker 1"…): tests, and SURVEY_TRACE. */
+  onRangeRead?: (task: TaskSpec, by: string, ms: number) => void;
 }
 
 const PARALLEL_FROM = 32 << 20;
@@ -60,6 +62,8 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
   const threads = Math.max(1, Math.min(opts.threads ?? Math.min(availableParallelism(), MAX_THREADS), 16));
   const parallel = threads > 1 && bytes >= (opts.parallelFrom ?? PARALLEL_FROM) && survey.definition !== undefined;
   const pool = parallel ? new Pool(survey, plan, threads - 1, opts) : undefined;
+  const trace = process.env.SURVEY_TRACE ? (task: TaskSpec, by: string, ms: number) => process.stderr.write(`survey: ${task.mode} range ${task.index} read by ${by} in ${Math.round(ms)} ms\n`) : undefined;
+  const onRead = opts.onRangeRead || trace ? (task: TaskSpec, by: string, ms: number) => (opts.onRangeRead?.(task, by, ms), trace?.(task, by, ms)) : undefined;
   try {
     const specs: FileSpec[] = [];
     const headerDiagnostics: Diagnostic[][] = [];
@@ -82,7 +86,7 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
         ranges.map((r) => ({ ...r, mode: "durations" })),
         main,
         pool,
-        { onResult: (r) => void (parts[r.index] = r) },
+        { onResult: (r) => void (parts[r.index] = r), onRead },
       );
       if (!read || !chained(specs, ranges, parts)) return stepAside("a range could not be read");
       if (main.hasDurations()) {
@@ -96,7 +100,7 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
       ranges.map((r) => ({ ...r, mode: "tally", median })),
       main,
       pool,
-      { onResult: (r) => merger.offer(r), last: { onCoreFree: opts.onCoreFree } },
+      { onResult: (r) => merger.offer(r), onRead, last: { onCoreFree: opts.onCoreFree } },
     );
     // The workers' memory is given back before the statistics and the output need theirs.
     await pool?.close();

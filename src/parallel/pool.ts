@@ -78,6 +78,8 @@ export class Pool {
 export interface Pass {
   /** Each range's result, as it comes (in any order). */
   onResult: (r: TaskResult) => void;
+  /** Which thread read a range (after onResult), and in how many milliseconds. */
+  onRead?: (task: TaskSpec, by: string, ms: number) => void;
   /** The last pass: a worker with no range left ends at once, and `onCoreFree` is called once after the first does. */
   last?: { onCoreFree?: () => void };
 }
@@ -96,13 +98,13 @@ export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | u
     if (r.bailed) stop = true;
     pass.onResult(r);
   };
-  const trace = process.env.SURVEY_TRACE ? (who: string, task: TaskSpec, since: number) => process.stderr.write(`survey: ${task.mode} range ${task.index} read by ${who} in ${Math.round(performance.now() - since)} ms\n`) : undefined;
   const onWorker = async (thread: Thread, n: number) => {
     for (let task = take(); task; task = take()) {
       const since = performance.now();
       const result = await thread.ask(task).catch(() => undefined);
-      keep(result && result.bailed !== "definition" && !result.bailed?.startsWith("error") ? result : await main.run(task));
-      trace?.(`worker ${n + 1}`, task, since);
+      const read = result && result.bailed !== "definition" && !result.bailed?.startsWith("error");
+      keep(read ? result : await main.run(task));
+      pass.onRead?.(task, read ? `worker ${n + 1}` : "the main thread", performance.now() - since);
     }
     if (pass.last) {
       await thread.end();
@@ -116,7 +118,7 @@ export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | u
     for (let task = take(); task; task = take()) {
       const since = performance.now();
       keep(await main.run(task));
-      trace?.("the main thread", task, since);
+      pass.onRead?.(task, "the main thread", performance.now() - since);
     }
   };
   await Promise.all([onMain(), ...(pool?.threads ?? []).map(onWorker)]);

@@ -1,12 +1,12 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { parseSurvey } from "../definition/load.js";
-import type { DataOptions } from "../definition/model.js";
+import { buildSurvey } from "../definition/build.js";
+import type { DataOptions, Survey } from "../definition/model.js";
 import { buildPlan, type Plan } from "../tally/plan.js";
 import { TaskRunner, type FileSpec, type TaskResult, type TaskSpec } from "./task.js";
 
 /** What a worker thread is started with: enough to rebuild the main thread's survey and plan. */
 export interface WorkerInit {
-  definition: { text: string; file: string };
+  definition: NonNullable<Survey["definition"]>;
   data: DataOptions;
   /** The survey's own `issued`, and the options its plan was built with. */
   issued: number | undefined;
@@ -23,11 +23,14 @@ export interface FilesMessage {
 const init = workerData as WorkerInit;
 const port = parentPort!;
 
-// The survey is parsed again here (functions such as `when` cannot be sent); the plan it gives must be
-// the main thread's, or every range is refused and the main thread reads the data itself.
-const { survey } = parseSurvey(init.definition.text, init.definition.file);
+// The survey is built again here from the document the main thread checked (functions such as `when`
+// cannot be sent); the plan it gives must be the main thread's, or every range is refused and the main
+// thread reads the data itself. Its diagnostics were the main thread's to report: none are located here.
+const { survey } = buildSurvey(init.definition.doc, (_path, code, message) => ({ code, severity: "error", message }));
 let planned = false;
 if (survey) {
+  survey.file = init.definition.file;
+  survey.definition = init.definition;
   survey.data = init.data;
   survey.issued = init.issued;
   planned = JSON.stringify(buildPlan(survey, init.planOptions)) === JSON.stringify(init.plan);
