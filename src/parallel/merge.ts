@@ -126,9 +126,12 @@ export class RangeMerger {
     }
     sink.absorb(r.sink, this.rowsBefore);
     screener.absorb(r.screener, this.rowsBefore);
-    const part = stateFromJson(r.counts.state);
+    // The result was cloned on its way here (or made for this merge alone): it is taken over, not copied.
+    const part = stateFromJson(r.counts.state, { adopt: true });
     r.counts.texts.forEach((packed, i) => {
-      if (packed) part.items[i]!.texts = Array.from(packed.order, (k) => this.intern(packed.dictionary[k]!));
+      if (!packed) return;
+      const texts = packed.dictionary.map((t) => this.intern(t));
+      part.items[i]!.texts = Array.from(packed.order, (k) => texts[k]!);
     });
     mergeInto(this.state, part);
     summary.returned += r.counts.returned;

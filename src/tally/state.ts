@@ -428,9 +428,12 @@ export function stateToJson(s: TallyState): TallyStateJson {
   };
 }
 
-/** Reads a state back from JSON; the caller has checked its shape (see `readState`). */
-export function stateFromJson(json: TallyStateJson): TallyState {
-  const s = structuredClone(json);
+/**
+ * Reads a state back from JSON; the caller has checked its shape (see `readState`). With `adopt`, the
+ * JSON is the caller's to give away and becomes part of the state instead of being copied.
+ */
+export function stateFromJson(json: TallyStateJson, opts: { adopt?: boolean } = {}): TallyState {
+  const s = opts.adopt ? json : structuredClone(json);
   return {
     ...s,
     items: s.items.map(({ values, ...rest }) => (values ? { ...rest, values: new Map(values) } : rest)),
