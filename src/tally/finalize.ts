@@ -1,4 +1,4 @@
-import { keywords } from "./keywords.js";
+import { keywordLists } from "./keywords.js";
 import type { Plan, PlanItem } from "./plan.js";
 import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
 import { chiSquareTest, cronbachAlpha, share, sortedCounts, summarize } from "./stats.js";
@@ -9,9 +9,9 @@ import type { GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, 
  * deterministic: the same state gives the same result, field for field, whatever order it was counted in.
  * The state itself rides along in `_state`, so that `survey merge` can add partial tallies exactly.
  */
-export function finalize(state: TallyState, opts: { keepState?: boolean; onKeywordsDone?: () => void } = {}): TallyResult {
+export function finalize(state: TallyState, opts: { keepState?: boolean; keywordsLater?: { onDone?: () => void } } = {}): TallyResult {
   const { plan } = state;
-  const lazy = new LazyKeywords(opts.onKeywordsDone);
+  const lazy = new LazyKeywords(opts.keywordsLater);
   const r = state.responses;
   const issued = plan.issued;
   const questions: Record<string, QuestionTally> = {};
@@ -55,46 +55,49 @@ export function finalize(state: TallyState, opts: { keepState?: boolean; onKeywo
 }
 
 /**
- * Keywords are segmented when they are first read, not here: an output reads them after the open answers
- * themselves, and writing a million of those gives a segmenter thread that was started as reading ended the
- * time to load jieba's dictionary (about 0.4 s), which the main thread would otherwise wait for. Each list
- * is a memoised getter, enumerable like a plain field, so JSON, copies and comparisons see an ordinary array.
- * `onDone` is called once every list has been read (the caller then ends the thread).
+ * With `keywordsLater`, keywords are segmented when they are first read, not in finalize: an output reads
+ * them after the open answers themselves, and writing a million of those gives a segmenter thread that
+ * was started as reading ended the time to load jieba's dictionary (about 0.4 s), which the main thread
+ * would otherwise wait for. The first list read has every list segmented, in one request; `onDone` is then
+ * called (the caller ends the thread and its 50 MB), or at once when there are none. Each list is a
+ * getter, enumerable like a plain field, so JSON, copies and comparisons see an ordinary array. Without
+ * it (merged tallies, whose answers come from files and may be refused), keywords are segmented at once.
  */
 class LazyKeywords {
-  private pending = 0;
-  private closed = false;
+  private readonly lists: { q: QuestionTally; answers: readonly string[] }[] = [];
   private done = false;
 
-  constructor(private readonly onDone: (() => void) | undefined) {}
+  constructor(private readonly later: { onDone?: () => void } | undefined) {}
 
   define(q: QuestionTally, answers: readonly string[]): void {
-    let words: QuestionTally["keywords"];
-    this.pending++;
+    this.lists.push({ q, answers });
     Object.defineProperty(q, "keywords", {
       enumerable: true,
       configurable: true,
       get: () => {
-        if (words === undefined) {
-          words = keywords(answers);
-          this.pending--;
-          this.check();
-        }
-        return words;
+        this.segmentAll();
+        return q.keywords;
       },
     });
   }
 
   /** No more lists will be defined. */
   settled(): void {
-    this.closed = true;
-    this.check();
+    if (this.lists.length === 0) this.finish();
+    else if (!this.later) this.segmentAll();
   }
 
-  private check(): void {
-    if (!this.closed || this.pending > 0 || this.done) return;
+  /** Every list at once; each getter is replaced by the plain field it stood for. */
+  private segmentAll(): void {
+    const words = keywordLists(this.lists.map((l) => l.answers));
+    this.lists.forEach(({ q }, i) => Object.defineProperty(q, "keywords", { value: words[i], enumerable: true, configurable: true, writable: true }));
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.done) return;
     this.done = true;
-    this.onDone?.();
+    this.later?.onDone?.();
   }
 }
 

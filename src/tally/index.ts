@@ -45,7 +45,7 @@ export async function tallySurvey(survey: Survey, files: InputFile[], opts: Tall
     if (started) stopSegmenterThread();
     throw err;
   }
-  return finalize(state, { onKeywordsDone: started ? () => void stopSegmenterThread() : undefined });
+  return finalize(state, { keywordsLater: { onDone: started ? () => void stopSegmenterThread() : undefined } });
 }
 
 /** The raw counts of a run, before statistics: what `survey merge` adds up. */

@@ -60,20 +60,28 @@ export function answerWords(text: string): Set<string> {
  * are broken by the word's code points, so the list is the same on every run.
  */
 export function keywords(answers: readonly string[], limit = 30): { word: string; count: number }[] {
-  if (answers.length === 0) return [];
-  const distinct = new Map<string, number>();
-  for (const a of answers) distinct.set(a, (distinct.get(a) ?? 0) + 1);
-  const counts = new Map<string, number>();
-  const texts = [...distinct.keys()];
-  const words = thread ? wordsInThread(thread, texts) : undefined;
-  texts.forEach((text, i) => {
-    const times = distinct.get(text)!;
-    for (const w of words?.[i] ?? answerWords(text)) counts.set(w, (counts.get(w) ?? 0) + times);
+  return keywordLists([answers], limit)[0]!;
+}
+
+/** `keywords` of several lists of answers, segmented together: one request to the segmenter thread. */
+export function keywordLists(lists: readonly (readonly string[])[], limit = 30): { word: string; count: number }[][] {
+  const distinct = lists.map((answers) => {
+    const times = new Map<string, number>();
+    for (const a of answers) times.set(a, (times.get(a) ?? 0) + 1);
+    return times;
   });
-  return [...counts]
-    .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
-    .slice(0, limit)
-    .map(([word, count]) => ({ word, count }));
+  const texts = [...new Set(distinct.flatMap((times) => [...times.keys()]))];
+  const segmented = texts.length > 0 && thread ? wordsInThread(thread, texts) : undefined;
+  const words = new Map<string, Iterable<string>>();
+  texts.forEach((text, i) => words.set(text, segmented?.[i] ?? answerWords(text)));
+  return distinct.map((times) => {
+    const counts = new Map<string, number>();
+    for (const [text, n] of times) for (const w of words.get(text)!) counts.set(w, (counts.get(w) ?? 0) + n);
+    return [...counts]
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+      .slice(0, limit)
+      .map(([word, count]) => ({ word, count }));
+  });
 }
 
 /**
