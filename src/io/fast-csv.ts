@@ -110,9 +110,16 @@ export class CsvScanner {
     if (!memory) return carry ? this.join(carry, chunk) : chunk;
     // The carry is at the start of the memory's region already.
     const carried = carry?.length ?? 0;
+    const buf = this.regionOf(memory, carried + chunk.length);
+    // A chunk read where `target` said is in place already.
+    if (chunk.buffer !== buf.buffer || chunk.byteOffset !== buf.byteOffset + carried) chunk.copy(buf, carried);
+    return buf;
+  }
+
+  /** The memory's region of `length` bytes, the record's cells taken again if it had to grow. */
+  private regionOf(memory: ScanMemory, length: number): Buffer {
     const generation = memory.generation;
-    const buf = memory.region(carried + chunk.length);
-    chunk.copy(buf, carried);
+    const buf = memory.region(length);
     if (memory.generation !== generation) {
       const r = this.record;
       r.starts = memory.starts;
@@ -121,6 +128,17 @@ export class CsvScanner {
       r.hashes = memory.hashes;
     }
     return buf;
+  }
+
+  /**
+   * Where to read the next `length` bytes of the stream, so that `push` need not copy them: right after the
+   * carry in the memory's region. Undefined without a memory. Push them (a prefix of it) before asking again.
+   */
+  target(length: number): Buffer | undefined {
+    const { memory } = this;
+    if (!memory || this.stopped || this.bailed) return undefined;
+    const carried = this.carry?.length ?? 0;
+    return this.regionOf(memory, carried + length).subarray(carried);
   }
 
   /**

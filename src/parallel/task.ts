@@ -238,10 +238,12 @@ async function scanRange(spec: FileSpec, task: TaskSpec, memory: ScanMemory | un
     let position = task.start;
     let tail: Buffer | undefined;
     for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, CHUNK, position);
+      // Into the scanner's WebAssembly memory when it has one: no copy of every byte there.
+      const into = scanner.target(CHUNK) ?? buf;
+      const { bytesRead } = await handle.read(into, 0, CHUNK, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      const chunk = buf.subarray(0, bytesRead);
+      const chunk = into.subarray(0, bytesRead);
       if (spec.checkUtf8) {
         const bytes = tail ? Buffer.concat([tail, chunk]) : chunk;
         const cut = incompleteTail(bytes);
