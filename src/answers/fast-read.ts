@@ -64,7 +64,7 @@ export class ByteRowReader {
     this.dictionaries = memory ? memory.dictionaries(this.cellAt) : new ByteDictionaries(this.cellAt);
     this.scratch = new Array<string>(ctx.header.length);
     this.answers = new Array<Answer>(this.items.length).fill(MISSING);
-    this.response = { file: ctx.file, row: 0, id: undefined, duration: undefined, group: undefined, answers: this.answers, asked: 0, answered: 0 };
+    this.response = { file: ctx.file, row: 0, id: undefined, idNumber: undefined, duration: undefined, group: undefined, answers: this.answers, asked: 0, answered: 0 };
   }
 
   /** 0/1 columns: one answer from several cells, read the general way. */
@@ -159,7 +159,14 @@ export class ByteRowReader {
       duration = d.seconds;
       if (duration === undefined && d.text.trim() !== "") reportBadDuration(ctx, row, d.text);
     }
-    const id = columns.idIndex === undefined ? undefined : cellText(r, columns.idIndex).trim() || undefined;
+    // A whole-number id (问卷星's 序号) is read as a number: a million rows, no string each.
+    let id: string | undefined;
+    let idNumber: number | undefined;
+    if (columns.idIndex !== undefined) {
+      const n = wholeNumberAt(r, columns.idIndex);
+      if (n >= 0) idNumber = n;
+      else id = cellText(r, columns.idIndex).trim() || undefined;
+    }
     let group: string | undefined;
     if (columns.sourceIndex !== undefined) {
       const at = columns.sourceIndex;
@@ -174,12 +181,33 @@ export class ByteRowReader {
     const out = this.response;
     out.row = row;
     out.id = id;
+    out.idNumber = idNumber;
     out.duration = duration;
     out.group = group;
     out.asked = asked;
     out.answered = answered;
     return out;
   }
+}
+
+/**
+ * The whole number cell i spells as String(n) writes it (1–9 ASCII digits, no leading zero, nothing
+ * around them), else -1: `smallWholeNumber` of the cell's text, without decoding it.
+ */
+function wholeNumberAt(r: CsvRecord, i: number): number {
+  if (i >= r.fields) return -1;
+  const b = r.buf;
+  const start = r.starts[i]!;
+  const end = r.ends[i]!;
+  const length = end - start;
+  if (length === 0 || length > 9 || (length > 1 && b[start] === 0x30)) return -1;
+  let n = 0;
+  for (let k = start; k < end; k++) {
+    const digit = b[k]! - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
 }
 
 /** Answers that can be counted by how often they occur: no text whose place in a list matters. */

@@ -12,6 +12,11 @@ export interface Response {
   /** The row number a spreadsheet shows (header = row 1). */
   row: number;
   id?: string;
+  /**
+   * The id when it is a whole number as String() writes it (1–9 digits, no leading zero): then `id` may be
+   * left out, meaning String(idNumber). The byte reader of big files gives this instead of a string a row.
+   */
+  idNumber?: number;
   /** Seconds taken, from the duration column. */
   duration?: number;
   /** The value of data.source_column, if set. */

@@ -15,6 +15,11 @@ export class IdSet {
       this.others.add(id);
       return true;
     }
+    return this.addNumber(n);
+  }
+
+  /** Adds the id String(n), for a whole number n of at most 9 digits; returns false when it was already there. */
+  addNumber(n: number): boolean {
     const byte = n >> 3;
     if (byte >= this.bits.length) {
       const grown = new Uint8Array(Math.max(this.bits.length * 2, byte + 1));
@@ -58,7 +63,7 @@ export interface IdSetPart {
 }
 
 /** The number an id of 1–9 digits without a leading zero spells (as String(n) would write it), else -1. */
-function smallWholeNumber(id: string): number {
+export function smallWholeNumber(id: string): number {
   const length = id.length;
   if (length === 0 || length > 9 || (length > 1 && id.charCodeAt(0) === 48)) return -1;
   let n = 0;

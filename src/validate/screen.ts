@@ -160,15 +160,16 @@ export class Screener {
     // Built only for an invalid questionnaire: most are valid, and judge runs once a row.
     let reasons: InvalidReason[] | undefined;
     const { invalidIf, minAnswered } = this.survey.data;
-    if (r.id !== undefined) {
+    const { idNumber } = r;
+    if (idNumber !== undefined || r.id !== undefined) {
       // 问卷星 numbers 序号 from 1 in every export, so an id found by its default name is unique only within
       // its file; an id column the definition names (身份证号, 手机号) is unique across all files.
       const scope = this.survey.data.idColumn ? "*" : r.file;
       let ids = this.seenIds.get(scope);
       if (!ids) this.seenIds.set(scope, (ids = new IdSet()));
-      if (!ids.add(r.id)) {
+      if (!(idNumber !== undefined ? ids.addNumber(idNumber) : ids.add(r.id!))) {
         (reasons ??= []).push("duplicate");
-        this.report({ code: "DUPLICATE_ID", severity: "warning", file: r.file, row: r.row, message: `respondent ${r.id} appears again; this copy is left out` });
+        this.report({ code: "DUPLICATE_ID", severity: "warning", file: r.file, row: r.row, message: `respondent ${r.id ?? idNumber} appears again; this copy is left out` });
       }
     }
     if (r.answered === 0 || (r.asked > 0 && r.answered / r.asked < minAnswered)) {
