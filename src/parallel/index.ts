@@ -74,7 +74,9 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
       specs.push(spec);
       headerDiagnostics.push(diagnostics);
     }
-    const ranges = await cutRanges(specs, parallel ? (opts.rangeBytes ?? RANGE_BYTES) : Number.POSITIVE_INFINITY);
+    // The last range per thread cut finer: one thread no longer waits most of a range for the other.
+    const rangeBytes = opts.rangeBytes ?? RANGE_BYTES;
+    const ranges = await cutRanges(specs, parallel ? rangeBytes : Number.POSITIVE_INFINITY, threads * rangeBytes);
     const main = new TaskRunner(survey, plan, specs);
     pool?.setFiles(specs);
 
