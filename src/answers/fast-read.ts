@@ -131,11 +131,8 @@ export class ByteRowReader {
         answers[k] = at === NO_COLUMN ? MISSING : this.readFlags(r, k, (problems = problems === NO_PROBLEMS ? [] : problems));
         continue;
       }
-      const inside = at < n;
-      const start = inside ? starts[at]! : 0;
-      const end = inside ? ends[at]! : 0;
       const id = ids[k]!;
-      const read = id >= 0 ? kept[k]![id]! : this.readCell(r, k, at, start, end);
+      const read = id >= 0 ? kept[k]![id]! : this.readCell(r, k, at, at < n ? starts[at]! : 0, at < n ? ends[at]! : 0);
       reads[k] = read;
       answers[k] = read.answer;
       if (read.problems.length) {
