@@ -138,7 +138,10 @@ export class CsvScanner {
     const { memory } = this;
     if (!memory || this.stopped || this.bailed) return undefined;
     const carried = this.carry?.length ?? 0;
-    return this.regionOf(memory, carried + length).subarray(carried);
+    const region = this.regionOf(memory, carried + length);
+    // The carry is the region's first bytes; growing the memory left its old view empty.
+    if (carried > 0) this.carry = region.subarray(0, carried);
+    return region.subarray(carried);
   }
 
   /**
