@@ -50,7 +50,7 @@ describe("writeJson writes what JSON.stringify(value, null, 2) writes", () => {
 
   it("on long lists of mixed primitives (written a slice at a time), at several depths", () => {
     const mixed = Array.from({ length: 10_000 }, (_, i) => [`答${i}\n"引"`, i / 7, null, i % 2 === 0, Number.NaN, -0][i % 6]);
-    const value = { a: mixed, b: [{ c: mixed.slice(0, 5000) }, mixed.slice(3)], d: [mixed.slice(0, 4097), [mixed.slice(0, 4096)]] };
+    const value = { a: mixed, b: [{ c: mixed.slice(0, 5000) }, mixed.slice(3)], d: [mixed.slice(0, 4097), [mixed.slice(0, 4096)], mixed.slice(0, 1025), [[mixed.slice(0, 1024)]]] };
     expect(written(value)).toBe(JSON.stringify(value, null, 2));
   });
 
