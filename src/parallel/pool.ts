@@ -13,15 +13,18 @@ function startWorker(workerData: WorkerInit): Worker {
   return startThread(import.meta.url, "./worker.js", { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
 }
 
-/** One worker thread, asked for one range at a time; a thread that failed refuses every range at once. */
+/**
+ * One worker thread, which reads the ranges it is asked for one after another (see worker.ts); a thread
+ * that failed refuses every range at once.
+ */
 class Thread {
-  private pending: { resolve: (r: TaskResult) => void; reject: (e: Error) => void } | undefined;
+  private readonly pending = new Map<number, { resolve: (r: TaskResult) => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
 
   constructor(readonly worker: Worker) {
     worker.on("message", (r: TaskResult) => {
-      const p = this.pending;
-      this.pending = undefined;
+      const p = this.pending.get(r.index);
+      this.pending.delete(r.index);
       p?.resolve(r);
     });
     worker.on("error", (e: Error) => this.fail(e));
@@ -30,9 +33,8 @@ class Thread {
 
   private fail(e: Error): void {
     this.failure ??= e;
-    const p = this.pending;
-    this.pending = undefined;
-    p?.reject(e);
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
   }
 
   /** Ends the thread: its memory goes back (Pool.close then has nothing left to end here). */
@@ -43,7 +45,7 @@ class Thread {
   ask(task: TaskSpec): Promise<TaskResult> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
+      this.pending.set(task.index, { resolve, reject });
       this.worker.postMessage(task);
     });
   }
@@ -99,13 +101,19 @@ export async function runAll(tasks: TaskSpec[], main: TaskRunner, pool: Pool | u
     pass.onResult(r);
   };
   const onWorker = async (thread: Thread, n: number) => {
-    for (let task = take(); task; task = take()) {
-      const since = performance.now();
-      const result = await thread.ask(task).catch(() => undefined);
-      const read = result && result.bailed !== "definition" && !result.bailed?.startsWith("error");
-      keep(read ? result : await main.run(task));
-      pass.onRead?.(task, read ? `worker ${n + 1}` : "the main thread", performance.now() - since);
-    }
+    const lane = async () => {
+      for (let task = take(); task; task = take()) {
+        const since = performance.now();
+        const result = await thread.ask(task).catch(() => undefined);
+        const read = result && result.bailed !== "definition" && !result.bailed?.startsWith("error");
+        keep(read ? result : await main.run(task));
+        pass.onRead?.(task, read ? `worker ${n + 1}` : "the main thread", performance.now() - since);
+      }
+    };
+    // Two ranges asked at a time, which the worker reads one after the other: its next range is waiting
+    // when it finishes one, instead of waiting for this thread, busy reading a range of its own, to
+    // take the result and send another (measured: a worker idled 0.25 s of 2.6 on the 1M-row bench).
+    await Promise.all([lane(), lane()]);
     if (pass.last) {
       await thread.end();
       if (!freed) {

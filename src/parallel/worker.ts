@@ -37,15 +37,25 @@ if (survey) {
 }
 let runner: TaskRunner | undefined;
 
+/** Ranges asked for and not yet answered: read one after another, in the order asked. */
+const queue: TaskSpec[] = [];
+
+async function readQueue(): Promise<void> {
+  while (queue.length > 0) {
+    const task = queue[0]!;
+    const refused: TaskResult = { index: task.index, bailed: "definition", start: task.start, nextStart: task.start, records: 0 };
+    const result = runner ? await runner.run(task).catch((err: unknown): TaskResult => ({ ...refused, bailed: `error: ${(err as Error)?.message ?? String(err)}` })) : refused;
+    port.postMessage(result);
+    queue.shift();
+  }
+}
+
 port.on("message", (message: TaskSpec | FilesMessage) => {
   if ("files" in message) {
     if (survey && planned) runner = new TaskRunner(survey, init.plan, message.files);
     return;
   }
-  const task = message;
-  const refused: TaskResult = { index: task.index, bailed: "definition", start: task.start, nextStart: task.start, records: 0 };
-  (runner ? runner.run(task) : Promise.resolve(refused)).then(
-    (result) => port.postMessage(result),
-    (err: unknown) => port.postMessage({ ...refused, bailed: `error: ${(err as Error)?.message ?? String(err)}` }),
-  );
+  queue.push(message);
+  if (queue.length === 1) void readQueue();
 });
+
