@@ -89,6 +89,42 @@ export function incompleteTail(b: Buffer): number {
   return 0;
 }
 
+/**
+ * Checks that a stream of bytes is UTF-8, a chunk at a time, as isUtf8 of all of it would: only the few
+ * bytes of a character cut between two chunks are copied, not the chunks (a big file's reader pushes
+ * 1 MB chunks, and CJK text cuts a character at most chunk ends).
+ */
+export class Utf8Stream {
+  /** The start of a character cut at the end of the last chunk. */
+  private tail: Buffer | undefined;
+
+  /** False once the bytes are not UTF-8. */
+  push(chunk: Buffer): boolean {
+    let rest = chunk;
+    if (this.tail) {
+      let k = 0;
+      while (k < 3 && k < chunk.length && (chunk[k]! & 0xc0) === 0x80) k++;
+      const joined = Buffer.concat([this.tail, chunk.subarray(0, k)]);
+      this.tail = undefined;
+      if (k === chunk.length && incompleteTail(joined) === joined.length) {
+        this.tail = joined;
+        return true;
+      }
+      if (!isUtf8(joined)) return false;
+      rest = chunk.subarray(k);
+    }
+    const cut = incompleteTail(rest);
+    if (!isUtf8(rest.subarray(0, rest.length - cut))) return false;
+    if (cut) this.tail = Buffer.from(rest.subarray(rest.length - cut));
+    return true;
+  }
+
+  /** False when the bytes end inside a character. */
+  end(): boolean {
+    return this.tail === undefined;
+  }
+}
+
 function countNonAscii(b: Buffer, stopAt: number): number {
   let n = 0;
   for (let i = 0; i < b.length && n < stopAt; i++) if (b[i]! >= 0x80) n++;

@@ -1,4 +1,3 @@
-import { isUtf8 } from "node:buffer";
 import { open } from "node:fs/promises";
 import { ByteCache } from "../answers/byte-cache.js";
 import { parseDuration } from "../answers/cells.js";
@@ -7,7 +6,7 @@ import { ByteRowReader } from "../answers/fast-read.js";
 import { mapColumns, type ColumnMap } from "../answers/columns.js";
 import type { Survey } from "../definition/model.js";
 import { DiagnosticSink, type SinkPart } from "../diagnostics-sink.js";
-import { incompleteTail } from "../io/encoding.js";
+import { Utf8Stream } from "../io/encoding.js";
 import { cellText, CsvScanner, type CsvRecord, type ScannerOptions } from "../io/fast-csv.js";
 import { ScanMemory } from "../io/scan-memory.js";
 import type { InputFile } from "../io/table.js";
@@ -236,7 +235,7 @@ async function scanRange(spec: FileSpec, task: TaskSpec, memory: ScanMemory | un
   const buf = spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
   try {
     let position = task.start;
-    let tail: Buffer | undefined;
+    const utf8 = spec.checkUtf8 ? new Utf8Stream() : undefined;
     for (;;) {
       // Into the scanner's WebAssembly memory when it has one: no copy of every byte there.
       const into = scanner.target(CHUNK) ?? buf;
@@ -244,15 +243,10 @@ async function scanRange(spec: FileSpec, task: TaskSpec, memory: ScanMemory | un
       if (bytesRead === 0) break;
       position += bytesRead;
       const chunk = into.subarray(0, bytesRead);
-      if (spec.checkUtf8) {
-        const bytes = tail ? Buffer.concat([tail, chunk]) : chunk;
-        const cut = incompleteTail(bytes);
-        if (!isUtf8(bytes.subarray(0, bytes.length - cut))) return "encoding";
-        tail = cut ? Buffer.from(bytes.subarray(bytes.length - cut)) : undefined;
-      }
+      if (utf8 && !utf8.push(chunk)) return "encoding";
       if (!scanner.push(chunk, onRecord)) return scanner.bailed;
     }
-    if (tail) return "encoding";
+    if (utf8 && !utf8.end()) return "encoding";
     if (!scanner.end(onRecord)) return scanner.bailed ?? "scan";
     return undefined;
   } finally {
