@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildDist } from "./build.js";
 
 /**
  * The report's speed bar (issue 4): a 60-question survey with 5,000 answers gives its report, charts and
@@ -93,14 +94,7 @@ function answersCsv(): string {
   return `${lines.join("\n")}\n`;
 }
 
-console.log("building dist/ …");
-// The WebAssembly module too: a bench of a checkout built before src/wasm changed would time the old loops.
-execFileSync("npm", ["run", "--silent", "build:wasm"], { cwd: ROOT, stdio: "pipe" });
-try {
-  execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "pipe" });
-} catch {
-  console.log("(tsc reported type errors; dist/ was still written)");
-}
+buildDist(ROOT);
 const dir = mkdtempSync(join(tmpdir(), "survey-bench-report-"));
 try {
   writeFileSync(join(dir, "survey.yaml"), surveyYaml());

@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildDist } from "./build.js";
 import { generate, header, MULTI, SINGLE, surveyYaml } from "./generate.js";
 
 /**
@@ -38,15 +39,7 @@ function timed(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   return { wall: Number(m[1]), rssMb: Number(m[2]) / 1024, stdout: r.stdout };
 }
 
-console.log("building dist/ …");
-// The WebAssembly module too: a bench of a checkout built before src/wasm changed would time the old loops.
-execFileSync("npm", ["run", "--silent", "build:wasm"], { cwd: ROOT, stdio: "pipe" });
-try {
-  execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "pipe" });
-} catch (e) {
-  // tsc still emits when other modules have type errors; the tally path is what is measured
-  console.log(`(tsc reported type errors; dist/ was still written)\n${String((e as { stdout?: Buffer }).stdout ?? "").slice(0, 500)}`);
-}
+buildDist(ROOT);
 
 /** The generated file's columns by kind, for the DuckDB queries. */
 function columns() {
