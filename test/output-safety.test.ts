@@ -77,7 +77,7 @@ describe("outputs are never lost, half-written or replaced by surprise", () => {
     for (let i = 1; i <= 150_000; i++) rows.push(`${i},${i % 3 ? "党员" : "群众"},${["非常满意", "一般", "不了解"][i % 3]},${20 + (i % 60)}`);
     writeFileSync(join(dir, "big.csv"), rows.join("\n"));
     writeFileSync(join(dir, "survey.yaml"), readFileSync(join(dir, "survey.yaml"), "utf8").replace("data:\n  duration_column: 所用时间\n", ""));
-    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "test/helpers/run-cli.ts"), "tally", "big.csv", "--format", "json", "-o", "out.json"], {
+    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/cli/entry.ts"), "tally", "big.csv", "--format", "json", "-o", "out.json"], {
       cwd: dir,
       stdio: "ignore",
     });
