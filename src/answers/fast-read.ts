@@ -2,6 +2,7 @@ import type { CsvRecord } from "../io/fast-csv.js";
 import { cellText } from "../io/fast-csv.js";
 import type { ScanMemory } from "../io/scan-memory.js";
 import { MAX_CELL_CHARS } from "../io/limits.js";
+import { smallWholeNumberOfBytes } from "../validate/id-set.js";
 import { ByteCache, ByteDictionaries, type CellDictionaries } from "./byte-cache.js";
 import { MISSING, optionIndex, parseDuration, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
 import type { ItemColumns } from "./columns.js";
@@ -160,9 +161,10 @@ export class ByteRowReader {
     let id: string | undefined;
     let idNumber: number | undefined;
     if (columns.idIndex !== undefined) {
-      const n = wholeNumberAt(r, columns.idIndex);
+      const at = columns.idIndex;
+      const n = at < r.fields ? smallWholeNumberOfBytes(r.buf, r.starts[at]!, r.ends[at]!) : -1;
       if (n >= 0) idNumber = n;
-      else id = cellText(r, columns.idIndex).trim() || undefined;
+      else id = cellText(r, at).trim() || undefined;
     }
     let group: string | undefined;
     if (columns.sourceIndex !== undefined) {
@@ -185,26 +187,6 @@ export class ByteRowReader {
     out.answered = answered;
     return out;
   }
-}
-
-/**
- * The whole number cell i spells as String(n) writes it (1–9 ASCII digits, no leading zero, nothing
- * around them), else -1: `smallWholeNumber` of the cell's text, without decoding it.
- */
-function wholeNumberAt(r: CsvRecord, i: number): number {
-  if (i >= r.fields) return -1;
-  const b = r.buf;
-  const start = r.starts[i]!;
-  const end = r.ends[i]!;
-  const length = end - start;
-  if (length === 0 || length > 9 || (length > 1 && b[start] === 0x30)) return -1;
-  let n = 0;
-  for (let k = start; k < end; k++) {
-    const digit = b[k]! - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    n = n * 10 + digit;
-  }
-  return n;
 }
 
 /** Answers that can be counted by how often they occur: no text whose place in a list matters. */
