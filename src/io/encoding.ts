@@ -23,7 +23,7 @@ const AMBIGUOUS_BELOW = 16;
  */
 export async function detectEncoding(path: string): Promise<Detected | undefined> {
   let first = true;
-  let carry: Buffer = Buffer.alloc(0);
+  const utf8 = new Utf8Stream();
   let nonAscii = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     if (first) {
@@ -31,14 +31,10 @@ export async function detectEncoding(path: string): Promise<Detected | undefined
       const bom = byteOrderMark(chunk);
       if (bom) return bom;
     }
-    const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const cut = incompleteTail(bytes);
-    const body = cut ? bytes.subarray(0, bytes.length - cut) : bytes;
-    if (!isUtf8(body)) return (await validGb18030(path)) ? { encoding: "gb18030", bom: 0, ambiguous: false } : undefined;
-    carry = Buffer.from(bytes.subarray(bytes.length - cut));
-    if (nonAscii < AMBIGUOUS_BELOW) nonAscii += countNonAscii(body, AMBIGUOUS_BELOW);
+    if (!utf8.push(chunk)) return (await validGb18030(path)) ? { encoding: "gb18030", bom: 0, ambiguous: false } : undefined;
+    if (nonAscii < AMBIGUOUS_BELOW) nonAscii += countNonAscii(chunk, AMBIGUOUS_BELOW);
   }
-  if (carry.length) return (await validGb18030(path)) ? { encoding: "gb18030", bom: 0, ambiguous: false } : undefined;
+  if (!utf8.end()) return (await validGb18030(path)) ? { encoding: "gb18030", bom: 0, ambiguous: false } : undefined;
   const ambiguous = nonAscii > 0 && nonAscii < AMBIGUOUS_BELOW && (await validGb18030(path));
   return { encoding: "utf-8", bom: 0, ambiguous };
 }
