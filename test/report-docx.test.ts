@@ -39,7 +39,7 @@ describe("survey report: the .docx", () => {
     const r = await report();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/调研报告\.docx: 4 sections, 9 tables, 7 charts/);
+    expect(r.stdout).toMatch(/调研报告\.docx: 4 sections, 9 tables, 6 charts/);
     docx = await parts(r.out);
   });
 
@@ -113,15 +113,14 @@ describe("survey report: the .docx", () => {
 
   it("embeds native charts with their data, captions below naming N", async () => {
     const charts = docx.names.filter((n) => /^word\/charts\/chart\d+\.xml$/.test(n));
-    expect(charts).toHaveLength(7);
-    expect(docx.names.filter((n) => n.startsWith("word/embeddings/") && n.endsWith(".xlsx"))).toHaveLength(7);
+    expect(charts).toHaveLength(6);
+    expect(docx.names.filter((n) => n.startsWith("word/embeddings/") && n.endsWith(".xlsx"))).toHaveLength(6);
     const chart = await docx.read("word/charts/chart1.xml");
     expect(chart).toContain("社区干部");
     // The theme gives chart text an East Asian face, so Chinese labels do not fall back.
     expect(await docx.read("word/theme/theme1.xml")).toMatch(/<a:font script="Hans" typeface="仿宋_GB2312"\/>/);
     const text = paragraphs(docx.document);
-    expect(text).toContain("图1 不同身份被调查者对社区服务的满意率（N=20）");
-    expect(text).toContain("图2 您的身份是（N=20）");
+    expect(text).toContain("图1 您的身份是（N=20）");
   });
 
   it("keeps every data label on one line (LibreOffice wraps labels in square text boxes)", async () => {

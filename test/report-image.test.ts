@@ -68,15 +68,15 @@ describe("survey report --charts image", () => {
 
   it("puts one PNG per figure in word/media and writes no native charts", () => {
     const names = Object.keys(zip.files);
-    expect(image.stdout).toMatch(/7 charts/);
-    expect(names.filter((n) => /^word\/media\/[^/]+\.png$/.test(n))).toHaveLength(7);
+    expect(image.stdout).toMatch(/6 charts/);
+    expect(names.filter((n) => /^word\/media\/[^/]+\.png$/.test(n))).toHaveLength(6);
     expect(names.filter((n) => n.startsWith("word/charts/") || n.startsWith("word/embeddings/"))).toEqual([]);
   });
 
   it("sizes each image to the template's chart width, with its caption as alt text, captions below", async () => {
     const document = await zip.file("word/document.xml")!.async("string");
     const extents = [...document.matchAll(/<wp:extent cx="(\d+)" cy="(\d+)"\/>/g)];
-    expect(extents).toHaveLength(7);
+    expect(extents).toHaveLength(6);
     // 150 mm = 567 px at 96 dpi = 5,400,675 EMU.
     for (const [, cx] of extents) expect(Number(cx)).toBe(567 * 9525);
     const alts = [...document.matchAll(/<wp:docPr id="\d+" name="[^"]*" descr="([^"]*)"/g)].map((m) => m[1]);
@@ -90,7 +90,7 @@ describe("survey report --charts image", () => {
     const extents = [...document.matchAll(/<wp:extent cx="(\d+)" cy="(\d+)"\/>/g)].map((m) => Number(m[2]) / Number(m[1]));
     const rels = await zip.file("word/_rels/document.xml.rels")!.async("string");
     const embeds = [...document.matchAll(/<a:blip r:embed="([^"]+)"/g)].map((m) => new RegExp(`Id="${m[1]}"[^>]*Target="([^"]+)"`).exec(rels)![1]!);
-    expect(embeds).toHaveLength(7);
+    expect(embeds).toHaveLength(6);
     for (const [i, target] of embeds.entries()) {
       const { width, height } = pngSize(await zip.file(`word/${target}`)!.async("uint8array"));
       expect(width).toBe(1181);
@@ -108,7 +108,7 @@ describe("survey report --charts image", () => {
     const native = await report("native.docx", ["--charts", "native"]);
     expect(Buffer.compare(readFileSync(plain.out), readFileSync(native.out))).toBe(0);
     const names = Object.keys((await JSZip.loadAsync(readFileSync(native.out))).files);
-    expect(names.filter((n) => n.startsWith("word/charts/chart"))).toHaveLength(7);
+    expect(names.filter((n) => n.startsWith("word/charts/chart"))).toHaveLength(6);
     expect(names.filter((n) => n.startsWith("word/media/"))).toEqual([]);
     const none = await report("none.docx", ["--no-charts"]);
     expect(Object.keys((await JSZip.loadAsync(readFileSync(none.out))).files).filter((n) => /^word\/(media|charts)\//.test(n))).toEqual([]);

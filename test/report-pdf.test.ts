@@ -43,10 +43,10 @@ describe.skipIf(!available && !required)("the example report in LibreOffice", ()
 
     const def = loadFixtureSurvey("example/survey.yaml");
     const tally = await tallySurvey(def, await resolveFiles(memoryIo(ROOT), def, []));
-    const { issued, returned, valid, validRate } = tally.responses;
+    const { issued, returned, valid, validRate, responseRate } = tally.responses;
     expect(flat).toContain("关于青山镇农村社区党建工作的调研报告");
     for (const heading of ["一、基本情况", "二、主要做法与成效", "三、存在的问题", "四、对策建议", "附件"]) expect(flat).toContain(heading);
-    expect(flat).toContain(`本次调研共发放调查问卷${issued}份，收回${returned}份，其中有效问卷${valid}份，有效率${pct(validRate)}`);
+    expect(flat).toContain(`本次调研共发放调查问卷${issued}份，收回${returned}份，回收率${pct(responseRate)}，其中有效问卷${valid}份，有效率${pct(validRate)}`);
     const roles = tally.roles!.counts.filter((c) => c.count > 0);
     expect(roles.reduce((s, c) => s + c.count, 0)).toBe(tally.questions.q1!.answered);
     expect(flat).toContain(`参与本次调研的有${roles.map((c) => `${c.label}${c.count}人`).join("，")}，分别占${roles.map((c) => pct(c.pct)).join("、")}。`);

@@ -31,6 +31,8 @@ interface ReportOptions {
   tally?: string;
   each?: string;
   summary?: "json" | "text";
+  technical?: boolean;
+  explain?: boolean;
 }
 
 /** The templates shipped with survey: `templates/` beside `src/` and `dist/`. */
@@ -63,19 +65,26 @@ export function reportCommand(program: Command, run: Run): void {
     .option("--by <question>", "break down by this question instead of the role")
     .option("--issued <n>", "questionnaires handed out (发放), overriding `issued` in the definition")
     .option("--tally <file>", "build from a saved `survey tally --format json` (or `survey merge`) instead of reading answers")
+    .option("--technical", "print the test (χ², p) beside each group difference in the text; by default only the appendix's note names it")
+    .option("--explain", "also list on stdout every finding behind the generated sentences: its section, numbers, and the rule that wrote it or kept it out")
     .option("--force", "overwrite the output file if it exists")
     .addOption(eachOption())
     .addOption(summaryOption())
     .addHelpText(
       "after",
       `
-The report: title; an opening with the coverage sentence (发放/收回/有效问卷/有效率); 一、基本情况 (who
-answered, by role, as a sentence and a table; demographics); 二、主要做法与成效 (this section's questions,
-strongest results first); 三、存在的问题 (satisfaction below 70%, the leading answers to problem questions
-in words such as 三分之二以上, role differences significant by chi-square, p < 0.05); 四、对策建议 (ranked
-answers, keywords of open answers); 附件 (per question: 选项/小计/比例/本题有效填写人次, a chart, open
-answers verbatim). Every percentage is of the base printed beside it (N in each caption); multi-select
-shares are of the respondents who answered.
+The report: title; an opening with the coverage sentence (发放/收回/回收率/有效问卷/有效率); 一、基本情况 (who
+answered, by role, as a sentence and a table; every background question in counts and shares);
+二、主要做法与成效 (evaluations whose positive rate reaches 70%, strongest first); 三、存在的问题
+(evaluations below 70%, the leading answers to problem questions in words such as 三分之二以上, what
+open answers say most often, and differences between groups); 四、对策建议 (ranked answers, what people
+suggested, and a marked place for a suggestion beside each problem); the 附件 note, 落款 and date;
+附件 (per question: 选项/小计/比例/本题有效填写人次, a chart, open answers verbatim). Every fact is said
+once, in one section; one the narrative already says is not repeated. A difference between groups is
+called 明显 only when the gap is at least 10 points and significant, and no group of fewer than 10 is
+given a percentage (survey.yaml's \`rules:\` changes these). --explain lists every finding and the rule
+behind it. Sections come from each question's \`section:\`, else from its wording (background,
+problem, suggestion).
 
 The narrative (report.md): text before the first ## opens the report; "## 基本情况" etc. hold the author's
 text for each section (### and #### are (一) and 1.); Liquid expressions pull any statistic of
@@ -87,8 +96,9 @@ Layout: GB/T 9704-2012 — A4, margins 37/35/28/26 mm, title 2号 方正小标�
 body 3号 仿宋_GB2312 at a fixed 28.9 pt (22 lines a page), page numbers "— 1 —"; charts are native Word
 charts (editable in Word, drawn in the reader's fonts), or with --charts image 200 dpi PNG pictures drawn
 in a bundled Chinese font (Noto Sans), which look the same on every machine, one without Chinese fonts
-too, but cannot be edited. The same input gives the same bytes; the document's date is
-SOURCE_DATE_EPOCH when set, else 2000-01-01.
+too, but cannot be edited. The same input gives the same bytes on the same day; the document's
+properties are dated SOURCE_DATE_EPOCH when set, else 2000-01-01, and the date under the 落款 is the
+definition's \`date:\`, else SOURCE_DATE_EPOCH, else today (China time).
 
 Exit codes: 0 written; 2 the command could not run (bad definition, template or narrative — named with
 file:line —, missing file, output exists without --force).
@@ -149,7 +159,8 @@ async function reportWith(
           (tally: TallyResult, survey: Survey) => parseNarrative(narrativeFile.text, narrativeFile.shown, template, narrativeContext(tally, survey)),
       )
     : undefined;
-  const write = async (tally: TallyResult, survey: Survey, output: string): Promise<ReportModel> => {
+  const signatureDate = dateParts(io.env.SOURCE_DATE_EPOCH ? date : new Date());
+  const write = async (tally: TallyResult, survey: Survey, output: string, group?: string): Promise<ReportModel> => {
     const narrative = narrate?.(tally, survey);
     const model = buildReport(tally, survey, template, {
       narrative,
@@ -157,6 +168,9 @@ async function reportWith(
       charts: opts.charts !== false,
       appendix: opts.appendix,
       reasonLabel: (r) => REASON_LABELS[r as InvalidReason]?.[lang === "en" ? "en" : "zh"] ?? r,
+      technical: opts.technical,
+      date: signatureDate,
+      group,
     });
     const bytes = await renderDocx(model, template.style, date, { chartImages });
     await writeOutput(io, output, bytes, Boolean(opts.force));
@@ -167,12 +181,14 @@ async function reportWith(
     const files = await resolveFiles(io, survey, args);
     const { tallySurvey } = await import("../tally/index.js");
     return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, ".docx", async (group) => {
-      await write(await tallySurvey(group.survey, group.files, { by: opts.by, issued }), group.survey, group.output);
+      const model = await write(await tallySurvey(group.survey, group.files, { by: opts.by, issued }), group.survey, group.output, group.value);
+      if (opts.explain) io.stdout(`${group.output}\n${(await import("../report/explain.js")).explainFindings(model)}`);
     });
   }
   const tally = counting ? await counting : await readTally(io, opts.tally!);
   const model = opts.tally ? await fromSavedTally([opts.tally], () => write(tally, survey, output)) : await write(tally, survey, output);
   if (!globals.quiet) io.stdout(`${summary(output, model, template)}\n`);
+  if (opts.explain) io.stdout((await import("../report/explain.js")).explainFindings(model));
   return EXIT.ok;
 }
 
@@ -241,6 +257,12 @@ function sourceDate(io: Io): Date {
   if (!/^\d+$/.test(raw)) throw usageError(`SOURCE_DATE_EPOCH must be a whole number of seconds, not "${raw}"`);
   // Zip entries cannot hold dates before 1980.
   return new Date(Math.max(Number(raw) * 1000, Date.UTC(1980, 0, 2)));
+}
+
+/** The 落款's date as a Chinese reader's calendar has it (UTC+8), so a report reads the same in every time zone. */
+function dateParts(d: Date): { y: number; m: number; d: number } {
+  const china = new Date(d.getTime() + 8 * 3600 * 1000);
+  return { y: china.getUTCFullYear(), m: china.getUTCMonth() + 1, d: china.getUTCDate() };
 }
 
 function positiveInteger(raw: string, flag: string): number {

@@ -151,6 +151,8 @@ export function buildSurvey(
       period: doc.period === undefined ? undefined : String(doc.period),
       purpose: doc.purpose,
       issued: doc.issued,
+      date: doc.date,
+      rules: doc.rules,
       methods: doc.methods ?? [],
       lang: doc.lang ?? "zh-CN",
       role: doc.role,

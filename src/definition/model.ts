@@ -1,4 +1,4 @@
-import type { Section, SurveyDoc } from "./schema.js";
+import type { ReportRulesDoc, Section, SurveyDoc } from "./schema.js";
 import type { WhenExpr } from "./when.js";
 
 /**
@@ -130,6 +130,10 @@ export interface Survey {
   /** Id of the role question (身份), if any. */
   role?: string;
   data: DataOptions;
+  /** The report's date as written at its end (成文日期), when the definition gives one. */
+  date?: string;
+  /** Overrides of the report template's rules for generated sentences (snake_case keys as in survey.yaml). */
+  rules?: ReportRulesDoc;
   scales: Map<string, Scale>;
   questions: Question[];
   items: Item[];

@@ -134,6 +134,17 @@ export const surveySchema = z
     period: z.union([z.string(), z.number()]).optional(),
     issued: z.number().int().min(0).optional().describe("questionnaires handed out (发放)"),
     methods: z.array(z.string()).optional(),
+/** The rules that keep the report's generated sentences true; defaults come from the report template. */
+export const reportRulesSchema = z
+  .strictObject({
+    strong_gap: z.number().gt(0).max(1).optional().describe("a difference is called 明显 only from this gap (a fraction: 0.1 = 10 percentage points), and only when significant"),
+    significance: z.number().gt(0).lt(1).optional().describe("the p-value under which a difference counts as significant (default 0.05)"),
+    min_group: z.number().int().min(1).optional().describe("groups with fewer respondents are never given a percentage in the report's text (default 10)"),
+    success_rate: z.number().gt(0).max(1).optional().describe("an evaluation whose positive rate reaches this is a result (成效), below it a problem (default 0.7)"),
+    max_differences: z.number().int().min(0).optional().describe("at most this many group differences are written in the report's text (default 3)"),
+  })
+  .describe("rules for the report's generated sentences");
+
     purpose: z.string().optional(),
     lang: z.enum(["zh-CN", "en"]).optional(),
     role: z.string().optional().describe("the question whose answer is the respondent's role (身份)"),
@@ -143,6 +154,8 @@ export const surveySchema = z
     groups: z.array(groupSchema).optional(),
   })
   .describe("survey.yaml: the definition of a questionnaire for the survey tool");
+    date: z.string().trim().min(1).optional().describe("the report's date (成文日期) under the organization at its end, e.g. 2019年7月30日; default SOURCE_DATE_EPOCH, else today"),
+    rules: reportRulesSchema.optional(),
 
 export type SurveyInput = z.input<typeof surveySchema>;
 export type SurveyDoc = z.output<typeof surveySchema>;
@@ -154,3 +167,4 @@ export type Section = (typeof sections)[number];
 export function surveyJsonSchema(): object {
   return z.toJSONSchema(surveySchema, { io: "input", target: "draft-2020-12" });
 }
+export type ReportRulesDoc = z.output<typeof reportRulesSchema>;

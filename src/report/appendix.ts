@@ -2,7 +2,8 @@ import type { Question, Survey } from "../definition/model.js";
 import type { QuestionTally, TallyResult } from "../tally/types.js";
 import { fixed, pct } from "./format.js";
 import type { Block, Chart, Figure, Table } from "./model.js";
-import { groupLabel, rateName, renderLabel, shareOf } from "./evidence.js";
+import { groupLabel, rateName, renderLabel } from "./evidence.js";
+import { shareOf } from "./findings.js";
 import type { Template } from "./template.js";
 
 /**
@@ -10,12 +11,13 @@ import type { Template } from "./template.js";
  * 比例 closed by 本题有效填写人次, a chart for closed questions, and open answers verbatim. Every table and
  * chart names its base N in the caption.
  */
-export function appendixBlocks(tally: TallyResult, survey: Survey, template: Template, charts: boolean): Block[] {
+export function appendixBlocks(tally: TallyResult, survey: Survey, template: Template, charts: boolean, notes?: string): Block[] {
   const l = template.text.labels;
   const blocks: Block[] = [
     { kind: "pageBreak" },
     { kind: "paragraph", style: "label", runs: [{ text: l.appendix }] },
     { kind: "paragraph", style: "title", runs: [{ text: l.appendixTitle }] },
+    ...(notes ? [{ kind: "paragraph" as const, runs: [{ text: notes }] }] : []),
   ];
   for (const q of survey.questions) {
     const t = tally.questions[q.id];

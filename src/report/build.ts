@@ -1,17 +1,12 @@
 import type { Survey } from "../definition/model.js";
 import type { TallyResult } from "../tally/types.js";
 import { appendixBlocks } from "./appendix.js";
-import {
-  coverageSentence,
-  practicesEvidence,
-  problemsEvidence,
-  situationEvidence,
-  suggestionsEvidence,
-  type EvidenceInput,
-} from "./evidence.js";
-import type { Block, Paragraph, ReportModel } from "./model.js";
+import { coverageSentence, rateName, renderLabel, sectionEvidence, type EvidenceInput } from "./evidence.js";
+import { deriveFindings, type Finding } from "./findings.js";
+import type { Block, Paragraph, ReportModel, TextRun } from "./model.js";
 import type { Narrative } from "./narrative.js";
 import { formatNumber } from "./numbering.js";
+import { resolveRules } from "./rules.js";
 import { renderPattern, sentence, type SectionKey, type Template } from "./template.js";
 
 export interface BuildOptions {
@@ -23,16 +18,15 @@ export interface BuildOptions {
   appendix?: boolean;
   /** Names an invalid-questionnaire reason (duplicate → 重复提交) in the report's language. */
   reasonLabel?: (reason: string) => string;
+  /** χ² and p in the body's sentences (--technical). */
+  technical?: boolean;
+  /** The date under the 落款 when the definition has no `date:` (SOURCE_DATE_EPOCH, else today). */
+  date?: { y: number; m: number; d: number };
+  /** A per-group report (--each): the group it is about, named in its title and opening. */
+  group?: string;
 }
 
 const SECTIONS: SectionKey[] = ["situation", "practices", "problems", "suggestions"];
-
-const EVIDENCE: Record<SectionKey, (input: EvidenceInput) => Block[]> = {
-  situation: situationEvidence,
-  practices: practicesEvidence,
-  problems: problemsEvidence,
-  suggestions: suggestionsEvidence,
-};
 
 /**
  * The report as a document model: title, opening with the coverage sentence, the four sections (the
@@ -41,10 +35,21 @@ const EVIDENCE: Record<SectionKey, (input: EvidenceInput) => Block[]> = {
  */
 export function buildReport(tally: TallyResult, survey: Survey, template: Template, opts: BuildOptions = {}): ReportModel {
   const charts = opts.charts ?? true;
-  const input: EvidenceInput = { tally, survey, template, charts };
   const narrative = opts.narrative;
+  const rules = resolveRules(template.text.rules, survey.rules);
+  const findings = deriveFindings({
+    tally,
+    survey,
+    rules,
+    rateName: (scale) => rateName(scale, template),
+    narrative: [...(narrative?.opening ?? []), ...Object.values(narrative?.sections ?? {}).flat()].flatMap(textOf),
+    quote: (s) => (template.lang === "en" ? `"${s}"` : `“${s}”`),
+  });
+  const written = Object.fromEntries(SECTIONS.map((k) => [k, Boolean(narrative?.sections[k]?.length)]));
+  const input: EvidenceInput = { tally, survey, template, charts, findings, technical: opts.technical ?? false, written };
   const topic = topicOf(survey.title, template.lang);
-  const title = opts.title ?? narrative?.title ?? sentence(template, "title", { title: survey.title });
+  const baseTitle = opts.title ?? narrative?.title ?? sentence(template, "title", { title: survey.title });
+  const title = opts.group ? renderLabel(template, template.text.labels.groupTitle, { title: baseTitle, group: opts.group }) : baseTitle;
 
   const opening: Block[] = [];
   if (narrative?.opening.length) opening.push(...narrative.opening);
@@ -64,13 +69,13 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
   } else opening.push(placeholder(template, "opening"));
   // Chinese sentences follow each other directly; English ones after a space.
   const gap = template.lang === "en" ? " " : "";
-  opening.push(body(`${coverageSentence(input, opts.reasonLabel ?? ((r) => r))}${gap}${sentence(template, "openingEnd", {})}`));
+  opening.push(body(`${coverageSentence(input, opts.reasonLabel ?? ((r) => r), opts.group)}${gap}${sentence(template, "openingEnd", {})}`));
 
   const blocks: Block[] = [];
   SECTIONS.forEach((key, i) => {
     blocks.push({ kind: "heading", level: 1, number: formatNumber(template.text.numerals.level1, i + 1), text: template.text.sections[key] });
     const written = narrative?.sections[key] ?? [];
-    const evidence = EVIDENCE[key](input);
+    const evidence = sectionEvidence(input, key);
     const firstHeading = written.findIndex((b) => b.kind === "heading");
     const lead = firstHeading < 0 ? written : written.slice(0, firstHeading);
     const rest = firstHeading < 0 ? [] : written.slice(firstHeading);
@@ -78,7 +83,18 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
     // The author's opening words, then the survey's evidence, then the author's numbered points.
     blocks.push(...lead, ...evidence, ...rest);
   });
-  if (opts.appendix ?? true) blocks.push(...appendixBlocks(tally, survey, template, charts));
+  const appendix = opts.appendix ?? true;
+  if (appendix) blocks.push(body(sentence(template, "attachmentNote", { title: template.text.labels.appendixTitle })));
+  blocks.push(...signature(survey, template, opts.date));
+  if (appendix) {
+    const notes = sentence(template, "notes", {
+      minGroup: rules.minGroup,
+      strongGapPoints: Math.round(rules.strongGap * 1000) / 10,
+      significance: rules.significance,
+      differences: findings.some((f) => f.kind === "difference" && !f.omitted),
+    });
+    blocks.push(...appendixBlocks(tally, survey, template, charts, notes));
+  }
 
   const model: ReportModel = {
     lang: template.lang,
@@ -86,14 +102,31 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
     opening,
     body: blocks,
     meta: { organization: survey.organization, subject: topic },
+    findings,
   };
   numberHeadings(model, template);
   numberCaptions(model, template);
   return model;
 }
 
-function body(text: string): Paragraph {
-  return { kind: "paragraph", runs: [{ text }] };
+/** A paragraph of generated text; a 【请补充：…】 left in a definition's value (a drafted title, say) is marked for the author. */
+function body(text: string, style?: Paragraph["style"]): Paragraph {
+  const runs: TextRun[] = text
+    .split(/(【请补充[：:][^】]*】)/u)
+    .filter(Boolean)
+    .map((t) => (t.startsWith("【请补充") ? { text: t, placeholder: true } : { text: t }));
+  return { kind: "paragraph", runs, ...(style ? { style } : {}) };
+}
+
+function textOf(b: Block): string[] {
+  return b.kind === "paragraph" ? [b.runs.map((r) => r.text).join("")] : b.kind === "heading" ? [b.text] : [];
+}
+
+/** 落款: who wrote the report and when, flush right under the body (GB/T 9704 §7.3.5). */
+function signature(survey: Survey, template: Template, date: BuildOptions["date"]): Paragraph[] {
+  const organization = survey.organization ?? renderPattern(template, template.text.placeholder, { what: template.text.placeholders.organization }, "placeholder");
+  const when = survey.date ?? (date ? renderLabel(template, template.text.labels.date, date) : undefined);
+  return [organization, ...(when ? [when] : [])].map((t) => body(t, "signature"));
 }
 
 function placeholder(template: Template, key: SectionKey | "opening"): Paragraph {

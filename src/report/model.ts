@@ -25,9 +25,10 @@ export interface Paragraph {
   runs: TextRun[];
   /**
    * body: indented body text; plain: no indent (lists, notes under tables); label: 附件, flush left in the
-   * level-1 heading face; title: a title such as the appendix's, set like the report's title.
+   * level-1 heading face; title: a title such as the appendix's, set like the report's title; signature:
+   * the 落款 and date, flush right.
    */
-  style?: "body" | "plain" | "label" | "title";
+  style?: "body" | "plain" | "label" | "title" | "signature";
   /** Printed before the runs: a list item's "1." or "•". */
   marker?: string;
 }
@@ -88,4 +89,6 @@ export interface ReportModel {
   body: Block[];
   /** Document properties. */
   meta: { organization?: string; subject?: string };
+  /** What the generated sentences claim and why, including what a rule kept out (survey report --explain). */
+  findings?: import("./findings.js").Finding[];
 }

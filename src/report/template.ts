@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import type { Diagnostic } from "../diagnostics.js";
 import { SurveyError } from "../errors.js";
+import { reportRulesSchema } from "../definition/schema.js";
 import { approx, count, fixed, pct, type Lang } from "./format.js";
 
 /**
@@ -13,7 +14,8 @@ import { approx, count, fixed, pct, type Lang } from "./format.js";
 
 const sentenceKeys = [
   "title", "opening", "coverage", "openingEnd", "roles", "distribution", "numberSummary", "scaleStrong",
-  "matrixRows", "choices", "scaleWeak", "problemLead", "roleDifference", "suggestionChoices", "rank", "keywords",
+  "choices", "scaleWeak", "problemLead", "difference", "suggestionChoices", "rank", "openAnswers", "others",
+  "problemTopic", "attachmentNote", "notes",
 ] as const;
 export type SentenceKey = (typeof sentenceKeys)[number];
 
@@ -47,9 +49,24 @@ const templateSchema = z.strictObject({
     roleTableCaption: z.string(),
     roleFigureCaption: z.string(),
     rateNames: z.record(z.string(), z.string()).refine((r) => "default" in r, "needs a `default` entry"),
+    /** How a sentence names a group of the breakdown: 男 → 男性. */
+    groupNames: z.record(z.string(), z.string()).optional(),
+    /** A group whose label is a range (30岁及以下): `{{ label }}的被调查者`. */
+    groupOfRange: z.string(),
+    /** The date under the 落款: y, m, d. */
+    date: z.string(),
+    /** The title of a per-group report (--each): title, group. */
+    groupTitle: z.string(),
   }),
+  /** The rules that keep generated sentences true (survey.yaml's `rules:` overrides them). */
+  rules: reportRulesSchema.optional(),
   placeholder: z.string(),
-  placeholders: z.strictObject({ opening: z.string(), situation: z.string(), practices: z.string(), problems: z.string(), suggestions: z.string() }),
+  placeholders: z.strictObject({
+    opening: z.string(), situation: z.string(), practices: z.string(), problems: z.string(), suggestions: z.string(),
+    /** A marked place for the author's suggestion beside a problem the report states: topic. */
+    suggestionFor: z.string(),
+    organization: z.string(),
+  }),
   sentences: z.strictObject(Object.fromEntries(sentenceKeys.map((k) => [k, z.string()])) as Record<SentenceKey, z.ZodString>),
 });
 
@@ -181,6 +198,10 @@ function checkSentences(template: Template, shownDir: string): void {
     ["labels.figureCaption", template.text.labels.figureCaption],
     ["labels.roleTableCaption", template.text.labels.roleTableCaption],
     ["labels.roleFigureCaption", template.text.labels.roleFigureCaption],
+    ["labels.groupOfRange", template.text.labels.groupOfRange],
+    ["labels.date", template.text.labels.date],
+    ["labels.groupTitle", template.text.labels.groupTitle],
+    ["placeholders.suggestionFor", template.text.placeholders.suggestionFor],
   ];
   for (const [key, source] of patterns) {
     try {

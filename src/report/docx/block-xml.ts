@@ -12,7 +12,7 @@ import { threeLineTableXml, writesTable } from "./three-line-table.js";
  * renders models both ways and compares the bytes.
  */
 
-export const PARAGRAPH_STYLE = { body: STYLE.body, plain: STYLE.plain, label: STYLE.label, title: STYLE.title } as const;
+export const PARAGRAPH_STYLE = { body: STYLE.body, plain: STYLE.plain, label: STYLE.label, title: STYLE.title, signature: STYLE.signature } as const;
 
 /** A heading's paragraph style id. */
 export function headingStyle(level: number): string {

@@ -22,6 +22,7 @@ export const STYLE = {
   tableCompact: "TableTextCompact",
   plain: "Plain",
   label: "Label",
+  signature: "Signature",
   footer: "Footer",
 } as const;
 
@@ -105,6 +106,14 @@ export function documentStyles(s: StyleSheet, lang: "zh-CN" | "en"): IStylesOpti
         basedOn: STYLE.body,
         quickFormat: true,
         paragraph: { indent: { firstLine: 0, firstLineChars: 0 } },
+      },
+      {
+        id: STYLE.signature,
+        name: "Signature",
+        basedOn: STYLE.body,
+        quickFormat: true,
+        // 落款 and 成文日期 flush right, four characters in from the margin (GB/T 9704 §7.3.5.1).
+        paragraph: { alignment: "right", indent: { firstLine: 0, firstLineChars: 0, right: twipsOfPt(s.body.size * 4) }, keepLines: true, keepNext: true },
       },
       {
         id: STYLE.label,
