@@ -1,5 +1,5 @@
 import { oneLine, type DiagnosticCode } from "../diagnostics.js";
-import type { DataOptions, Item, NumberQuestion, Option } from "../definition/model.js";
+import { codesGuessed, type DataOptions, type Item, type NumberQuestion, type Option } from "../definition/model.js";
 import type { ItemColumns } from "./columns.js";
 import { normalizeLabel } from "./normalize.js";
 
@@ -49,10 +49,18 @@ export interface OptionIndex {
   /** One shared, frozen answer per option for single/scale cells without a fill-in: most cells of a
    * survey, so a million rows allocate no answer objects for them. */
   chosen: Map<number, Answer>;
+  /** `codes: guessed`: a cell that names an option only by its code is an error (CODES_GUESSED), not a choice. */
+  guessed: boolean;
 }
 
-export function optionIndex(options: Option[]): OptionIndex {
+/** The option lookup of a choice item (see OptionIndex). */
+export function itemOptionIndex(item: Item): OptionIndex | undefined {
+  return "options" in item ? optionIndex(item.options, codesGuessed(item)) : undefined;
+}
+
+export function optionIndex(options: Option[], guessed = false): OptionIndex {
   return {
+    guessed,
     exact: new Map(options.map((o) => [o.label, o])),
     byLabel: new Map(options.map((o) => [normalizeLabel(o.label), o])),
     byCode: new Map(options.map((o) => [o.code, o])),
@@ -98,6 +106,7 @@ function readCell(
     case "scale": {
       const choice = readChoice(raw, index!);
       if (!choice) return unknownOption(raw, item, at, problems);
+      if (choice === GUESSED) return guessedCode(raw, item, at, problems);
       return choice.other === undefined ? index!.chosen.get(choice.code)! : answer("choice", [choice.code], [{ code: choice.code, text: choice.other }]);
     }
     case "multi":
@@ -108,6 +117,7 @@ function readCell(
       for (const part of splitChoices(raw, separator)) {
         const choice = readChoice(part, index!);
         if (!choice) return unknownOption(part, item, at, problems);
+        if (choice === GUESSED) return guessedCode(part, item, at, problems);
         if (codes.includes(choice.code)) {
           if (item.type === "rank") {
             problems.push({ code: "RANK_REPEATED", index: at, message: `"${oneLine(part)}" is ranked twice` });
@@ -180,7 +190,13 @@ function checkChoiceCount(item: Item & { type: "multi" }, n: number, at: number,
   return true;
 }
 
-/** A label, a code, or `label〖fill-in〗` of an `other` option. Labels win over codes. */
+/** What readChoice returns for a code of an item whose codes were guessed. */
+const GUESSED = Object.freeze({ code: -1 });
+
+/**
+ * A label, a code, or `label〖fill-in〗` of an `other` option. Labels win over codes. A code of an item
+ * whose codes were guessed gives GUESSED: which option it means is not known.
+ */
 function readChoice(raw: string, index: OptionIndex): { code: number; other?: string } | undefined {
   const m = raw.includes("〖") ? FILL_IN.exec(raw) : null;
   const written = m ? m[1]!.trim() : raw;
@@ -188,7 +204,12 @@ function readChoice(raw: string, index: OptionIndex): { code: number; other?: st
   let option = index.exact.get(written);
   if (!option) {
     const head = normalizeLabel(written);
-    option = index.byLabel.get(head) ?? (/^\d+$/.test(head) ? index.byCode.get(Number(head)) : undefined);
+    option = index.byLabel.get(head);
+    if (!option && /^\d+$/.test(head)) {
+      // With guessed codes any number is a code of the questionnaire's, known or not.
+      if (index.guessed) return GUESSED;
+      option = index.byCode.get(Number(head));
+    }
   }
   if (!option) return undefined;
   return option.other && fill ? { code: option.code, other: fill } : { code: option.code };
@@ -213,6 +234,22 @@ function unknownOption(raw: string, item: Item, at: number, problems: CellProble
     index: at,
     message: `"${oneLine(raw)}" is not an option of ${item.id}`,
     hint: `options: ${listed}${options.length > 6 ? ", …" : ""}`,
+  });
+  return MISSING;
+}
+
+/**
+ * A 按选项序号 cell read with a definition whose codes were guessed from the labels of a 按选项文本 export:
+ * the questionnaire's numbering is not known, so the code could mean any option. Never counted.
+ */
+function guessedCode(raw: string, item: Item, at: number, problems: CellProblem[]): Answer {
+  const scaleName = item.type === "scale" ? item.scale.name : undefined;
+  const question = "parent" in item ? item.parent : item;
+  problems.push({
+    code: "CODES_GUESSED",
+    index: at,
+    message: `"${oneLine(raw)}" is an option code, but the codes of ${question.id} (${oneLine(question.text, 40)})${scaleName ? `, scale ${scaleName},` : ""} were guessed from a 按选项文本 export (codes: guessed): which option it means is unknown`,
+    hint: `draft the definition from both exports (survey init --from <按选项文本> --from <按选项序号>), or put the options${scaleName ? ` of scale ${scaleName}` : ""} in the questionnaire's order and delete "codes: guessed"`,
   });
   return MISSING;
 }

@@ -4,7 +4,7 @@ import type { ScanMemory } from "../io/scan-memory.js";
 import { MAX_CELL_CHARS } from "../io/limits.js";
 import { smallWholeNumberOfBytes } from "../validate/id-set.js";
 import { ByteCache, ByteDictionaries, type CellDictionaries } from "./byte-cache.js";
-import { MISSING, optionIndex, parseDuration, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
+import { itemOptionIndex, MISSING, parseDuration, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
 import type { ItemColumns } from "./columns.js";
 import { reportBadDuration, reportCellTooLong, reportRowWidth, settleAnswers, type Response, type RowContext } from "./read.js";
 
@@ -55,7 +55,7 @@ export class ByteRowReader {
     const { survey, columns } = ctx;
     this.items = survey.items.map((item) => ({
       where: columns.items.get(item.id),
-      index: "options" in item ? optionIndex(item.options) : undefined,
+      index: itemOptionIndex(item),
       kept: [],
       slots: [],
     }));

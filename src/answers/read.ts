@@ -3,7 +3,7 @@ import type { Item, Survey } from "../definition/model.js";
 import type { WhenValue } from "../definition/when.js";
 import { MAX_CELL_CHARS } from "../io/limits.js";
 import { openTable, type InputFile, type RawRow } from "../io/table.js";
-import { MISSING, optionIndex, parseDuration, readAnswer, SKIPPED, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
+import { itemOptionIndex, MISSING, parseDuration, readAnswer, SKIPPED, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
 import { mapColumns, type ColumnMap } from "./columns.js";
 
 /** One questionnaire as read: where it came from, and an answer per item (aligned with `survey.items`). */
@@ -43,7 +43,7 @@ export async function* readResponses(survey: Survey, files: InputFile[], opts: R
     const headerProblems: Diagnostic[] = [];
     const columns = mapColumns(survey, table.header, file, headerProblems);
     headerProblems.forEach(opts.onDiagnostic);
-    const indexes = survey.items.map((item) => ("options" in item ? optionIndex(item.options) : undefined));
+    const indexes = survey.items.map(itemOptionIndex);
     for await (const raw of table.rows) {
       const response = readRow(survey, raw, table.header, columns, indexes, file, opts.onDiagnostic);
       if (response) yield response;

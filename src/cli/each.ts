@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, extname, isAbsolute, join, relative, resolve } from "node:path";
 import { Option } from "commander";
-import { optionIndex, readAnswer, type CellProblem } from "../answers/cells.js";
+import { itemOptionIndex, readAnswer, type CellProblem } from "../answers/cells.js";
 import { mapColumns } from "../answers/columns.js";
 import { isBlankRow } from "../answers/read.js";
 import type { Survey } from "../definition/model.js";
@@ -155,7 +155,7 @@ async function byQuestion(
       "name a single-choice or scale question (e.g. the village), or use --each file",
     );
   }
-  const index = optionIndex(item.options);
+  const index = itemOptionIndex(item)!;
   const writers = new Map<string, { stream: WriteStream; row: number }>();
   const groups = new Map<number, Grouped>();
   let ungrouped = 0;
@@ -167,6 +167,11 @@ async function byQuestion(
       if (isBlankRow(cells)) continue;
       const problems: CellProblem[] = [];
       const answer = readAnswer(item, columns, cells, survey.data, index, problems);
+      // A code that cannot be told apart would put rows in the wrong group: the run stops here, as a tally would.
+      const guessed = problems.find((p) => p.code === "CODES_GUESSED");
+      if (guessed) {
+        throw new SurveyError([{ code: "CODES_GUESSED", severity: "error", file: input.name, row, column: table.header[guessed.index], message: guessed.message, hint: guessed.hint }], EXIT.dataErrors);
+      }
       const code = answer.kind === "choice" ? answer.codes[0] : undefined;
       const option = code === undefined ? undefined : index.byCode.get(code);
       if (!option) {

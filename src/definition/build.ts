@@ -55,6 +55,7 @@ export function buildSurvey(
       negative: s.negative ?? [],
       na: s.na ?? [],
       scores,
+      ...(s.codes === "guessed" ? { codesGuessed: true } : {}),
     });
   }
 
@@ -150,9 +151,9 @@ export function buildSurvey(
       organization: doc.organization,
       period: doc.period === undefined ? undefined : String(doc.period),
       purpose: doc.purpose,
-      issued: doc.issued,
       date: doc.date,
       rules: doc.rules,
+      issued: doc.issued,
       methods: doc.methods ?? [],
       lang: doc.lang ?? "zh-CN",
       role: doc.role,
@@ -208,13 +209,13 @@ function buildQuestion(
   switch (q.type) {
     case "single":
     case "rank":
-      return { ...common, type: q.type, options: buildOptions(q.options, [...path, "options"], at, diagnostics) };
+      return { ...common, type: q.type, options: buildOptions(q.options, [...path, "options"], at, diagnostics), ...guessed(q.codes) };
     case "multi": {
       const options = buildOptions(q.options, [...path, "options"], at, diagnostics);
       if (q.max_choices !== undefined && q.min_choices !== undefined && q.min_choices > q.max_choices) {
         diagnostics.push(at([...path, "min_choices"], "DEF_INVALID", `question ${q.id}: min_choices is larger than max_choices`));
       }
-      return { ...common, type: "multi", options, maxChoices: q.max_choices, minChoices: q.min_choices };
+      return { ...common, type: "multi", options, maxChoices: q.max_choices, minChoices: q.min_choices, ...guessed(q.codes) };
     }
     case "scale":
     case "matrix": {
@@ -253,6 +254,11 @@ function buildQuestion(
     case "text":
       return { ...common, type: "text" };
   }
+}
+
+/** Only a guess is recorded: a definition without the key reads as it always has. */
+function guessed(codes: "guessed" | "confirmed" | undefined): { codesGuessed?: true } {
+  return codes === "guessed" ? { codesGuessed: true } : {};
 }
 
 function buildOptions(docs: OptionDoc[], path: PropertyKey[], at: Locate, diagnostics: Diagnostic[]): Option[] {
@@ -300,3 +306,4 @@ function suggestId(id: string, known: Map<string, unknown>): string {
   const close = ids.find((k) => k.toLowerCase() === id.toLowerCase());
   return close ? `did you mean "${close}"?` : `known ids: ${ids.slice(0, 12).join(", ")}${ids.length > 12 ? ", …" : ""}`;
 }
+

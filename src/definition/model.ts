@@ -22,6 +22,8 @@ export interface Scale {
   na: number[];
   /** Score of each code; default n..1 so the first (most positive) option scores highest. */
   scores: Map<number, number>;
+  /** `codes: guessed`: the codes were inferred from labels, so a cell holding a code cannot be read. */
+  codesGuessed?: boolean;
 }
 
 interface QuestionCommon {
@@ -40,10 +42,13 @@ interface QuestionCommon {
 export interface SingleQuestion extends QuestionCommon {
   type: "single";
   options: Option[];
+  /** `codes: guessed` (see Scale.codesGuessed). */
+  codesGuessed?: boolean;
 }
 export interface MultiQuestion extends QuestionCommon {
   type: "multi";
   options: Option[];
+  codesGuessed?: boolean;
   maxChoices?: number;
   minChoices?: number;
 }
@@ -66,6 +71,7 @@ export interface MatrixQuestion extends QuestionCommon {
 export interface RankQuestion extends QuestionCommon {
   type: "rank";
   options: Option[];
+  codesGuessed?: boolean;
 }
 export interface NumberQuestion extends QuestionCommon {
   type: "number";
@@ -124,16 +130,16 @@ export interface Survey {
   organization?: string;
   period?: string;
   purpose?: string;
+  /** The report's date as written at its end (成文日期), when the definition gives one. */
+  date?: string;
+  /** Overrides of the report template's rules for generated sentences (snake_case keys as in survey.yaml). */
+  rules?: ReportRulesDoc;
   issued?: number;
   methods: string[];
   lang: "zh-CN" | "en";
   /** Id of the role question (身份), if any. */
   role?: string;
   data: DataOptions;
-  /** The report's date as written at its end (成文日期), when the definition gives one. */
-  date?: string;
-  /** Overrides of the report template's rules for generated sentences (snake_case keys as in survey.yaml). */
-  rules?: ReportRulesDoc;
   scales: Map<string, Scale>;
   questions: Question[];
   items: Item[];
@@ -156,6 +162,12 @@ export const DEFAULT_BLANK_MARKERS = ["(空)", "-2"];
 /** Options of a choice item (single, multi, scale, matrix row, rank); empty for number and text. */
 export function optionsOf(item: Item | Question): Option[] {
   return "options" in item ? item.options : [];
+}
+
+/** Whether an item's option codes were guessed (`codes: guessed` on the question or on its scale). */
+export function codesGuessed(item: Item | Question): boolean {
+  if (item.type === "scale" || item.type === "matrix") return item.scale.codesGuessed === true;
+  return "codesGuessed" in item && item.codesGuessed === true;
 }
 
 export function isChoice(item: Item | Question): boolean {

@@ -29,6 +29,12 @@ const option = z.union([
 
 const options = z.array(option).min(1, { message: "list at least one option" });
 
+/** Whether the options' codes are the questionnaire's: `survey init` marks codes it guessed from labels. */
+const codes = z
+  .enum(["guessed", "confirmed"])
+  .optional()
+  .describe("guessed (written by survey init from a 按选项文本 export): the order, so the codes, is inferred; reading a 按选项序号 export is an error until it is checked and this key removed");
+
 export const scaleSchema = z
   .strictObject({
     options: options.describe("listed from most positive; codes 1..n unless given"),
@@ -36,6 +42,7 @@ export const scaleSchema = z
     negative: z.array(code).optional().describe("codes counted in the negative rate"),
     na: z.array(code).optional().describe("codes such as 不了解 left out of every base"),
     scores: z.array(z.number()).optional().describe("one score per option; default n..1, higher is better"),
+    codes,
   })
   .describe("a response scale shared by scale and matrix questions");
 
@@ -52,11 +59,12 @@ const common = {
   column: z.string().optional().describe("the exact header of this question's column, when it matches neither id nor text"),
 };
 
-const single = z.strictObject({ ...common, type: z.literal("single"), options });
+const single = z.strictObject({ ...common, type: z.literal("single"), options, codes });
 const multi = z.strictObject({
   ...common,
   type: z.literal("multi"),
   options,
+  codes,
   max_choices: z.number().int().min(1).optional(),
   min_choices: z.number().int().min(1).optional(),
 });
@@ -75,7 +83,7 @@ const matrix = z.strictObject({
   scale: z.string().describe("the name of a scale under `scales`"),
   rows: z.array(matrixRow).min(1).describe("each row is a sub-question q9.1, q9.2, …"),
 });
-const rank = z.strictObject({ ...common, type: z.literal("rank"), options });
+const rank = z.strictObject({ ...common, type: z.literal("rank"), options, codes });
 const numberQuestion = z.strictObject({
   ...common,
   type: z.literal("number"),
@@ -126,14 +134,6 @@ export const groupSchema = z.strictObject({
   items: z.array(z.string()).min(2, { message: "a group needs at least two items" }),
 });
 
-export const surveySchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    title: z.string().trim().min(1, { message: "the title cannot be empty" }),
-    organization: z.string().optional(),
-    period: z.union([z.string(), z.number()]).optional(),
-    issued: z.number().int().min(0).optional().describe("questionnaires handed out (发放)"),
-    methods: z.array(z.string()).optional(),
 /** The rules that keep the report's generated sentences true; defaults come from the report template. */
 export const reportRulesSchema = z
   .strictObject({
@@ -145,7 +145,17 @@ export const reportRulesSchema = z
   })
   .describe("rules for the report's generated sentences");
 
+export const surveySchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    title: z.string().trim().min(1, { message: "the title cannot be empty" }),
+    organization: z.string().optional(),
+    period: z.union([z.string(), z.number()]).optional(),
+    issued: z.number().int().min(0).optional().describe("questionnaires handed out (发放)"),
+    methods: z.array(z.string()).optional(),
     purpose: z.string().optional(),
+    date: z.string().trim().min(1).optional().describe("the report's date (成文日期) under the organization at its end, e.g. 2019年7月30日; default SOURCE_DATE_EPOCH, else today"),
+    rules: reportRulesSchema.optional(),
     lang: z.enum(["zh-CN", "en"]).optional(),
     role: z.string().optional().describe("the question whose answer is the respondent's role (身份)"),
     data: data.optional(),
@@ -154,12 +164,11 @@ export const reportRulesSchema = z
     groups: z.array(groupSchema).optional(),
   })
   .describe("survey.yaml: the definition of a questionnaire for the survey tool");
-    date: z.string().trim().min(1).optional().describe("the report's date (成文日期) under the organization at its end, e.g. 2019年7月30日; default SOURCE_DATE_EPOCH, else today"),
-    rules: reportRulesSchema.optional(),
 
 export type SurveyInput = z.input<typeof surveySchema>;
 export type SurveyDoc = z.output<typeof surveySchema>;
 export type QuestionDoc = z.output<typeof questionSchema>;
+export type ReportRulesDoc = z.output<typeof reportRulesSchema>;
 export const SECTIONS = sections;
 export type Section = (typeof sections)[number];
 
@@ -167,4 +176,3 @@ export type Section = (typeof sections)[number];
 export function surveyJsonSchema(): object {
   return z.toJSONSchema(surveySchema, { io: "input", target: "draft-2020-12" });
 }
-export type ReportRulesDoc = z.output<typeof reportRulesSchema>;

@@ -1,5 +1,5 @@
 import type { Survey } from "../definition/model.js";
-import { SurveyError } from "../errors.js";
+import { EXIT, SurveyError } from "../errors.js";
 import type { InputFile } from "../io/table.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
 import { finalize, restoreState } from "./finalize.js";
@@ -71,6 +71,7 @@ export async function tallyState(survey: Survey, files: InputFile[], opts: Tally
 
 /** Copies what `scan` decided (response counts, screening, problems) into the state. */
 function addSummary(state: TallyState, summary: ScanSummary): void {
+  refuseGuessedCodes(summary);
   state.responses = {
     returned: summary.returned,
     valid: summary.valid,
@@ -86,6 +87,38 @@ function addSummary(state: TallyState, summary: ScanSummary): void {
     if (d.column !== undefined) p.column = d.column;
     return p;
   });
+}
+
+/**
+ * Cells holding option codes read with a definition whose codes were guessed (CODES_GUESSED) mean the
+ * definition does not describe the file: counting the rest would give a tally with whole questions
+ * missing, or (had the codes been taken) every option shifted. No statistic is given: a SurveyError names
+ * each column concerned (exit 1, the data cannot be counted), then says how to fix it.
+ */
+function refuseGuessedCodes(summary: ScanSummary): void {
+  const count = summary.diagnostics.counts.get("CODES_GUESSED")?.count ?? 0;
+  if (count === 0) return;
+  const examples = summary.diagnostics.examples.get("CODES_GUESSED") ?? [];
+  const seen = new Set<string>();
+  const shown = examples.filter((d) => {
+    const key = `${d.file}\u0000${d.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const last = examples[0]!;
+  throw new SurveyError(
+    [
+      ...shown.map((d) => ({ ...d, hint: undefined })),
+      {
+        code: "CODES_GUESSED",
+        severity: "error",
+        message: `${count} ${count === 1 ? "cell holds an option code" : "cells hold option codes"} that the definition cannot read (a 按选项序号 export read with codes guessed from a 按选项文本 export); nothing was counted`,
+        hint: last.hint,
+      },
+    ],
+    EXIT.dataErrors,
+  );
 }
 
 /**

@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadSurvey } from "../src/cli/context.js";
+import { SurveyError } from "../src/errors.js";
+import { tallySurvey } from "../src/tally/index.js";
+import { ROOT, runCli } from "./helpers/cli.js";
+import { memoryIo } from "./helpers/memory-io.js";
+
+/**
+ * `codes: guessed` marks option codes that `survey init` inferred from a 按选项文本 export. A 按选项序号
+ * export read with them must never be counted: every option could be shifted (issue 15).
+ */
+const dir = join(ROOT, "fixtures/two-forms");
+const TEXT = join(dir, "text.csv");
+const CODE = join(dir, "code.csv");
+const tmp = mkdtempSync(join(tmpdir(), "survey-guessed-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The hand-written definition with q4's codes and the satisfaction scale's marked as guessed. */
+function guessedDefinition(): string {
+  const text = readFileSync(join(dir, "survey.yaml"), "utf8")
+    .replace("    negative: [4, 5]\n", "    negative: [4, 5]\n    codes: guessed\n")
+    .replace("    options: [没有投入, 10%以下, 10%~30%, 30%~50%, 50%以上]\n", "    options: [10%以下, 10%~30%, 30%~50%, 50%以上, 没有投入]\n    codes: guessed\n")
+    .replace("files: [text.csv]", `files: [${JSON.stringify(TEXT)}]`);
+  expect(text.match(/codes: guessed/g)).toHaveLength(2);
+  const file = join(tmp, "guessed.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("codes: guessed", () => {
+  it("reads the 按选项文本 export as before: labels need no codes", async () => {
+    const yaml = guessedDefinition();
+    const r = await runCli(["tally", "-s", yaml, TEXT, "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    const q4 = JSON.parse(r.stdout).questions.q4;
+    expect(q4.options.map((o: { label: string; count: number }) => [o.label, o.count])).toEqual([
+      ["10%以下", 4], ["10%~30%", 3], ["30%~50%", 1], ["50%以上", 1], ["没有投入", 3],
+    ]);
+  });
+
+  it("tally refuses the 按选项序号 export: exit 1, nothing on stdout, each column named, and how to fix it", async () => {
+    const yaml = guessedDefinition();
+    const r = await runCli(["tally", "-s", yaml, CODE]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trim().split("\n");
+    expect(lines[0]).toMatch(/code\.csv:row 2, column "3、您对村里环境整治的满意程度": error CODES_GUESSED: "2" is an option code, but the codes of q3 \(您对村里环境整治的满意程度\), scale satisfaction, were guessed/);
+    expect(lines[1]).toMatch(/column "4、您每月用于文化娱乐的支出占收入的比重": error CODES_GUESSED: "2" is an option code, but the codes of q4 /);
+    expect(lines[2]).toMatch(/^error CODES_GUESSED: 24 cells hold option codes .*nothing was counted \(draft the definition from both exports \(survey init --from <按选项文本> --from <按选项序号>\), or put the options/);
+    expect(lines).toHaveLength(3);
+  });
+
+  it("validate lists every such cell as an error (exit 1); report writes nothing (exit 1)", async () => {
+    const yaml = guessedDefinition();
+    const v = await runCli(["validate", "-s", yaml, CODE, "--format", "json"]);
+    expect(v.code).toBe(1);
+    expect(JSON.parse(v.stdout).problems.CODES_GUESSED.count).toBe(24);
+    const out = join(tmp, "r.docx");
+    const rep = await runCli(["report", "-s", yaml, CODE, "-o", out]);
+    expect(rep.code).toBe(1);
+    expect(rep.stderr).toContain("error CODES_GUESSED");
+    expect(() => readFileSync(out)).toThrow();
+  });
+
+  it("--each on a question with guessed codes stops instead of grouping rows by a wrong option", async () => {
+    const yaml = guessedDefinition();
+    const r = await runCli(["tally", "-s", yaml, CODE, "--each", "q4", "-o", join(tmp, "each")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/code\.csv:row 2, column "4、.*": error CODES_GUESSED/);
+  });
+
+  it("the same definition without the mark reads the codes as the questionnaire's (a hand-written definition works as before)", async () => {
+    const r = await runCli(["tally", "-s", join(dir, "survey.yaml"), CODE, "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).questions.q4.options.map((o: { count: number }) => o.count)).toEqual([3, 4, 3, 1, 1]);
+  });
+
+  it("is caught by the worker threads of the fast path too", async () => {
+    const survey = await loadSurvey(memoryIo(ROOT), guessedDefinition());
+    const files = [{ path: CODE, name: "code.csv" }];
+    for (const opts of [{ reader: "general" as const }, { fast: { threads: 2, parallelFrom: 0, rangeBytes: 200 } }]) {
+      const err = await tallySurvey(survey, files, opts).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(SurveyError);
+      expect((err as SurveyError).exitCode).toBe(1);
+      expect((err as SurveyError).diagnostics.at(-1)!.message).toMatch(/^24 cells hold option codes/);
+    }
+  });
+});
