@@ -9,9 +9,12 @@ export interface EmitContext {
   files: string;
   /** Encoding of a CSV export; undefined for spreadsheets. */
   encoding?: "utf-8" | "gb18030";
+  /** With two exports (`--from TEXT --from CODE`): the one not in data.files, which reads the same. */
+  alsoReads?: string;
 }
 
 const CHECK = " 请核对:";
+const FORMS = { text: "按选项文本", code: "按选项序号", both: "按选项文本和按选项序号" } as const;
 
 /**
  * Writes a drafted definition as survey.yaml text with comments: a header that says where it came from
@@ -37,9 +40,15 @@ export function emitDraft(draft: Draft, ctx: EmitContext): string {
 
   const doc = new Document(root);
   doc.commentBefore = [
-    ` 由 \`survey init --from ${ctx.source}\` 根据导出的答卷起草(${draft.form === "code" ? "按选项序号" : "按选项文本"}导出)。`,
+    ` 由 \`survey init --from ${ctx.source}\` 根据导出的答卷起草(${FORMS[draft.form]}导出)。`,
     " 标有「请核对」的地方是推断,可能有误:对照问卷逐条核对后删去这些注释。",
     " 核对后运行 `survey validate` 检查每一份答卷;各个键的含义见 `survey init` 生成的示例或 `survey schema`。",
+    ...(guessed(draft)
+      ? [
+          " codes: guessed 表示选项的顺序(也就是按选项序号导出中的代码)是从答案推断的,用它读取按选项序号导出会报错:",
+          " 按问卷核对顺序(补上没人选的选项)后删去这一行;或者用两种导出一起起草:survey init --from 按文本导出 --from 按序号导出",
+        ]
+      : []),
   ].join("\n");
 
   const title = [`${CHECK} 标题取自文件名,请改成报告标题(关于……的调研)`, " issued: 发放份数 可以加在这里,用于计算回收率"];
@@ -52,6 +61,7 @@ export function emitDraft(draft: Draft, ctx: EmitContext): string {
   flow(dataNode.get("skip_markers", true));
   flow(dataNode.get("blank_markers", true));
   dataNode.commentBefore = ` 如何读取答卷。元数据列(${draft.metadata.join("、") || "无"})不是题目,已忽略`;
+  if (ctx.alsoReads) dataNode.commentBefore += `\n 按选项序号导出 ${ctx.alsoReads} 读出的统计与它相同(survey tally ${ctx.alsoReads})`;
 
   const scalesNode = doc.get("scales", true);
   if (isMap(scalesNode)) {
@@ -74,11 +84,17 @@ export function emitDraft(draft: Draft, ctx: EmitContext): string {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
+function guessed(draft: Draft): boolean {
+  return draft.questions.some((q) => q.codesGuessed) || draft.scales.some((s) => s.codesGuessed);
+}
+
 function scaleDoc(s: DraftScale): Record<string, unknown> {
   const out: Record<string, unknown> = { options: optionDocs(s.options) };
   if (s.positive) out.positive = s.positive;
   if (s.negative) out.negative = s.negative;
   if (s.na) out.na = s.na;
+  if (s.scores) out.scores = s.scores;
+  if (s.codesGuessed) out.codes = "guessed";
   return out;
 }
 
@@ -86,6 +102,7 @@ function questionDoc(q: DraftQuestion): Record<string, unknown> {
   const out: Record<string, unknown> = { id: q.id, text: q.text, type: q.type };
   if (q.number !== undefined) out.number = q.number;
   if (q.options) out.options = optionDocs(q.options);
+  if (q.codesGuessed) out.codes = "guessed";
   if (q.scale) out.scale = q.scale;
   if (q.rows) out.rows = q.rows;
   if (q.min !== undefined) out.min = q.min;

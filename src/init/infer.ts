@@ -2,7 +2,7 @@ import { DURATION_COLUMNS, ID_COLUMNS, METADATA } from "../answers/columns.js";
 import { normalizeHeader, normalizeLabel, parseSubColumn } from "../answers/normalize.js";
 import type { QuestionType } from "../definition/model.js";
 import { matchLikert } from "./likert.js";
-import { optionsFromLabels, placeholderOptions, type DraftOption } from "./options.js";
+import { labelOrder, optionsFromLabels, placeholderOptions, type DraftOption } from "./options.js";
 import { emptyProfile, type ColumnProfile } from "./profile.js";
 
 /**
@@ -24,8 +24,12 @@ export interface DraftQuestion {
   max?: number;
   integer?: boolean;
   unit?: string;
+  /** The option codes follow an order inferred from labels, not the questionnaire's (`codes: guessed`). */
+  codesGuessed?: boolean;
   /** Why this guess could be wrong; one `# 请核对` line each. */
   check: string[];
+  /** The export's columns this question was drafted from (header positions). */
+  columns?: number[];
 }
 
 export interface DraftScale {
@@ -34,13 +38,17 @@ export interface DraftScale {
   positive?: number[];
   negative?: number[];
   na?: number[];
+  /** One score per option, when the options are not listed from the highest score down. */
+  scores?: number[];
+  codesGuessed?: boolean;
   check: string[];
 }
 
 export interface Draft {
   title: string;
   role?: string;
-  form: "text" | "code";
+  /** The export form(s) it was drafted from: 按选项文本, 按选项序号, or both together. */
+  form: "text" | "code" | "both";
   header: "auto" | "id" | "text";
   idColumn?: string;
   durationColumn?: string;
@@ -192,13 +200,15 @@ function inferColumn(p: ColumnProfile, id: string, text: string, form: "text" | 
   if (p.withRank > 0 && p.withRank * 2 >= p.answered && optionsFromLabels(p.rankParts).length > 0) {
     q.type = "rank";
     q.options = optionsFromLabels(p.rankParts);
-    q.check.push("答案用“→”连接,推断为排序题;选项顺序由数据推断");
+    q.check.push(`答案用“→”连接,推断为排序题;${guessedOrder(q.options)}`);
+    q.codesGuessed = true;
     return q;
   }
   if (p.withMulti > 0 && optionsFromLabels(p.multiParts).length > 0) {
     q.type = "multi";
     q.options = optionsFromLabels(p.multiParts);
-    q.check.push("答案用“┋”连接,推断为多选题;只列出了数据中出现过的选项,顺序由数据推断");
+    q.check.push(`答案用“┋”连接,推断为多选题;只列出了数据中出现过的选项,${guessedOrder(q.options)}`);
+    q.codesGuessed = true;
     return q;
   }
   const n = p.numeric;
@@ -242,7 +252,8 @@ function inferColumn(p: ColumnProfile, id: string, text: string, form: "text" | 
   if (!options.length) return q;
   q.type = "single";
   q.options = options;
-  q.check.push("单选题;只列出了数据中出现过的选项,顺序由数据推断(问卷星的选项编号可能不同)");
+  q.check.push(`单选题;只列出了数据中出现过的选项,${guessedOrder(options)}`);
+  q.codesGuessed = true;
   return q;
 }
 
@@ -273,8 +284,20 @@ function inferGroup(g: SubGroup, id: string, form: "text" | "code", scales: Scal
   else if (optionsFromLabels(values).length === 0) {
     // No row has an answer that names an option; a scale without options does not load.
     q.scale = scales.adHoc(`${id}_scale`, placeholderOptions(1, 5), "这些列没有可用的答案,无法推断量表:请填写量表的选项,并设置 positive / negative");
-  } else q.scale = scales.adHoc(`${id}_scale`, optionsFromLabels(values), "不是常见的量表:选项顺序由数据推断,请按从好到差排列,并设置 positive / negative");
+  } else {
+    const options = optionsFromLabels(values);
+    q.scale = scales.adHoc(`${id}_scale`, options, `不是常见的量表:${guessedOrder(options)};请按从好到差排列,并设置 positive / negative`, true);
+  }
   return q;
+}
+
+/**
+ * The 请核对 note of options whose order was inferred from labels: what it was ordered by, and that the
+ * codes are guessed until checked (or drafted from both export forms).
+ */
+export function guessedOrder(options: DraftOption[]): string {
+  const by = labelOrder(options.map((o) => o.label)) === "number" ? "按选项中的数字排列" : "按选择人数排列";
+  return `顺序${by},不一定是问卷上的顺序(codes: guessed)`;
 }
 
 /** Drafted scales, one per distinct label set; names from the Likert family (satisfaction, agreement …). */
@@ -290,12 +313,16 @@ class ScaleRegistry {
       positive: [1, 2],
       negative: [4, 5],
       ...(na.length ? { na } : {}),
-      check: m.na.length ? ["“" + m.na.join("”“") + "”记为 na,不计入任何比例的基数"] : [],
+      codesGuessed: true,
+      check: [
+        "选项按从好到差排列,问卷上的顺序可能相反(codes: guessed)",
+        ...(m.na.length ? ["“" + m.na.join("”“") + "”记为 na,不计入任何比例的基数"] : []),
+      ],
     });
   }
 
-  adHoc(name: string, options: DraftOption[], check: string): string {
-    return this.add(name, { options, check: [check] });
+  adHoc(name: string, options: DraftOption[], check: string, codesGuessed = false): string {
+    return this.add(name, { options, check: [check], ...(codesGuessed ? { codesGuessed } : {}) });
   }
 
   private add(base: string, scale: Omit<DraftScale, "name">): string {

@@ -45,8 +45,8 @@ interface Counted {
 /**
  * A sensible order for options whose questionnaire order is unknown (a 按选项文本 export does not say):
  * 男 before 女; ranges and amounts (`0-799元`, `16~19岁`, `3000元以下`, `超过50%`) by their first number,
- * with "以下" just before and "以上" just after the number; other labels by how often they were chosen;
- * 其他 last.
+ * with "以下" just before and "以上" just after the number, "none" (没有投入, 从不) first; other labels
+ * by how often they were chosen; 其他 last.
  */
 export function orderLabels<T extends Counted>(items: T[]): T[] {
   const labels = new Set(items.map((i) => i.label));
@@ -54,8 +54,7 @@ export function orderLabels<T extends Counted>(items: T[]): T[] {
     return [...items].sort((a, b) => (a.label === "男" ? -1 : b.label === "男" ? 1 : 0));
   }
   const keyed = items.map((item) => ({ item, key: numericKey(item.label) }));
-  const numbered = keyed.filter((k) => k.key !== undefined).length;
-  const byNumber = numbered * 2 >= items.length && numbered >= 2;
+  const byNumber = ordinal(keyed.map((k) => k.key));
   return keyed
     .sort((a, b) => {
       if (a.item.other !== b.item.other) return a.item.other ? 1 : -1;
@@ -68,9 +67,33 @@ export function orderLabels<T extends Counted>(items: T[]): T[] {
     .map((k) => k.item);
 }
 
-function numericKey(label: string): number | undefined {
+/** Whether labels are ordered by their numbers: at least two, and half of them, carry one. */
+function ordinal(keys: (number | undefined)[]): boolean {
+  const numbered = keys.filter((k) => k !== undefined).length;
+  return numbered * 2 >= keys.length && numbered >= 2;
+}
+
+/**
+ * How `orderLabels` orders these labels: by the numbers in them (ranges, amounts, ages), or, knowing
+ * nothing of the questionnaire, by how often each was chosen.
+ */
+export function labelOrder(labels: string[]): "number" | "count" {
+  const plain = labels.filter((l) => !OTHER.test(l));
+  if (plain.length === 2 && plain.includes("男") && plain.includes("女")) return "count";
+  return ordinal(plain.map(numericKey)) ? "number" : "count";
+}
+
+/**
+ * "None" in an ordered list of amounts: 没有投入, 从不, 零 come before the smallest amount, as
+ * questionnaires list them. 无收入 is left after the bands, where income questions tend to put it beside
+ * 不知道/拒绝回答 (the real export in ../shared/realdata does).
+ */
+const NONE = /^(没有|从不|从未|从来没有|零)/;
+
+/** The number a label sorts by, or undefined; exported for the report's charts (which keep such lists in order). */
+export function numericKey(label: string): number | undefined {
   const m = /\d+(?:\.\d+)?/.exec(label.replace(/,/g, ""));
-  if (!m) return undefined;
+  if (!m) return NONE.test(label) ? -1 : undefined;
   const n = Number(m[0]);
   if (/以下|以内|及以下|不足|少于|不到|低于/.test(label)) return n - 0.5;
   if (/以上|超过|多于|高于|及以上/.test(label)) return n + 0.5;

@@ -19,6 +19,13 @@ describe("option order when the questionnaire's is unknown", () => {
       "3000元以下", "3001-5000元", "10001-15000元", "15000元以上", "无收入", "不知道/拒绝回答", "其他*",
     ]);
   });
+  it("an ordinal scale by its numbers with 没有投入 first, whatever the counts (the real export's 爱好投入占收入比重)", () => {
+    expect(labels({ "30%左右": 183, "20%左右": 293, "10%左右": 247, "50%左右": 14, "40%左右": 41, 没有投入: 15, "超过50%": 7 })).toEqual([
+      "没有投入", "10%左右", "20%左右", "30%左右", "40%左右", "50%左右", "超过50%",
+    ]);
+    expect(labels({ "60岁以上": 8, "20~24岁": 62, "16岁以下": 1, "16~19岁": 3 })).toEqual(["16岁以下", "16~19岁", "20~24岁", "60岁以上"]);
+    expect(labels({ "1-2次": 5, 从不: 9, "3次及以上": 2 })).toEqual(["从不", "1-2次", "3次及以上"]);
+  });
   it("男 before 女 whatever the counts; other labels by count", () => {
     expect(labels({ 女: 9, 男: 3 })).toEqual(["男", "女"]);
     expect(labels({ 群众: 5, 党员: 9, 干部: 2 })).toEqual(["党员", "群众", "干部"]);
