@@ -112,11 +112,13 @@ function questionDoc(q: DraftQuestion): Record<string, unknown> {
   return out;
 }
 
-/** Plain labels when codes are 1..n in order (as 问卷星 numbers them); `{code, label}` otherwise. */
+/** Plain labels when codes are 1..n in order (as 问卷星 numbers them); `{code, label}` for all otherwise. */
 function optionDocs(options: DraftOption[]): unknown[] {
-  return options.map((o, i) => {
-    if (o.other) return o.code === i + 1 ? { label: o.label, other: true } : { code: o.code, label: o.label, other: true };
-    return o.code === i + 1 ? o.label : { code: o.code, label: o.label };
+  // One code given means every code given: a list that mixes the two forms reads as a puzzle.
+  const plain = options.every((o, i) => o.code === i + 1);
+  return options.map((o) => {
+    if (o.other) return plain ? { label: o.label, other: true } : { code: o.code, label: o.label, other: true };
+    return plain ? o.label : { code: o.code, label: o.label };
   });
 }
 

@@ -65,9 +65,11 @@ interface SubGroup {
   number: number;
   labels: string[];
   profiles: ColumnProfile[];
+  /** Header positions of the columns. */
+  indexes: number[];
 }
 
-type Entry = { kind: "column"; header: string; profile: ColumnProfile } | { kind: "group"; group: SubGroup };
+type Entry = { kind: "column"; header: string; profile: ColumnProfile; index: number } | { kind: "group"; group: SubGroup };
 
 const TEXT_HINT = /意见|建议|看法|原因|理由|说明|描述|想法|请写|填写|补充|为什么|怎样|如何/;
 const ROLE_HINT = /身份|职务|角色|人员类别|人员类型/;
@@ -97,15 +99,16 @@ export function inferDraft(header: string[], profiles: ColumnProfile[], fileName
     if (sub && sub.label) {
       let group = groups.get(sub.number);
       if (!group) {
-        group = { number: sub.number, labels: [], profiles: [] };
+        group = { number: sub.number, labels: [], profiles: [], indexes: [] };
         groups.set(sub.number, group);
         entries.push({ kind: "group", group });
       }
       group.labels.push(sub.label);
+      group.indexes.push(i);
       group.profiles.push(profile);
       return;
     }
-    entries.push({ kind: "column", header: h, profile });
+    entries.push({ kind: "column", header: h, profile, index: i });
   });
 
   const columns = entries.flatMap((e) => (e.kind === "column" ? [e] : []));
@@ -124,6 +127,7 @@ export function inferDraft(header: string[], profiles: ColumnProfile[], fileName
     if (entry.kind === "group") {
       const id = uniqueId(`q${entry.group.number}`, ids);
       const q = inferGroup(entry.group, id, form, scales);
+      q.columns = entry.group.indexes;
       if (entry.group.number !== position) q.number = entry.group.number;
       questions.push(q);
       return;
@@ -133,6 +137,7 @@ export function inferDraft(header: string[], profiles: ColumnProfile[], fileName
     const idFromHeader = headerIds && ID_LIKE.test(raw) ? raw : undefined;
     const id = uniqueId(idFromHeader ?? `q${number ?? position}`, ids);
     const q = inferColumn(entry.profile, id, idFromHeader ? raw : text || raw, form, scales);
+    q.columns = [entry.index];
     const skipped = (entry.profile.markers.get("(跳过)") ?? 0) + (entry.profile.markers.get("-3") ?? 0);
     if (skipped > 0) q.check.push(`${skipped} 份答卷跳过了这道题:可以用 when 写明跳题条件(如 when: "q5 >= 4")`);
     if (idFromHeader) q.check.push("表头只有题号,没有题目文字:请把 text 改成问卷上的题目");
