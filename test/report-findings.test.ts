@@ -204,7 +204,7 @@ describe("generated sentences are true to their numbers", () => {
           expect(f.section).toBe(f.rate >= 0.7 ? "practices" : "problems");
           expect(f.polarity).toBe(f.rate >= 0.7 ? "success" : "problem");
           // Said in its section and in no other.
-          const said = [...bySection.entries()].filter(([, ps]) => ps.some((p) => p.includes(`对${f.subject}的满意率`) && !/评价差异/.test(p)));
+          const said = [...bySection.entries()].filter(([, ps]) => ps.some((p) => (p.includes(`对${f.subject}的满意率`) || p.includes(`对${f.subject}，`)) && !/评价差异/.test(p)));
           expect(said.map(([title]) => title)).toEqual([f.section === "practices" ? "主要做法与成效" : "存在的问题"]);
         }
         const ids = written(model).map((f) => f.id);

@@ -52,7 +52,7 @@ describe("the report model", () => {
     const lines = text(model.body);
     const problems = lines.slice(lines.indexOf("三、存在的问题"), lines.indexOf("四、对策建议")).join("\n");
     // 为民服务: 9 of 19 positive; 5 of 19 negative.
-    expect(problems).toContain("问卷调查显示，被调查者对“为民服务”的满意率仅为47.4%，26.3%的被调查者表示“不太满意”或“很不满意”。");
+    expect(problems).toContain("从评价结果看，被调查者对“为民服务”的满意率仅为47.4%，26.3%的被调查者表示“不太满意”或“很不满意”。");
     // 缺钱: 14 of 20 respondents.
     expect(problems).toContain("问卷调查显示，有七成（70.0%）的被调查者认为社区党建工作存在的最大困难是“缺钱”，其次是“缺人”（50.0%）和“缺场地”（30.0%）。");
     // The roles have 6, 6 and 8 respondents: none is given a percentage of its own, so nothing is compared.

@@ -197,12 +197,15 @@ function barLabel(n: number, share: number | null, template: Template): string {
 const sep = (t: Template) => (t.lang === "en" ? ": " : "\uff1a");
 const semi = (t: Template) => (t.lang === "en" ? "; " : "\uff1b");
 
-/** Each distinct answer once, verbatim, in order of first appearance, with how many gave it. */
+/**
+ * Each distinct answer once, verbatim, with how many gave it: the most given first, as a reader looks for
+ * what many people said; answers given equally often keep the order they came in (a stable sort).
+ */
 function distinctAnswers(answers: string[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const a of answers) {
     const key = a.trim();
     if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts];
+  return [...counts].sort((a, b) => b[1] - a[1]);
 }

@@ -137,8 +137,8 @@ function placeholder(template: Template, key: SectionKey | "opening"): Paragraph
 /** 关于农村社区党建工作的调研 → 农村社区党建工作: what the opening sentence says was surveyed. */
 export function topicOf(title: string, lang: Template["lang"]): string {
   if (lang === "en") return title.replace(/^(a )?(survey|report|study)( on| of)?\s+/i, "").replace(/\s*(survey|report)$/i, "") || title;
-  const m = /^关于(.+?)(的)?(调研|调查|研究)(报告)?$/u.exec(title);
-  return m?.[1] ?? title;
+  const m = /^(?:关于)?(.+?)(?:的)?(?:专题)?(?:问卷)?(?:调研|调查|研究)(?:报告)?$/u.exec(title);
+  return m?.[1] || title;
 }
 
 /** (一)(二) restart under each 一、; 1. 2. restart under each (一). */

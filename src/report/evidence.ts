@@ -1,6 +1,7 @@
 import type { Scale, Survey } from "../definition/model.js";
 import type { TallyResult } from "../tally/types.js";
-import type { Finding } from "./findings.js";
+import { draftSubject } from "../definition/question-kind.js";
+import { breakdownNoun, type Finding } from "./findings.js";
 import { pct } from "./format.js";
 import type { Block, Figure, Paragraph } from "./model.js";
 import { renderPattern, sentence, type SectionKey, type Template } from "./template.js";
@@ -37,7 +38,7 @@ export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] 
   for (const f of here) {
     switch (f.kind) {
       case "roles":
-        blocks.push(para(sentence(template, "roles", { roles: f.items, n: f.n })), rolesTable(f, template));
+        blocks.push(para(sentence(template, "roles", { roles: f.items.map((r) => ({ ...r, label: groupName(r.label, template, false) })), n: f.n, small: f.small })), rolesTable(f, template, input));
         break;
       case "composition":
         blocks.push(para(sentence(template, "distribution", { subject: f.subject, items: f.items, small: f.small, base: f.base })));
@@ -149,8 +150,12 @@ function suggestionPlaces({ findings, template }: EvidenceInput): Block[] {
   for (const f of problems) {
     if (f.kind === "rate") topics.push(sentence(template, "problemTopic", { kind: "rate", subject: f.subject, rateName: f.rateName, option: null }));
     else if (f.kind === "choices") topics.push(sentence(template, "problemTopic", { kind: "choice", subject: f.subject, rateName: "", option: f.items[0]!.label }));
-    else if (f.kind === "difference") topics.push(sentence(template, "problemTopic", { kind: "difference", subject: f.subject, rateName: f.rateName ?? "", option: f.option ?? null }));
-    else if (f.kind === "open") topics.push(sentence(template, "problemTopic", { kind: "open", subject: f.subject, rateName: "", option: f.quotes[0]?.text ?? f.keyword?.word ?? null }));
+    else if (f.kind === "difference") {
+      // A difference about a rate already named as a problem needs no place of its own.
+      if (!problems.some((r) => r.kind === "rate" && r.subject === f.subject)) {
+        topics.push(sentence(template, "problemTopic", { kind: "difference", subject: f.subject, rateName: f.rateName ?? "", option: f.option ?? null }));
+      }
+    } else if (f.kind === "open" && f.quotes[0]) topics.push(sentence(template, "problemTopic", { kind: "choice", subject: f.subject, rateName: "", option: f.quotes[0].text }));
   }
   return [...new Set(topics)].map((topic) => ({
     kind: "paragraph" as const,
@@ -158,13 +163,15 @@ function suggestionPlaces({ findings, template }: EvidenceInput): Block[] {
   }));
 }
 
-function rolesTable(f: Of<"roles">, template: Template): Block {
+function rolesTable(f: Of<"roles">, template: Template, { survey }: EvidenceInput): Block {
   const l = template.text.labels;
+  const q = survey.questionById.get(f.id);
+  const noun = q ? breakdownNoun(q.subject ?? draftSubject(q.text, q.type)) : l.role;
   return {
     kind: "table",
     number: 0,
-    caption: renderLabel(template, l.roleTableCaption, { n: f.n }),
-    header: [l.role, l.people, l.share],
+    caption: renderLabel(template, l.roleTableCaption, { n: f.n, noun }),
+    header: [noun, l.people, l.share],
     rows: f.items.map((r) => [r.label, String(r.count), pctText(r.pct)]),
     align: ["left", "right", "right"],
     footer: [l.validN, String(f.n), ""],
@@ -217,9 +224,12 @@ export function groupLabel(label: string, n: number, template: Template): string
   return template.lang === "en" ? `${label} (n = ${n})` : `${label}\uff08n=${n}\uff09`;
 }
 
-/** A group as a sentence names it: 男 → 男性 (the template's groupNames); an age band → 30岁及以下的被调查者. */
-export function groupName(label: string, template: Template): string {
+/**
+ * A group as a sentence names it: 男 → 男性 (the template's groupNames); in a comparison an age band is
+ * 30岁及以下的被调查者, in a list of who answered it stays as it is.
+ */
+export function groupName(label: string, template: Template, inComparison = true): string {
   const named = template.text.labels.groupNames?.[label];
   if (named) return named;
-  return /\d/u.test(label) ? renderLabel(template, template.text.labels.groupOfRange, { label }) : label;
+  return inComparison && /\d/u.test(label) ? renderLabel(template, template.text.labels.groupOfRange, { label }) : label;
 }

@@ -2,7 +2,7 @@ import type { Question, Scale, Survey } from "../definition/model.js";
 import { draftSubject, questionKind, sectionOfKind, type QuestionKind } from "../definition/question-kind.js";
 import { chiSquareTest } from "../tally/stats.js";
 import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../tally/types.js";
-import { fixed, pct } from "./format.js";
+import { approx, fixed, pct } from "./format.js";
 import type { ReportRules } from "./rules.js";
 import type { SectionKey } from "./template.js";
 
@@ -40,13 +40,16 @@ interface FindingBase {
   why: string;
   /** Why it is not written (a rule, or the author already says it). */
   omitted?: string;
-  /** Texts that together identify the fact in a paragraph: the author's own text saying them all says it. */
-  keys: string[];
+  /**
+   * Texts that together identify the fact in a paragraph: the author's own text saying them all says it.
+   * A list is any one of its texts (a share as "70.0%" or in words as "七成").
+   */
+  keys: (string | string[])[];
 }
 
 export type Finding = FindingBase &
   (
-    | { kind: "roles"; n: number; items: Share[] }
+    | { kind: "roles"; n: number; small: boolean; items: Share[] }
     /** A comparison that could not be made (fewer than two groups big enough): only for --explain. */
     | { kind: "note"; subject: string }
     | { kind: "composition"; subject: string; base: number; small: boolean; items: Share[] }
@@ -126,6 +129,7 @@ export function deriveFindings(input: FindingsInput): Finding[] {
         why: "who answered: the breakdown question, in counts and shares of all who answered it",
         keys: items.slice(0, 2).map((r) => `${r.label}${r.count}人`),
         n,
+        small: n < rules.minGroup,
         items,
       });
     }
@@ -176,7 +180,7 @@ export function deriveFindings(input: FindingsInput): Finding[] {
             section: section ?? "situation",
             polarity: kind === "problem" ? "problem" : "neutral",
             why: `${kind} question${q.section ? ` (section: ${q.section})` : ""}: the leading answers`,
-            keys: [items[0]!.label, pct(items[0]!.pct)],
+            keys: [items[0]!.label, shareKey(items[0]!.pct)],
             subject,
             text: q.text,
             questionKind: kind,
@@ -273,16 +277,29 @@ export function deriveFindings(input: FindingsInput): Finding[] {
   return capRates(markSaid(out, input.narrative ?? []));
 }
 
-/** A sentence lists at most this many rates of one kind (results, or problems); the rest are in the appendix. */
-const RATES_PER_SENTENCE = 5;
+/** A share as an author may write it: "70.0%", or in words ("七成", "七成以上"). */
+function shareKey(x: number | null | undefined): string[] {
+  return [pct(x), approx(x)];
+}
 
-/** The strongest results and the weakest problems of each section are written; the others are kept with the reason. */
+/**
+ * One sentence lists a section's results (or its problems): every scale question, up to ten, and of the
+ * matrix rows the five strongest (or weakest); the rest are in the appendix's tables.
+ */
+const QUESTIONS_PER_SENTENCE = 10;
+const ROWS_PER_SENTENCE = 5;
+
 function capRates(findings: Finding[]): Finding[] {
   const rates = findings.filter((f): f is Extract<Finding, { kind: "rate" }> => f.kind === "rate" && !f.omitted);
   for (const polarity of ["success", "problem"] as const) {
     for (const section of new Set(rates.map((f) => f.section))) {
-      const list = rates.filter((f) => f.polarity === polarity && f.section === section).sort((a, b) => (polarity === "success" ? b.rate - a.rate : a.rate - b.rate));
-      for (const f of list.slice(RATES_PER_SENTENCE)) f.omitted = `beyond the ${RATES_PER_SENTENCE} ${polarity === "success" ? "highest" : "lowest"} rates of the section (in the appendix)`;
+      for (const row of [false, true]) {
+        const cap = row ? ROWS_PER_SENTENCE : QUESTIONS_PER_SENTENCE;
+        const list = rates
+          .filter((f) => f.polarity === polarity && f.section === section && f.row === row)
+          .sort((a, b) => (polarity === "success" ? b.rate - a.rate : a.rate - b.rate));
+        for (const f of list.slice(cap)) f.omitted = `beyond the ${cap} ${polarity === "success" ? "highest" : "lowest"} ${row ? "matrix rows" : "questions"} of the section (in the appendix)`;
+      }
     }
   }
   return findings;
@@ -312,7 +329,7 @@ function rateFinding(
     section: placed,
     polarity: success ? "success" : "problem",
     why: `evaluation: positive rate ${pct(t.positiveRate)} ${success ? "≥" : "<"} success_rate ${pct(rules.successRate, 0)}`,
-    keys: [subject.replace(/^[“"](.*)[”"]$/u, "$1"), pct(t.positiveRate)],
+    keys: [subject.replace(/^[“"](.*)[”"]$/u, "$1"), shareKey(t.positiveRate)],
     subject,
     row,
     base: t.base,
@@ -455,7 +472,7 @@ function differences(
   const { tally, survey, rules } = input;
   if (!tally.roles) return [];
   const by = survey.questionById.get(tally.roles.question);
-  const noun = !by || by.id === survey.role ? "身份" : subjectOf(by).replace(/^(所在|居住)/u, "") || subjectOf(by);
+  const noun = by ? breakdownNoun(subjectOf(by)) : "身份";
   const found: Finding[] = [];
   const consider = (q: Question, id: string, subject: string, t: QuestionTally | RowTally, type: QuestionTally["type"], scale?: Scale) => {
     const groups = (t.byRole ?? []).filter((r) => r.base > 0);
@@ -521,6 +538,11 @@ function differences(
   material.slice(rules.maxDifferences).forEach((f) => (f.omitted = `beyond the ${rules.maxDifferences} largest differences (max_differences)`));
   const order = new Map(material.map((f, i) => [f, i]));
   return found.sort((a, b) => (order.get(a as never) ?? Infinity) - (order.get(b as never) ?? Infinity));
+}
+
+/** What the groups of a breakdown are, for "不同{noun}的被调查者": 身份, 性别, 社区 (所在社区 → 社区). */
+export function breakdownNoun(subject: string): string {
+  return subject.replace(/^(所在|居住)(的)?/u, "").replace(/(是|为)$/u, "") || subject;
 }
 
 function omittedDifference(base: { id: string; subject: string }, section: SectionKey, reason: string): Finding {
@@ -604,7 +626,8 @@ function markSaid(findings: Finding[], paragraphs: readonly string[]): Finding[]
   if (!paragraphs.length) return findings;
   for (const f of findings) {
     if (f.omitted || !f.keys.length) continue;
-    if (paragraphs.some((p) => f.keys.every((k) => p.includes(k)))) f.omitted = "already said in the author's text (report.md)";
+    const says = (p: string, k: string | string[]) => (typeof k === "string" ? p.includes(k) : k.some((x) => p.includes(x)));
+    if (paragraphs.some((p) => f.keys.every((k) => says(p, k)))) f.omitted = "already said in the author's text (report.md)";
   }
   return findings;
 }
