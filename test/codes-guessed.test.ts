@@ -90,3 +90,39 @@ describe("codes: guessed", () => {
     }
   });
 });
+
+describe("a 0/1 option column that names no option of its multi-select (第5题(技能培训) with a definition that lacks it)", () => {
+  /** The hand-written definition without 技能培训, as a draft from the text form alone (nobody chose it) has it. */
+  function withoutOption(): string {
+    const file = join(tmp, "no-skill.yaml");
+    writeFileSync(file, readFileSync(join(dir, "survey.yaml"), "utf8").replace("options: [志愿服务, 文艺演出, 技能培训, {label: 其他, other: true}]", "options: [志愿服务, 文艺演出, {code: 4, label: 其他, other: true}]"));
+    return file;
+  }
+
+  it("is read: all 0 it is a warning only and every count stays", async () => {
+    const yaml = withoutOption();
+    const v = await runCli(["validate", "-s", yaml, CODE]);
+    expect(v.code).toBe(0);
+    expect(v.stdout + v.stderr).toMatch(/column "第5题\(技能培训\)": warning HEADER_UNMATCHED: an option column of q5, but "技能培训" is not one of its options; a choice in it is an error \(UNKNOWN_OPTION\)/);
+    const t = JSON.parse((await runCli(["tally", "-s", yaml, CODE, "--format", "json"])).stdout) as { questions: Record<string, { options: { count: number }[] }> };
+    expect(t.questions.q5!.options.map((o) => o.count)).toEqual([7, 7, 2]);
+  });
+
+  it("a choice in it is UNKNOWN_OPTION, never silently dropped (general reader and fast path alike)", async () => {
+    const lines = readFileSync(CODE, "utf8").split("\r\n");
+    const cells = lines[1]!.split(",");
+    cells[9] = "1"; // row 2 also chose 技能培训
+    lines[1] = cells.join(",");
+    const code = join(tmp, "skill-chosen.csv");
+    writeFileSync(code, lines.join("\r\n"));
+    const v = await runCli(["validate", "-s", withoutOption(), code]);
+    expect(v.code).toBe(1);
+    expect(v.stdout + v.stderr).toMatch(/skill-chosen\.csv:row 2, column "第5题\(技能培训\)": error UNKNOWN_OPTION: chosen \("1"\) in a column that names no option of q5/);
+    const survey = await loadSurvey(memoryIo(ROOT), withoutOption());
+    for (const opts of [{ reader: "general" as const }, { fast: { threads: 2, parallelFrom: 0, rangeBytes: 200 } }]) {
+      const t = await tallySurvey(survey, [{ path: code, name: "skill-chosen.csv" }], opts);
+      expect(t.problems.filter((p) => p.code === "UNKNOWN_OPTION").map((p) => [p.row, p.column])).toEqual([[2, "第5题(技能培训)"]]);
+      expect(t.questions.q5!.base).toBe(11);
+    }
+  });
+});

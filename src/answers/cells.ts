@@ -157,7 +157,11 @@ function readFlags(
     if (data.skipMarkers.includes(raw)) skipped++;
     else if (raw === "" || data.blankMarkers.includes(raw)) blank++;
     else if (raw === "0") continue;
-    else if (raw === "1") codes.push(code);
+    else if (code < 0) {
+      // A column naming no option of the question (see mapColumns): chosen, it cannot be counted.
+      problems.push({ code: "UNKNOWN_OPTION", index: at, message: `chosen ("${oneLine(raw)}") in a column that names no option of ${item.id}`, hint: "add the option to survey.yaml" });
+      return MISSING;
+    } else if (raw === "1") codes.push(code);
     else {
       // 问卷星 writes the fill-in of an `other` option in its flag column: `1〖text〗` or the text itself.
       const m = FILL_IN.exec(raw);

@@ -108,6 +108,21 @@ export function mapColumns(survey: Survey, header: string[], file: string, diagn
       const q = "question" in sub ? sub.question : byNumber.get(sub.number);
       const target = q ? subColumnTarget(q, sub.label) : undefined;
       if (target) return claim(index, target.itemId, target.columns(index));
+      if (q?.type === "multi") {
+        // An option column of a multi-select naming none of its options (an option nobody chose when the
+        // definition was drafted, another version of the questionnaire): read, so that a choice in it is
+        // an error rather than a choice silently lost. Its code is below every real one.
+        diagnostics.push({
+          code: "HEADER_UNMATCHED",
+          severity: "warning",
+          file,
+          row: 1,
+          column: header[index],
+          message: `an option column of ${q.id}, but "${sub.label}" is not one of its options; a choice in it is an error (UNKNOWN_OPTION)`,
+          hint: `add "${sub.label}" to the options of ${q.id}`,
+        });
+        return claim(index, q.id, { kind: "flags", byCode: new Map([[-1 - index, index]]) });
+      }
     }
   });
 
