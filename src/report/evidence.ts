@@ -171,10 +171,11 @@ function rolesTable(f: Of<"roles">, template: Template, { survey }: EvidenceInpu
     kind: "table",
     number: 0,
     caption: renderLabel(template, l.roleTableCaption, { n: f.n, noun }),
-    header: [noun, l.people, l.share],
-    rows: f.items.map((r) => [r.label, String(r.count), pctText(r.pct)]),
-    align: ["left", "right", "right"],
-    footer: [l.validN, String(f.n), ""],
+    // Under min_group people in all, shares would be percentages of a handful: counts only.
+    header: f.small ? [noun, l.people] : [noun, l.people, l.share],
+    rows: f.items.map((r) => (f.small ? [r.label, String(r.count)] : [r.label, String(r.count), pctText(r.pct)])),
+    align: f.small ? ["left", "right"] : ["left", "right", "right"],
+    footer: f.small ? [l.validN, String(f.n)] : [l.validN, String(f.n), ""],
   };
 }
 

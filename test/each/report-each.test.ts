@@ -31,10 +31,18 @@ describe("survey report --each (three villages)", () => {
     );
     expect((await readdir(join(dir, "reports"))).sort()).toEqual(["东_西湾村.docx", "龙王河村.docx", "黄林村.docx"].sort());
     const returned = { 黄林村: 6, 龙王河村: 5, 东_西湾村: 4 };
-    for (const [village, n] of Object.entries(returned)) {
-      const text = await docxText(join(dir, "reports", `${village}.docx`));
-      expect(text).toContain(`收回调查问卷${n}份,其中有效问卷${n}份`.replace(",", "，"));
+    const names = { 黄林村: "黄林村", 龙王河村: "龙王河村", 东_西湾村: "东/西湾村" };
+    for (const [file, n] of Object.entries(returned)) {
+      const text = await docxText(join(dir, "reports", `${file}.docx`));
+      const village = names[file as keyof typeof names];
+      // Each report is titled and opened for its own village, with that village's coverage.
+      expect(text).toContain(`关于三个村党建工作的调研报告（${village}）`);
+      expect(text).toContain(`本次调研在${village}共收回调查问卷${n}份，其中有效问卷${n}份`);
       expect(text).toContain(`本题有效填写人次${n}`);
+      // Under 10 people: counts, never a share, in the text of the body.
+      const body = text.slice(0, text.indexOf("附件：问卷调查统计结果"));
+      expect(body).toMatch(/参与本次调研的有村干部\d人，普通党员\d人，群众\d人。/);
+      expect(body.replace(/回收率[\d.]+%|有效率[\d.]+%/g, "")).not.toMatch(/\d%/);
     }
   }, 60_000);
 });
