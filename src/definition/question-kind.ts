@@ -35,7 +35,7 @@ const BACKGROUND = new RegExp(
 );
 const PROBLEM = /困难|问题|原因|不足|障碍|难点|短板|瓶颈|顾虑|担心|担忧|不满意|不满|矛盾|阻碍|制约/u;
 const SUGGESTION = /建议|意见|希望|需要|需求|期望|期待|应该|应当|加强|改进|改善|措施|迫切|诉求|打算/u;
-const OPINION = /认为|觉得|看法|评价|同意|赞成|支持|满意|态度|感受|印象|认同/u;
+const OPINION = /认为|觉得|看法|评价|同意|赞成|支持|满意|态度|感受|印象|认同|看待|認為|覺得/u;
 
 /** The kind of a question (the role question is always background). */
 export function questionKind(q: Pick<Question, "type" | "text" | "id" | "subject">, roleId?: string): QuestionKind {
@@ -86,14 +86,16 @@ export function draftSubject(text: string, type: QuestionType): string {
   // 问卷星 numbering and trailing notes: "8、", "(可多选)", "【多选题】", "(最多选三项)".
   s = s.replace(/^\s*(第?\d+[、.．:：)）]|[(（]\d+[)）])\s*/u, "");
   for (let i = 0; i < 3; i++) s = s.replace(/\s*([(（【\[][^)）】\]]*[)）】\]])\s*$/u, "").replace(/[\s:：?？。．.!！,，;；、_＿]+$/u, "");
-  s = s.replace(/^(请问|请您|请)\s*/u, "");
+  s = s.replace(/^(请问|請問|请您|請您|请|請)\s*/u, "");
+  // "现在，您对…": a time phrase before the question proper.
+  s = s.replace(/^(现在|現在|目前|当前|當前)[,，]\s*(?=[您你])/u, "");
   s = s.replace(/^(您|你)(们)?(的|自己的)?/u, "");
-  s = s.replace(/^(认为|觉得|感觉|感到)/u, "");
+  s = s.replace(/^(认为|認為|觉得|覺得|感觉|感覺|感到)/u, "");
   s = s.replace(/(是|为|有|在)?(如何|怎样|怎么样|哪些|什么|哪个|哪一项|哪项|多少|几)$/u, "");
   s = s.replace(/(是|为)$/u, "");
   if (type === "scale" || type === "matrix") {
-    s = s.replace(/^对(于)?/u, "");
-    s = s.replace(/(的)?(总体)?(满意程度|满意度|满意情况|评价|看法|认可度|认同度|同意程度)(作出评价|进行评价|打分|评分)?$/u, "");
+    s = s.replace(/^(对|對)(于|於)?/u, "");
+    s = s.replace(/(的)?(总体)?(满意程度|滿意程度|满意度|滿意度|满意情况|评价|評價|看法|认可度|认同度|同意程度)(作出评价|进行评价|打分|评分)?$/u, "");
     s = s.replace(/(作出|进行)?(评价|打分|评分)$/u, "");
     s = s.replace(/(的)?(满意程度|满意度)$/u, "");
   }
