@@ -1,4 +1,5 @@
 import { normalizeLabel } from "../answers/normalize.js";
+import { numbered, numericKey } from "../definition/ordinal.js";
 
 export interface DraftOption {
   code: number;
@@ -54,7 +55,7 @@ export function orderLabels<T extends Counted>(items: T[]): T[] {
     return [...items].sort((a, b) => (a.label === "男" ? -1 : b.label === "男" ? 1 : 0));
   }
   const keyed = items.map((item) => ({ item, key: numericKey(item.label) }));
-  const byNumber = ordinal(keyed.map((k) => k.key));
+  const byNumber = numbered(keyed.map((k) => k.key));
   return keyed
     .sort((a, b) => {
       if (a.item.other !== b.item.other) return a.item.other ? 1 : -1;
@@ -67,12 +68,6 @@ export function orderLabels<T extends Counted>(items: T[]): T[] {
     .map((k) => k.item);
 }
 
-/** Whether labels are ordered by their numbers: at least two, and half of them, carry one. */
-function ordinal(keys: (number | undefined)[]): boolean {
-  const numbered = keys.filter((k) => k !== undefined).length;
-  return numbered * 2 >= keys.length && numbered >= 2;
-}
-
 /**
  * How `orderLabels` orders these labels: by the numbers in them (ranges, amounts, ages), or, knowing
  * nothing of the questionnaire, by how often each was chosen.
@@ -80,24 +75,7 @@ function ordinal(keys: (number | undefined)[]): boolean {
 export function labelOrder(labels: string[]): "number" | "count" {
   const plain = labels.filter((l) => !OTHER.test(l));
   if (plain.length === 2 && plain.includes("男") && plain.includes("女")) return "count";
-  return ordinal(plain.map(numericKey)) ? "number" : "count";
-}
-
-/**
- * "None" in an ordered list of amounts: 没有投入, 从不, 零 come before the smallest amount, as
- * questionnaires list them. 无收入 is left after the bands, where income questions tend to put it beside
- * 不知道/拒绝回答 (the real export in ../shared/realdata does).
- */
-const NONE = /^(没有|从不|从未|从来没有|零)/;
-
-/** The number a label sorts by, or undefined; exported for the report's charts (which keep such lists in order). */
-export function numericKey(label: string): number | undefined {
-  const m = /\d+(?:\.\d+)?/.exec(label.replace(/,/g, ""));
-  if (!m) return NONE.test(label) ? -1 : undefined;
-  const n = Number(m[0]);
-  if (/以下|以内|及以下|不足|少于|不到|低于/.test(label)) return n - 0.5;
-  if (/以上|超过|多于|高于|及以上/.test(label)) return n + 0.5;
-  return n;
+  return numbered(plain.map(numericKey)) ? "number" : "count";
 }
 
 /** Placeholder options for a 按选项序号 export, whose cells hold codes only: 选项1 … 选项n. */

@@ -1,4 +1,5 @@
 import type { Question, Survey } from "../definition/model.js";
+import { isOrdinal } from "../definition/ordinal.js";
 import type { QuestionTally, TallyResult } from "../tally/types.js";
 import { fixed, pct } from "./format.js";
 import type { Block, Chart, Figure, Table } from "./model.js";
@@ -24,12 +25,12 @@ export function appendixBlocks(tally: TallyResult, survey: Survey, template: Tem
     if (!t) continue;
     const heading = renderLabel(template, l.questionHeading, { number: q.number, text: q.text, type: l.types[q.type] });
     blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: heading, bold: true }] });
-    blocks.push(...questionBlocks(q, t, template, charts));
+    blocks.push(...questionBlocks(q, t, template, charts, q.id === survey.role));
   }
   return blocks;
 }
 
-function questionBlocks(q: Question, t: QuestionTally, template: Template, charts: boolean): Block[] {
+function questionBlocks(q: Question, t: QuestionTally, template: Template, charts: boolean, role = false): Block[] {
   const l = template.text.labels;
   const n = q.type === "matrix" ? Math.max(0, ...Object.values(t.rows ?? {}).map((r) => r.base)) : t.base;
   if (n === 0 && !(t.answers?.length)) return [{ kind: "paragraph", style: "plain", runs: [{ text: l.noAnswers }] }];
@@ -56,7 +57,9 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
         blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: `${name}${sep(template)}${pct(t.positiveRate)}${semi(template)}${l.mean}${sep(template)}${fixed(t.meanScore)}` }] });
         blocks.push(...figure(scaleChart(t, template)));
       } else {
-        blocks.push(...figure(barChart(options.map((o) => ({ label: o.label, count: o.count, share: shareOf(t, o) })), template, true)));
+        // The role list and ordered amounts (16~19岁 … 60岁以上, 没有投入 … 超过50%) keep the questionnaire's order.
+        const sort = !role && !isOrdinal(q.options);
+        blocks.push(...figure(barChart(options.map((o) => ({ label: o.label, count: o.count, share: shareOf(t, o) })), template, sort)));
       }
       return blocks;
     }
@@ -158,7 +161,7 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
   }
 }
 
-/** One bar per option, labelled "15人 50.0%"; sorted by count for choices, in natural order for bins. */
+/** One bar per option, labelled "15人 50.0%"; sorted by count for choices (not the role, nor ordered amounts), in natural order for bins. */
 function barChart(items: { label: string; count: number; share: number | null | undefined }[], template: Template, sort: boolean): Chart {
   const shown = sort ? [...items].sort((a, b) => b.count - a.count) : items;
   return {
