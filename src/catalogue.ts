@@ -33,6 +33,8 @@ export const FIXES: Record<DiagnosticCode, string> = {
   ROW_WIDTH: "Look for a missing or extra delimiter, or a line break inside an unquoted cell.",
   ROW_EMPTY: "Nothing to do: empty rows are not counted.",
   UNKNOWN_OPTION: "Correct the answer to one of the options (label or code), or add the option to survey.yaml.",
+  OPTION_AMBIGUOUS:
+    "Label such options with words (`0人`, `1人` …, not bare numbers that are also codes), or give them explicit codes; then both export forms read alike.",
   CODES_GUESSED:
     "Draft the definition from both exports, `survey init --from <按选项文本> --from <按选项序号>`; or list the options in the questionnaire's order (its 按序号 codes 1, 2, …) and delete `codes: guessed`. tally and report refuse such a file.",
   NOT_A_NUMBER: "Type the number in digits (a unit such as 岁 is allowed when `unit` is set).",

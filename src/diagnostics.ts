@@ -55,6 +55,7 @@ export const CATALOGUE = {
   ROW_EMPTY: "a row has no answers at all (it is not counted as returned)",
   // answers
   UNKNOWN_OPTION: "an answer is not one of the question's options",
+  OPTION_AMBIGUOUS: "an answer is a bare number that is one option's label and another option's code: read as the label, though a 按选项序号 export means the code",
   CODES_GUESSED: "an answer is an option code, but the definition's codes were guessed from labels (`codes: guessed`): which option it means is unknown",
   NOT_A_NUMBER: "a number question holds something that is not a number",
   NOT_AN_INTEGER: "an integer question holds a fraction",

@@ -126,3 +126,31 @@ describe("a 0/1 option column that names no option of its multi-select (第5题(
     }
   });
 });
+
+describe("options labelled with bare numbers that are also codes (孩子数: 0, 1, 2, 3个及以上 as codes 1-4)", () => {
+  const header = "序号,1、您有几个孩子,2、您的性别\r\n";
+  const answers = [["0", "男"], ["1", "女"], ["1", "男"], ["2", "女"], ["3个及以上", "女"]];
+  const write = (name: string, rows: string[][]) => {
+    const file = join(tmp, name);
+    writeFileSync(file, header + rows.map((r, i) => [String(i + 1), ...r].join(",")).join("\r\n") + "\r\n");
+    return file;
+  };
+  const text = () => write("kids-text.csv", answers);
+  const code = () => write("kids-code.csv", answers.map(([k, g]) => [String(["0", "1", "2", "3个及以上"].indexOf(k!) + 1), String(["男", "女"].indexOf(g!) + 1)]));
+
+  it("validate warns on such a cell (OPTION_AMBIGUOUS): the two export forms cannot be told apart by it", async () => {
+    const yaml = join(tmp, "kids.yaml");
+    writeFileSync(yaml, "title: 孩子\nquestions:\n  - {id: q1, text: 您有几个孩子, type: single, options: ['0', '1', '2', 3个及以上]}\n  - {id: q2, text: 您的性别, type: single, options: [男, 女]}\n");
+    const v = await runCli(["validate", "-s", yaml, text(), "--format", "json"]);
+    expect(v.code).toBe(0);
+    const problems = JSON.parse(v.stdout).problems;
+    expect(problems.OPTION_AMBIGUOUS.count).toBe(3); // the two "1" cells and the "2"; "0" is no option's code
+  });
+
+  it("init --from both forms: the check reports that the exports give different counts, instead of a silent success", async () => {
+    const dir = join(tmp, "kids-draft");
+    const r = await runCli(["init", dir, "--from", text(), "--from", code()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/check: warning: the two exports give different counts for q1;/);
+  });
+});

@@ -36,6 +36,8 @@ export interface CellProblem {
   hint?: string;
   /** The column of the problem, when the item spans several. */
   index: number;
+  /** Default "error": the cell is left out. A warning leaves the answer as read. */
+  severity?: "warning";
   /** Filled in by the caller: the item whose cell it is. */
   item?: string;
 }
@@ -51,6 +53,8 @@ export interface OptionIndex {
   chosen: Map<number, Answer>;
   /** `codes: guessed`: a cell that names an option only by its code is an error (CODES_GUESSED), not a choice. */
   guessed: boolean;
+  /** Options whose label is a bare number that is the code of another option (label "1", code 2; code 1 is "0"). */
+  ambiguous: Map<Option, Option>;
 }
 
 /** The option lookup of a choice item (see OptionIndex). */
@@ -59,8 +63,16 @@ export function itemOptionIndex(item: Item): OptionIndex | undefined {
 }
 
 export function optionIndex(options: Option[], guessed = false): OptionIndex {
+  const byCode = new Map(options.map((o) => [o.code, o]));
+  const ambiguous = new Map<Option, Option>();
+  for (const o of options) {
+    const label = normalizeLabel(o.label);
+    const other = /^\d+$/.test(label) && Number(label) !== o.code ? byCode.get(Number(label)) : undefined;
+    if (other) ambiguous.set(o, other);
+  }
   return {
     guessed,
+    ambiguous,
     exact: new Map(options.map((o) => [o.label, o])),
     byLabel: new Map(options.map((o) => [normalizeLabel(o.label), o])),
     byCode: new Map(options.map((o) => [o.code, o])),
@@ -107,6 +119,7 @@ function readCell(
       const choice = readChoice(raw, index!);
       if (!choice) return unknownOption(raw, item, at, problems);
       if (choice === GUESSED) return guessedCode(raw, item, at, problems);
+      if (choice.clash) ambiguousOption(raw, item, choice.code, choice.clash, at, problems);
       return choice.other === undefined ? index!.chosen.get(choice.code)! : answer("choice", [choice.code], [{ code: choice.code, text: choice.other }]);
     }
     case "multi":
@@ -118,6 +131,7 @@ function readCell(
         const choice = readChoice(part, index!);
         if (!choice) return unknownOption(part, item, at, problems);
         if (choice === GUESSED) return guessedCode(part, item, at, problems);
+        if (choice.clash) ambiguousOption(part, item, choice.code, choice.clash, at, problems);
         if (codes.includes(choice.code)) {
           if (item.type === "rank") {
             problems.push({ code: "RANK_REPEATED", index: at, message: `"${oneLine(part)}" is ranked twice` });
@@ -201,7 +215,7 @@ const GUESSED = Object.freeze({ code: -1 });
  * A label, a code, or `label〖fill-in〗` of an `other` option. Labels win over codes. A code of an item
  * whose codes were guessed gives GUESSED: which option it means is not known.
  */
-function readChoice(raw: string, index: OptionIndex): { code: number; other?: string } | undefined {
+function readChoice(raw: string, index: OptionIndex): { code: number; other?: string; clash?: Option } | undefined {
   const m = raw.includes("〖") ? FILL_IN.exec(raw) : null;
   const written = m ? m[1]!.trim() : raw;
   const fill = m ? m[2]!.trim() : undefined;
@@ -216,6 +230,8 @@ function readChoice(raw: string, index: OptionIndex): { code: number; other?: st
     }
   }
   if (!option) return undefined;
+  const clash = index.ambiguous.size ? index.ambiguous.get(option) : undefined;
+  if (clash && normalizeLabel(written) === String(clash.code)) return { code: option.code, clash };
   return option.other && fill ? { code: option.code, other: fill } : { code: option.code };
 }
 
@@ -240,6 +256,22 @@ function unknownOption(raw: string, item: Item, at: number, problems: CellProble
     hint: `options: ${listed}${options.length > 6 ? ", …" : ""}`,
   });
   return MISSING;
+}
+
+/**
+ * A bare number that is an option's label and another option's code: a 按选项文本 export means the label,
+ * a 按选项序号 export the code, and nothing in the cell says which. Read as the label (as ever), with a
+ * warning: the definition cannot tell the two exports apart.
+ */
+function ambiguousOption(raw: string, item: Item, code: number, clash: Option, at: number, problems: CellProblem[]): void {
+  const question = "parent" in item ? item.parent : item;
+  problems.push({
+    code: "OPTION_AMBIGUOUS",
+    severity: "warning",
+    index: at,
+    message: `"${oneLine(raw)}" is read as the label of option ${code} of ${question.id}, but it is also the code of option "${oneLine(clash.label, 40)}": in a 按选项序号 export it means that one`,
+    hint: `label the options with words (${oneLine(raw)}人, ${oneLine(raw)}次 …) so the two export forms cannot be confused, and compare the tallies of both exports`,
+  });
 }
 
 /**

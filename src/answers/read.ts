@@ -138,12 +138,12 @@ export function reportBadDuration(ctx: RowContext, row: number, text: string): v
 export function settleAnswers(ctx: RowContext, row: number, answers: Answer[], problems: CellProblem[]): { asked: number; answered: number } {
   const { survey, header, columns, file, report } = ctx;
   for (const p of problems) {
-    report({ code: p.code, severity: "error", file, row, column: header[p.index], message: p.message, hint: p.hint });
+    report({ code: p.code, severity: p.severity ?? "error", file, row, column: header[p.index], message: p.message, hint: p.hint });
   }
 
   // A cell already reported as wrong is not reported again as blank.
   if (needsSkipLogic(survey)) {
-    const wrong = problems.length ? new Set(problems.map((p) => p.item ?? "")) : NONE;
+    const wrong = problems.length ? new Set(problems.filter((p) => p.severity !== "warning").map((p) => p.item ?? "")) : NONE;
     applySkipLogic(survey, answers, wrong, (item, code, message) => {
       const where = columns.items.get(item.id);
       const index = where?.kind === "cell" ? where.index : where ? [...where.byCode.values()][0] : undefined;

@@ -2,7 +2,7 @@ import { normalizeHeader, normalizeLabel, parseSubColumn } from "../answers/norm
 import type { RawRow } from "../io/table.js";
 import type { Draft, DraftQuestion, DraftScale } from "./infer.js";
 import { matchLikert } from "./likert.js";
-import type { DraftOption } from "./options.js";
+import { ambiguousLabels, type DraftOption } from "./options.js";
 import { MARKERS } from "./profile.js";
 
 /**
@@ -290,9 +290,14 @@ export function mergeDrafts(text: FormDraft, code: FormDraft, matched: Map<strin
     }
     const check: string[] = [
       `${tq.type === "rank" ? "排序题" : "单选题"};选项的顺序(代码)取自按选项序号导出,文字取自按选项文本导出;排在最后而没人选的选项两种导出都没有,请对照问卷补上`,
-      ...tq.check.filter((c) => !c.includes("codes: guessed") && !c.startsWith("单选题")),
+      ...tq.check.filter((c) => !c.includes("codes: guessed") && !c.startsWith("单选题") && !c.startsWith("选项文字")),
       ...conflictCheck,
     ];
+    const clash = ambiguousLabels(options);
+    if (clash) {
+      check.unshift(clash);
+      notes.push(`${tq.id}: option labels that are bare numbers are also codes of other options; the 按选项序号 export reads them as labels`);
+    }
     if (missing.length) {
       check.unshift(`代码 ${missing.join("、")} 没有人选,两种导出都没有它的文字:请把“${missing.map((c) => placeholder(c, byLabel)).join("”“")}”改成问卷上的选项`);
     }

@@ -2,7 +2,7 @@ import { DURATION_COLUMNS, ID_COLUMNS, METADATA } from "../answers/columns.js";
 import { normalizeHeader, normalizeLabel, parseSubColumn } from "../answers/normalize.js";
 import type { QuestionType } from "../definition/model.js";
 import { matchLikert } from "./likert.js";
-import { labelOrder, optionsFromLabels, placeholderOptions, type DraftOption } from "./options.js";
+import { ambiguousLabels, labelOrder, optionsFromLabels, placeholderOptions, type DraftOption } from "./options.js";
 import { emptyProfile, type ColumnProfile } from "./profile.js";
 
 /**
@@ -258,6 +258,8 @@ function inferColumn(p: ColumnProfile, id: string, text: string, form: "text" | 
   q.type = "single";
   q.options = options;
   q.check.push(`单选题;只列出了数据中出现过的选项,${guessedOrder(options)}`);
+  const clash = ambiguousLabels(options);
+  if (clash) q.check.push(clash);
   q.codesGuessed = true;
   return q;
 }

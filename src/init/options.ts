@@ -84,3 +84,15 @@ export function placeholderOptions(min: number, max: number): DraftOption[] {
   for (let code = Math.max(0, Math.min(min, 1)); code <= max; code++) options.push({ code, label: `选项${code}` });
   return options;
 }
+
+/**
+ * A 请核对 note when option labels are bare numbers that are other options' codes ("1" is code 2 while
+ * code 1 is "0"): a cell "1" then reads as the label, though a 按选项序号 export means code 1.
+ */
+export function ambiguousLabels(options: DraftOption[]): string | undefined {
+  const byCode = new Map(options.map((o) => [o.code, o]));
+  const clashes = options.filter((o) => /^\d+$/.test(o.label) && Number(o.label) !== o.code && byCode.has(Number(o.label)));
+  if (!clashes.length) return undefined;
+  const o = clashes[0]!;
+  return `选项文字“${clashes.map((c) => c.label).join("”“")}”是数字,又是别的选项的代码(“${o.label}”的代码是 ${o.code},代码 ${o.label} 是“${byCode.get(Number(o.label))!.label}”):按选项序号导出会被误读,请把文字改成“${o.label}个”这样的说法`;
+}
