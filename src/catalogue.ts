@@ -29,6 +29,8 @@ export const FIXES: Record<DiagnosticCode, string> = {
   HEADER_UNMATCHED: "Add the question to survey.yaml, or set `column:` on the question it belongs to; metadata columns are ignored.",
   HEADER_MISSING: "Name the column by the question id or text, or set `column:` on the question.",
   HEADER_DUPLICATE: "Remove or rename one of the two columns; the first is used.",
+  HEADER_NUMBERING:
+    "Check the question named; set `number:` on it (its number in this export) so the columns are found by it. Two versions of a questionnaire are best given a definition each.",
   CSV_PARSE: "Close the quote, or double a quote inside a quoted cell (`\"\"`).",
   ROW_WIDTH: "Look for a missing or extra delimiter, or a line break inside an unquoted cell.",
   ROW_EMPTY: "Nothing to do: empty rows are not counted.",

@@ -50,6 +50,7 @@ export const CATALOGUE = {
   HEADER_UNMATCHED: "a column matches no question (it is ignored)",
   HEADER_MISSING: "a question has no column in an answer file",
   HEADER_DUPLICATE: "two columns map to the same question",
+  HEADER_NUMBERING: "the file numbers its questions otherwise than survey.yaml, so which question its 第N题(…) columns belong to was worked out from the questions around them",
   CSV_PARSE: "a CSV row could not be parsed (stray quote)",
   ROW_WIDTH: "a row has a different number of cells than the header",
   ROW_EMPTY: "a row has no answers at all (it is not counted as returned)",

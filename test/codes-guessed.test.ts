@@ -154,3 +154,37 @@ describe("options labelled with bare numbers that are also codes (孩子数: 0, 
     expect(r.stdout).toMatch(/check: warning: the two exports give different counts for q1;/);
   });
 });
+
+describe("an export of another version of the questionnaire, numbered otherwise (a question 2、您的学历 added)", () => {
+  /** code.csv with a new question 2 and every later question numbered one up: 第6题(志愿服务) … */
+  function versionTwo(): string {
+    const lines = readFileSync(CODE, "utf8").split("\r\n");
+    const out = lines.map((line, i) => {
+      if (!line) return line;
+      const cells = line.split(",");
+      if (i === 0) {
+        const renumbered = cells.map((h) => h.replace(/^(\uFEFF?)(\d+)、/, (_, bom: string, n: string) => `${bom}${Number(n) >= 2 ? Number(n) + 1 : n}、`).replace(/^第5题/, "第6题"));
+        renumbered.splice(4, 0, "2、您的学历");
+        return renumbered.join(",");
+      }
+      cells.splice(4, 0, String(1 + (i % 3)));
+      return cells.join(",");
+    });
+    const file = join(tmp, "version-two.csv");
+    writeFileSync(file, out.join("\r\n"));
+    return file;
+  }
+
+  it("its 第6题 columns are read as the multi-select between 5、 and 7、 (q5), with a warning, and every count stays", async () => {
+    const file = versionTwo();
+    expect(readFileSync(file, "utf8").split("\r\n")[0]).toContain("5、您每月用于文化娱乐的支出占收入的比重,第6题(志愿服务)");
+    const v = await runCli(["validate", "-s", join(dir, "survey.yaml"), file]);
+    expect(v.code).toBe(0);
+    const out = v.stdout + v.stderr;
+    expect(out).toMatch(/column "第6题\(志愿服务\)": warning HEADER_NUMBERING: the file numbers its questions otherwise than survey.yaml \(its 3、 is q2, numbered 2 there\): the 第6题 columns are read as q5 \(您参加过哪些村里组织的活动\)/);
+    expect(out).toMatch(/column "2、您的学历": warning HEADER_UNMATCHED/);
+    const t = await runCli(["tally", "-s", join(dir, "survey.yaml"), file, "--format", "json"]);
+    const hand = await runCli(["tally", "-s", join(dir, "survey.yaml"), CODE, "--format", "json"]);
+    expect(JSON.parse(t.stdout).questions).toEqual(JSON.parse(hand.stdout).questions);
+  });
+});

@@ -53,11 +53,16 @@ export function mapColumns(survey: Survey, header: string[], file: string, diagn
   // find their question even when the definition lists the questions in another order.
   const byNumber = new Map<number, Question>();
   for (const q of survey.questions) byNumber.set(q.number, q);
+  const learned = new Map<number, Question>();
   normalized.forEach((n) => {
     if (n.number === undefined) return;
     const q = byText.get(n.text);
-    if (q) byNumber.set(n.number, q);
+    if (q) {
+      byNumber.set(n.number, q);
+      learned.set(n.number, q);
+    }
   });
+  const questionOfNumber = numbering(survey, learned, byNumber, header, file, diagnostics);
 
   const claim = (index: number, itemId: string, columns: ItemColumns) => {
     const before = items.get(itemId);
@@ -105,7 +110,7 @@ export function mapColumns(survey: Survey, header: string[], file: string, diagn
     }
     const sub = parseSubColumn(raw) ?? idSubColumn(raw, survey);
     if (sub) {
-      const q = "question" in sub ? sub.question : byNumber.get(sub.number);
+      const q = "question" in sub ? sub.question : questionOfNumber(sub.number, index);
       const target = q ? subColumnTarget(q, sub.label) : undefined;
       if (target) return claim(index, target.itemId, target.columns(index));
       if (q?.type === "multi") {
@@ -169,6 +174,58 @@ export function mapColumns(survey: Survey, header: string[], file: string, diagn
     });
   }
   return { items, idIndex, durationIndex, sourceIndex, unmatched };
+}
+
+/**
+ * The question of `第N题(…)` columns. The file's own `N、text` headers say how it numbers questions; when
+ * that numbering differs from survey.yaml's (another version of the questionnaire with a question added
+ * or removed, or a definition that leaves questions out), a number the file's headers do not give may
+ * name another question in survey.yaml, whose options or rows may well fit. It is also counted from the
+ * nearest question before (or after) it that the headers number: survey.yaml's number is kept unless the
+ * file numbers that question otherwise; when the two disagree a warning (HEADER_NUMBERING) says which
+ * question the columns were read as.
+ */
+function numbering(
+  survey: Survey,
+  learned: Map<number, Question>,
+  byNumber: Map<number, Question>,
+  header: string[],
+  file: string,
+  diagnostics: Diagnostic[],
+): (n: number, index: number) => Question | undefined {
+  const differ = [...learned].find(([n, q]) => n !== q.number);
+  if (!differ) return (n) => byNumber.get(n);
+  const position = new Map(survey.questions.map((q, i) => [q, i]));
+  const numbers = [...learned.keys()].sort((a, b) => a - b);
+  const taken = new Set(learned.values());
+  const warned = new Set<number>();
+  return (n, index) => {
+    const known = learned.get(n);
+    if (known) return known;
+    const before = numbers.filter((k) => k < n).at(-1);
+    const after = numbers.find((k) => k > n);
+    const at = before !== undefined ? position.get(learned.get(before)!)! + (n - before) : after !== undefined ? position.get(learned.get(after)!)! - (after - n) : undefined;
+    const upper = after !== undefined ? position.get(learned.get(after)!)! : survey.questions.length;
+    const guess = at !== undefined && at >= 0 && at < upper ? survey.questions[at] : undefined;
+    // survey.yaml's own number wins, unless the file gives that question under another number.
+    const stated = byNumber.get(n);
+    const q = stated && !taken.has(stated) ? stated : guess && !taken.has(guess) ? guess : undefined;
+    if (guess === stated) return q;
+    if (!warned.has(n)) {
+      warned.add(n);
+      const [m, other] = differ;
+      diagnostics.push({
+        code: "HEADER_NUMBERING",
+        severity: "warning",
+        file,
+        row: 1,
+        column: header[index],
+        message: `the file numbers its questions otherwise than survey.yaml (its ${m}、 is ${other.id}, numbered ${other.number} there): the 第${n}题 columns are read as ${q ? `${q.id} (${q.text})` : "no question"}`,
+        hint: q ? `if that is right, set \`number: ${n}\` on ${q.id}; otherwise on the question they belong to` : `set \`number: ${n}\` on the question these columns belong to`,
+      });
+    }
+    return q;
+  };
 }
 
 /** `q8(缺钱)` / `q9(党员教育管理)`: the id form of per-option and per-row columns. */
