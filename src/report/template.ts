@@ -101,6 +101,11 @@ const styleSchema = z.strictObject({
   footer: fontBox.extend({ text: z.string().includes("{PAGE}") }),
   placeholder: z.strictObject({ highlight: z.string() }),
   chart: z.strictObject({ font: z.string(), size: z.number().positive(), width: z.number().positive(), barHeight: z.number().positive() }),
+  /**
+   * The type area's grid: characters a body line holds and lines a page holds (GB/T 9704: 28 × 22). Body-size
+   * text is set close enough for `chars` characters to fit the line.
+   */
+  grid: z.strictObject({ chars: z.number().int().min(10).max(60), lines: z.number().int().min(10).max(60) }).optional(),
 });
 
 export type TemplateText = z.infer<typeof templateSchema>;

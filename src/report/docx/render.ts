@@ -1,6 +1,7 @@
 import {
   AlignmentType,
   Document,
+  DocumentGridType,
   Footer,
   Header,
   HighlightColor,
@@ -15,6 +16,7 @@ import {
 import { markerText, substituteMarkers } from "./plain-paragraphs.js";
 import { blockXml, headingStyle, markerPrefix, PARAGRAPH_STYLE, plainParagraph } from "./block-xml.js";
 import { xmlSafe } from "./xml-safe.js";
+import { breakableModel } from "./line-breaks.js";
 import { strFromU8, strToU8, unzipSync } from "fflate";
 import type { Block, Figure, ReportModel, TextRun as ModelRun } from "../model.js";
 import type { StyleSheet } from "../template.js";
@@ -25,7 +27,7 @@ import { addChartParts, chartMarkerText, reservedIds, substituteChartMarkers } f
 import type { ZipJob } from "./package-zip.js";
 import { startZipper } from "./zipper.js";
 import type { FontSource } from "../image/font.js";
-import { documentStyles, fonts, halfPoints, STYLE, twipsOfMm, twipsOfPt } from "./styles.js";
+import { documentGrid, documentStyles, fonts, halfPoints, STYLE, twipsOfMm, twipsOfPt, typesetDefaults } from "./styles.js";
 
 export interface RenderOptions {
   /** Draw figures as PNG images in this font (image-charts.ts) instead of as native, editable Word charts. */
@@ -50,7 +52,7 @@ const WORKER_BLOCKS = 2000;
  * the model, the style sheet, `date` and the options.
  */
 export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: Date, options: RenderOptions = {}): Promise<Buffer> {
-  const model = xmlSafe(unsafe);
+  const model = breakableModel(xmlSafe(unsafe));
   const { runs, fast } = await figureRuns([...model.opening, ...model.body].filter((b): b is Figure => b.kind === "figure"), style, options);
   const zipper = startZipper(fast, date, options.zipInWorker ?? model.opening.length + model.body.length >= WORKER_BLOCKS);
   try {
@@ -69,6 +71,7 @@ async function packageJob(model: ReportModel, style: StyleSheet, date: Date, run
     ...blocks(model.body, style, runs, prepared, docx),
   ];
   const face = (f: string) => ({ latin: style.latin, eastAsia: f, scripts: { Hans: f } });
+  const grid = documentGrid(style);
   const doc = new Document({
     title: model.title,
     subject: model.meta.subject,
@@ -94,6 +97,7 @@ async function packageJob(model: ReportModel, style: StyleSheet, date: Date, run
               footer: twipsOfMm(20),
             },
           },
+          ...(grid ? { grid: { type: DocumentGridType.LINES, linePitch: grid.linePitch, charSpace: grid.charSpace } } : {}),
         },
         // Word needs an even header as well, or even pages lose their footer too.
         headers: { default: new Header({ children: [] }), even: new Header({ children: [] }) },
@@ -104,7 +108,8 @@ async function packageJob(model: ReportModel, style: StyleSheet, date: Date, run
   });
   const parts = await packageParts(doc);
   const drawings = addChartParts(parts, fast);
-  return { parts: reproducible(parts, date, prepared, drawings, reservedIds(fast.length)), date };
+  const typeset = (xml: string) => typesetDefaults(xml, style, model.lang);
+  return { parts: reproducible(parts, date, prepared, drawings, reservedIds(fast.length), typeset), date };
 }
 
 /**
@@ -233,7 +238,14 @@ async function packageParts(doc: Document): Promise<Record<string, Uint8Array>> 
  * chart-parts.ts gave its charts. `charts` are the drawings of chart-xml.ts' charts, put in before the
  * drawings are counted so that they are counted as ChartRun's are.
  */
-function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: readonly string[], charts: readonly string[], reserved: number): Record<string, Uint8Array> {
+function reproducible(
+  parts: Record<string, Uint8Array>,
+  date: Date,
+  prepared: readonly string[],
+  charts: readonly string[],
+  reserved: number,
+  typeset: (stylesXml: string) => string,
+): Record<string, Uint8Array> {
   const stamp = date.toISOString().replace(/\.\d{3}Z$/, "Z");
   const ids = new Map<string, string>();
   let drawings = 0;
@@ -256,6 +268,7 @@ function reproducible(parts: Record<string, Uint8Array>, date: Date, prepared: r
     if (name.startsWith("word/charts/chart")) xml = unwrapDataLabels(xml);
     // After renumbering: the prepared paragraphs are the user's text, never ids.
     if (name === "word/document.xml") xml = substituteMarkers(xml, prepared);
+    if (name === "word/styles.xml") xml = typeset(xml);
     if (name === "docProps/core.xml") {
       xml = xml
         .replace(/(<dcterms:created[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${stamp}$2`)
