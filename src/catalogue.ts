@@ -16,7 +16,7 @@ export const FIXES: Record<DiagnosticCode, string> = {
   DEF_BAD_REF: "`role` must be a single-choice question; group items must be scale or number questions.",
   DEF_BAD_WHEN: 'Use question ids, option labels in quotes, numbers and == != < <= > >= in && || ! (e.g. `q1 == "群众" && q5 >= 4`).',
   DEF_TOO_LARGE: "Split the questionnaire into parts of at most 1,000 questions (matrix rows counted) and report each.",
-  DEF_BAD_CODE: "List only codes the scale has in positive/negative/na, and one score per option.",
+  DEF_BAD_CODE: "List only codes the scale has in positive/negative/na, and one score per option; list a scale from most positive, or give `scores` that make the most positive answer score highest.",
   FILE_NOT_FOUND: "Check the path; quote globs (`'data/*.csv'`) so the tool expands them.",
   FILE_ENCODING: "Save the file from Excel as “CSV UTF-8”, or export .xlsx, or set `data.encoding`.",
   FILE_ENCODING_GUESS: "If Chinese text looks wrong, set `data.encoding: gb18030` (or `utf-8`).",

@@ -35,7 +35,7 @@ export const CATALOGUE = {
   DEF_UNKNOWN_REF: "a key refers to a question or scale that is not defined",
   DEF_BAD_REF: "a key refers to a question of the wrong type",
   DEF_BAD_WHEN: "a `when` expression cannot be parsed or uses something that is not allowed",
-  DEF_BAD_CODE: "a scale's positive/negative/na/scores do not fit its options",
+  DEF_BAD_CODE: "a scale's positive/negative/na/scores do not fit its options, or run against its wording (非常满意 as negative, or scoring lowest)",
   DEF_TOO_LARGE: "survey.yaml has more than 1,000 questions (matrix rows counted one by one)",
   // answer files
   FILE_NOT_FOUND: "an answer file does not exist or cannot be read",

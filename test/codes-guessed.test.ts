@@ -188,3 +188,38 @@ describe("an export of another version of the questionnaire, numbered otherwise 
     expect(JSON.parse(t.stdout).questions).toEqual(JSON.parse(hand.stdout).questions);
   });
 });
+
+describe("a scale listed the other way round (非常不满意 first, as a questionnaire may number it)", () => {
+  function definition(scale: string): string {
+    const file = join(tmp, "reversed.yaml");
+    const text = readFileSync(join(dir, "survey.yaml"), "utf8").replace(/ {2}satisfaction:\n(?: {4}.*\n)+/, scale);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  it("with default scores, or positive codes on 非常不满意, the definition is refused at its line (exit 2), not rates turned upside down", async () => {
+    const yaml = definition("  satisfaction:\n    options: [非常不满意, 不太满意, 一般, 比较满意, 非常满意]\n    positive: [1, 2]\n    negative: [4, 5]\n");
+    const r = await runCli(["tally", "-s", yaml, CODE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/reversed\.yaml:\d+:\d+: error DEF_BAD_CODE: scale satisfaction: 非常满意 scores 1 and 非常不满意 5: means would run the wrong way/);
+    expect(r.stderr).toMatch(/error DEF_BAD_CODE: scale satisfaction: positive lists code 1, 非常不满意, a negative answer/);
+    expect(r.stderr).toMatch(/error DEF_BAD_CODE: scale satisfaction: negative lists code 5, 非常满意, a positive answer/);
+  });
+
+  it("listed in the questionnaire's order with its positive codes and scores, it reads as the usual order does", async () => {
+    const yaml = definition("  satisfaction:\n    options: [非常不满意, 不太满意, 一般, 比较满意, 非常满意]\n    positive: [4, 5]\n    negative: [1, 2]\n    scores: [1, 2, 3, 4, 5]\n");
+    const reversed = readFileSync(CODE, "utf8").split("\r\n").map((line, i) => {
+      if (i === 0 || !line) return line;
+      const cells = line.split(",");
+      cells[5] = String(6 - Number(cells[5]));
+      return cells.join(",");
+    });
+    const code = join(tmp, "reversed-scale.csv");
+    writeFileSync(code, reversed.join("\r\n"));
+    const r = await runCli(["tally", "-s", yaml, code, "--format", "json"]);
+    expect(r.code).toBe(0);
+    const mine = JSON.parse(r.stdout).questions.q3;
+    const usual = JSON.parse((await runCli(["tally", "-s", join(dir, "survey.yaml"), CODE, "--format", "json"])).stdout).questions.q3;
+    expect([mine.positiveRate, mine.negativeRate, mine.meanScore]).toEqual([usual.positiveRate, usual.negativeRate, usual.meanScore]);
+  });
+});

@@ -12,6 +12,7 @@ import {
 } from "./model.js";
 import type { QuestionDoc, SurveyDoc } from "./schema.js";
 import { compileWhen, WhenError, type WhenContext } from "./when.js";
+import { likertLevels } from "../init/likert.js";
 
 type OptionDoc = string | { code?: number; label: string; other?: boolean };
 
@@ -48,6 +49,7 @@ export function buildSurvey(
     }
     const scores = new Map<number, number>();
     options.forEach((o, i) => scores.set(o.code, s.scores?.[i] ?? options.length - i));
+    diagnostics.push(...scaleDirection(name, options, s, scores, path, at));
     scales.set(name, {
       name,
       options,
@@ -254,6 +256,36 @@ function buildQuestion(
     case "text":
       return { ...common, type: "text" };
   }
+}
+
+/**
+ * A scale of known wording (非常满意 … 很不满意) listed the other way round — as a questionnaire that
+ * starts from 很不满意 lists it — reads every answer, but its default scores, or positive/negative copied
+ * from another scale, would turn the rates and means upside down without a sign: an error naming the
+ * option that is on the wrong side.
+ */
+function scaleDirection(name: string, options: Option[], s: NonNullable<SurveyDoc["scales"]>[string], scores: Map<number, number>, path: PropertyKey[], at: Locate): Diagnostic[] {
+  const levels = likertLevels(options.map((o) => o.label));
+  if (!levels) return [];
+  const out: Diagnostic[] = [];
+  const level = new Map(options.map((o, i) => [o.code, levels[i]!]));
+  const label = new Map(options.map((o) => [o.code, o.label]));
+  (s.positive ?? []).forEach((c, i) => {
+    if ((level.get(c) ?? -1) >= 3) out.push(at([...path, "positive", i], "DEF_BAD_CODE", `scale ${name}: positive lists code ${c}, ${label.get(c)}, a negative answer`, "list the codes of the positive answers (非常满意, 比较满意 …)"));
+  });
+  (s.negative ?? []).forEach((c, i) => {
+    const l = level.get(c) ?? -1;
+    if (l >= 0 && l <= 1) out.push(at([...path, "negative", i], "DEF_BAD_CODE", `scale ${name}: negative lists code ${c}, ${label.get(c)}, a positive answer`, "list the codes of the negative answers (不太满意, 很不满意 …)"));
+  });
+  const ranked = options.filter((_, i) => levels[i]! >= 0);
+  const best = ranked.reduce((a, b) => (level.get(a.code)! <= level.get(b.code)! ? a : b));
+  const worst = ranked.reduce((a, b) => (level.get(a.code)! >= level.get(b.code)! ? a : b));
+  if (scores.get(best.code)! < scores.get(worst.code)!) {
+    out.push(
+      at([...path, s.scores ? "scores" : "options"], "DEF_BAD_CODE", `scale ${name}: ${best.label} scores ${scores.get(best.code)} and ${worst.label} ${scores.get(worst.code)}: means would run the wrong way`, s.scores ? "give the most positive answer the highest score" : "list the options from most positive (codes may stay the questionnaire's: {code: 5, label: 非常满意}), or give scores"),
+    );
+  }
+  return out;
 }
 
 /** Only a guess is recorded: a definition without the key reads as it always has. */

@@ -70,3 +70,17 @@ export function matchLikert(labels: Iterable<string>): LikertMatch | undefined {
   }
   return undefined;
 }
+
+/**
+ * Each label's level in a known family (0 = most positive), -1 for a not-applicable answer, when the
+ * labels are such a scale (see matchLikert); for checking a definition's positive/negative and scores.
+ */
+export function likertLevels(labels: string[]): number[] | undefined {
+  const match = matchLikert(labels);
+  if (!match) return undefined;
+  return labels.map((l) => {
+    const label = normalizeLabel(l);
+    const level = match.levels.indexOf(label);
+    return level >= 0 ? level : -1;
+  });
+}

@@ -53,12 +53,21 @@ export function plainParagraph(b: Block): { style: string; text: string } | unde
   return { style: PARAGRAPH_STYLE[b.style ?? "body"], text: `${markerPrefix(b.marker)}${run.text}` };
 }
 
+/**
+ * Whether a paragraph is a run-in heading: all its text bold, as the appendix's "第1题 …" and a narrative's
+ * `**小标题**` line are. It then keeps with the next paragraph, as a heading does, instead of staying alone
+ * at the foot of a page.
+ */
+export function boldHeading(p: Paragraph): boolean {
+  return !p.marker && p.runs.some((r) => r.text.trim() !== "") && p.runs.every((r) => r.bold || r.text.trim() === "");
+}
+
 function paragraphXml(p: Paragraph, style: StyleSheet): string {
   const plain = plainParagraph(p);
   if (plain) return plainParagraphXml(plain.style, plain.text);
   const runs = p.runs.flatMap((r) => runXml(r, style)).join("");
   const marker = p.marker ? `<w:r><w:t xml:space="preserve">${escapeXml(markerPrefix(p.marker))}</w:t></w:r>` : "";
-  return `<w:p><w:pPr><w:pStyle w:val="${PARAGRAPH_STYLE[p.style ?? "body"]}"/></w:pPr>${marker}${runs}</w:p>`;
+  return `<w:p><w:pPr><w:pStyle w:val="${PARAGRAPH_STYLE[p.style ?? "body"]}"/>${boldHeading(p) ? "<w:keepNext/>" : ""}</w:pPr>${marker}${runs}</w:p>`;
 }
 
 /** A model run: one docx run per line, a line break before each but the first; a placeholder highlighted. */

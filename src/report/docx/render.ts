@@ -14,7 +14,7 @@ import {
   type ParagraphChild,
 } from "docx";
 import { markerText, substituteMarkers } from "./plain-paragraphs.js";
-import { blockXml, headingStyle, markerPrefix, PARAGRAPH_STYLE, plainParagraph } from "./block-xml.js";
+import { blockXml, boldHeading, headingStyle, markerPrefix, PARAGRAPH_STYLE, plainParagraph } from "./block-xml.js";
 import { xmlSafe } from "./xml-safe.js";
 import { breakableModel } from "./line-breaks.js";
 import { strFromU8, strToU8, unzipSync } from "fflate";
@@ -180,7 +180,7 @@ function block(b: Block, style: StyleSheet, figures: Map<Figure, ParagraphChild>
       const runs: ParagraphChild[] = [];
       if (b.marker) runs.push(new TextRun(markerPrefix(b.marker)));
       runs.push(...b.runs.flatMap((r) => textRuns(r, style)));
-      return [new Paragraph({ style: PARAGRAPH_STYLE[b.style ?? "body"], children: runs })];
+      return [new Paragraph({ style: PARAGRAPH_STYLE[b.style ?? "body"], keepNext: boldHeading(b) || undefined, children: runs })];
     }
     case "table":
       return [new Paragraph({ style: STYLE.caption, children: [new TextRun(b.caption)] }), threeLineTable(b, style), spacer(style)];
