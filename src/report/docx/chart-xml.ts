@@ -32,7 +32,8 @@ export interface BarSpec {
   legend?: Font;
   gapWidth: number;
   overlap: number;
-  valueAxis: { minimum?: number; maximum?: number; numberFormat?: string; font: Font };
+  /** `hidden`: no axis line or labels, where every bar is labelled with its value. */
+  valueAxis: { minimum?: number; maximum?: number; numberFormat?: string; font: Font; hidden?: boolean };
   categoryFont: Font;
   /** Pixels, as ChartRun's transformation. */
   width: number;
@@ -108,7 +109,8 @@ export function barSpec(o: ChartRunOptions): BarSpec | undefined {
   }
 
   const v = o.valueAxis;
-  if (!v || !only(v, ["minimum", "maximum", "numberFormat", "font", "gridlines"]) || v.gridlines !== false) return undefined;
+  if (!v || !only(v, ["minimum", "maximum", "numberFormat", "font", "gridlines", "visible"]) || v.gridlines !== false) return undefined;
+  if (v.visible !== undefined && typeof v.visible !== "boolean") return undefined;
   const valueFont = fontOf(v.font);
   if (!valueFont || (stacked && (v.minimum !== undefined || v.maximum !== undefined || v.numberFormat !== undefined))) return undefined;
   if (!finite([v.minimum ?? 0, v.maximum ?? 0])) return undefined;
@@ -125,7 +127,7 @@ export function barSpec(o: ChartRunOptions): BarSpec | undefined {
     legend,
     gapWidth: o.gapWidth,
     overlap,
-    valueAxis: { minimum: v.minimum, maximum: v.maximum, numberFormat: v.numberFormat, font: valueFont },
+    valueAxis: { minimum: v.minimum, maximum: v.maximum, numberFormat: v.numberFormat, font: valueFont, hidden: v.visible === false },
     categoryFont,
     width: t.width,
     height: t.height,
@@ -213,7 +215,7 @@ export function chartXml(spec: BarSpec, workbookId: string): string {
     `<c:catAx><c:axId val="1"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="l"/><c:numFmt formatCode="General" sourceLinked="1"/>` +
     `<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>${AXIS_LINE}${txPr(AXIS_BODY, spec.categoryFont)}` +
     `<c:crossAx val="2"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>` +
-    `<c:valAx><c:axId val="2"/><c:scaling>${scaling}</c:scaling><c:delete val="0"/><c:axPos val="b"/>${valueFormat}` +
+    `<c:valAx><c:axId val="2"/><c:scaling>${scaling}</c:scaling><c:delete val="${v.hidden ? 1 : 0}"/><c:axPos val="b"/>${valueFormat}` +
     `<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>${NO_SHAPE}${txPr(AXIS_BODY, v.font)}` +
     `<c:crossAx val="1"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>${NO_SHAPE}</c:plotArea>` +
     `${legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>` +

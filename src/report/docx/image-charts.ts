@@ -4,6 +4,7 @@ import type { StyleSheet } from "../template.js";
 import type { FontSource } from "../image/font.js";
 import { chartPng } from "../image/raster.js";
 import { figureSvg } from "../image/svg.js";
+import { figureBudgetMm } from "./charts.js";
 
 /**
  * Figures as PNG images (`survey report --charts image`): drawn here with a bundled CJK font, so they look
@@ -20,12 +21,15 @@ export async function imageChartRuns(figures: Figure[], style: StyleSheet, fonts
   for (const f of figures) {
     const chart = figureSvg(f, style);
     const png = await chartPng(chart.svg, chart.text, chart.widthMm, fonts);
+    // Drawn smaller when taller than a figure may be (charts.ts), but not below three quarters: the labels
+    // would become too small to read.
+    const scale = Math.max(0.75, Math.min(1, figureBudgetMm(f, style) / chart.heightMm));
     runs.set(
       f,
       new ImageRun({
         type: "png",
         data: png,
-        transformation: { width: Math.round(chart.widthMm * PX_PER_MM), height: Math.round(chart.heightMm * PX_PER_MM) },
+        transformation: { width: Math.round(chart.widthMm * scale * PX_PER_MM), height: Math.round(chart.heightMm * scale * PX_PER_MM) },
         altText: { name: f.caption, description: f.caption, title: f.caption },
       }),
     );
