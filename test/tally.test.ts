@@ -14,6 +14,20 @@ const survey = loadFixtureSurvey("tally-basic/survey.yaml");
 const file = { path: join(ROOT, "fixtures/tally-basic/answers.csv"), name: "answers.csv" };
 const result: Promise<TallyResult> = tallySurvey(survey, [file]);
 
+/**
+ * The 95% Wilson interval of x of n as the roots of (x/n − π)² = z²π(1 − π)/n (test/tally-intervals checks
+ * the formula itself against published values); `ci` matches an interval computed by the tally to 12 digits.
+ */
+function ci(x: number, n: number) {
+  const z2 = 1.959963984540054 ** 2;
+  const p = x / n;
+  const a = 1 + z2 / n;
+  const b = 2 * p + z2 / n;
+  const d = Math.sqrt(b * b - 4 * a * p * p);
+  const [lo, hi] = [(b - d) / (2 * a), (b + d) / (2 * a)];
+  return expect.toSatisfy((v: unknown) => Array.isArray(v) && Math.abs(v[0] - lo) < 1e-12 && Math.abs(v[1] - hi) < 1e-12, `ci95 of ${x}/${n}`);
+}
+
 describe("tally of fixtures/tally-basic, checked by hand", () => {
   it("counts questionnaires: 11 returned, the duplicate id 10 invalid, rates over issued 12", async () => {
     const r = (await result).responses;
@@ -34,9 +48,9 @@ describe("tally of fixtures/tally-basic, checked by hand", () => {
     expect((await result).roles).toEqual({
       question: "role",
       counts: [
-        { code: 1, label: "党员", count: 5, pct: 5 / 9 },
-        { code: 2, label: "群众", count: 4, pct: 4 / 9 },
-        { code: 3, label: "干部", count: 0, pct: 0 },
+        { code: 1, label: "党员", count: 5, pct: 5 / 9, ci95: ci(5, 9) },
+        { code: 2, label: "群众", count: 4, pct: 4 / 9, ci95: ci(4, 9) },
+        { code: 3, label: "干部", count: 0, pct: 0, ci95: ci(0, 9) },
       ],
     });
   });
@@ -84,10 +98,10 @@ describe("tally of fixtures/tally-basic, checked by hand", () => {
     expect([q.answered, q.missing, q.base]).toEqual([9, 1, 9]);
     // 缺钱 6, 缺人 4, 缺场地 4, 其他 1 → 15 selections
     expect(q.options).toEqual([
-      { code: 1, label: "缺钱", count: 6, pctOfRespondents: 6 / 9, pctOfSelections: 6 / 15 },
-      { code: 2, label: "缺人", count: 4, pctOfRespondents: 4 / 9, pctOfSelections: 4 / 15 },
-      { code: 3, label: "缺场地", count: 4, pctOfRespondents: 4 / 9, pctOfSelections: 4 / 15 },
-      { code: 9, label: "其他", count: 1, pctOfRespondents: 1 / 9, pctOfSelections: 1 / 15, others: ["没有活动室"] },
+      { code: 1, label: "缺钱", count: 6, pctOfRespondents: 6 / 9, ci95: ci(6, 9), pctOfSelections: 6 / 15 },
+      { code: 2, label: "缺人", count: 4, pctOfRespondents: 4 / 9, ci95: ci(4, 9), pctOfSelections: 4 / 15 },
+      { code: 3, label: "缺场地", count: 4, pctOfRespondents: 4 / 9, ci95: ci(4, 9), pctOfSelections: 4 / 15 },
+      { code: 9, label: "其他", count: 1, pctOfRespondents: 1 / 9, ci95: ci(1, 9), pctOfSelections: 1 / 15, others: ["没有活动室"] },
     ]);
     // 党员 answered rows 1,3,5,10 (7 blank): 缺钱 4, 缺人 2, 缺场地 2
     expect(q.byRole![0]!.base).toBe(4);
@@ -139,9 +153,9 @@ describe("tally of fixtures/tally-basic, checked by hand", () => {
     expect([q.n, q.mean, q.median, q.min, q.max]).toEqual([10, 39.1, 37.5, 25, 61]);
     expect(q.sd).toBeCloseTo(Math.sqrt(1192.9 / 9), 10);
     expect(q.bins).toEqual([
-      { label: "30岁及以下", count: 3, pct: 0.3 },
-      { label: "31-40岁", count: 3, pct: 0.3 },
-      { label: "41岁及以上", count: 4, pct: 0.4 },
+      { label: "30岁及以下", count: 3, pct: 0.3, ci95: ci(3, 10) },
+      { label: "31-40岁", count: 3, pct: 0.3, ci95: ci(3, 10) },
+      { label: "41岁及以上", count: 4, pct: 0.4, ci95: ci(4, 10) },
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { keywordLists } from "./keywords.js";
 import type { Plan, PlanItem } from "./plan.js";
 import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
-import { chiSquareTest, cronbachAlpha, share, sortedCounts, summarize } from "./stats.js";
+import { chiSquareTest, cronbachAlpha, share, sortedCounts, summarize, wilsonOf } from "./stats.js";
 import type { GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
 
 /**
@@ -148,7 +148,7 @@ function roles(plan: Plan, state: TallyState): TallyResult["roles"] {
   const base = baseOf(item, s);
   return {
     question: plan.role.id,
-    counts: item.options.map((o, k) => ({ code: o.code, label: o.label, count: s.counts![k]!, pct: share(s.counts![k]!, base) })),
+    counts: item.options.map((o, k) => ({ code: o.code, label: o.label, count: s.counts![k]!, pct: share(s.counts![k]!, base), ci95: wilsonOf(s.counts![k]!, base) })),
   };
 }
 
@@ -184,7 +184,7 @@ function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords): Que
       const sum = summarize(sortedCounts(s.values!));
       Object.assign(q, sum);
       if (item.bins && item.bins.length) {
-        q.bins = item.binLabels!.map((label, k) => ({ label, count: s.bins![k]!, pct: share(s.bins![k]!, sum.n) }));
+        q.bins = item.binLabels!.map((label, k) => ({ label, count: s.bins![k]!, pct: share(s.bins![k]!, sum.n), ci95: wilsonOf(s.bins![k]!, sum.n) }));
       }
       break;
     }
@@ -231,7 +231,12 @@ function withOthers(o: OptionTally, others: string[] | undefined): OptionTally {
 /** single / scale options: pct = count / base; an `na` option keeps its count and has pct null (it is outside the base). */
 function singleOptions(item: PlanItem, counts: number[], base: number, others = new Map<number, string[]>()): OptionTally[] {
   return item.options.map((o, k) =>
-    withOthers({ code: o.code, label: o.label, count: counts[k]!, pct: isNa(item, k) ? null : share(counts[k]!, base) }, others.get(o.code)),
+    withOthers(
+      isNa(item, k)
+        ? { code: o.code, label: o.label, count: counts[k]!, pct: null, ci95: null }
+        : { code: o.code, label: o.label, count: counts[k]!, pct: share(counts[k]!, base), ci95: wilsonOf(counts[k]!, base) },
+      others.get(o.code),
+    ),
   );
 }
 
@@ -240,7 +245,14 @@ function multiOptions(item: PlanItem, counts: number[], respondents: number, oth
   const selections = counts.reduce((a, b) => a + b, 0);
   return item.options.map((o, k) =>
     withOthers(
-      { code: o.code, label: o.label, count: counts[k]!, pctOfRespondents: share(counts[k]!, respondents), pctOfSelections: share(counts[k]!, selections) },
+      {
+        code: o.code,
+        label: o.label,
+        count: counts[k]!,
+        pctOfRespondents: share(counts[k]!, respondents),
+        ci95: wilsonOf(counts[k]!, respondents),
+        pctOfSelections: share(counts[k]!, selections),
+      },
       others.get(o.code),
     ),
   );
@@ -262,7 +274,14 @@ function scaleFields(item: PlanItem, counts: number[], base: number) {
     if (score !== null && score !== undefined) pairs.push([score, counts[k]!]);
   });
   const sum = summarize(sortedCounts(pairs));
-  return { positiveRate: share(positive, base), negativeRate: share(negative, base), meanScore: sum.mean, sdScore: sum.sd };
+  return {
+    positiveRate: share(positive, base),
+    positiveRateCi95: wilsonOf(positive, base),
+    negativeRate: share(negative, base),
+    negativeRateCi95: wilsonOf(negative, base),
+    meanScore: sum.mean,
+    sdScore: sum.sd,
+  };
 }
 
 function roleBreakdown(item: PlanItem, role: { code: number; label: string }, counts: number[], answered: number | undefined): RoleBreakdown {
@@ -275,6 +294,7 @@ function roleBreakdown(item: PlanItem, role: { code: number; label: string }, co
   if (item.type === "scale") {
     const f = scaleFields(item, counts, base);
     out.positiveRate = f.positiveRate;
+    out.positiveRateCi95 = f.positiveRateCi95;
     out.meanScore = f.meanScore;
   }
   return out;

@@ -11,6 +11,52 @@ export function share(part: number, base: number): number | null {
   return base > 0 ? part / base : null;
 }
 
+/** The standard normal quantile of 0.975 (qnorm(0.975) in R): the z of a two-sided 95% interval. */
+export const Z95 = 1.959963984540054;
+
+/**
+ * The 95% Wilson score interval of a share (Wilson 1927; Newcombe 1998, method 3), as fractions
+ * `[low, high]`, or null when there is no base.
+ *
+ * For a share p̂ = x / n and z = 1.959963984540054 (the 97.5% normal quantile):
+ *
+ *     centre = (p̂ + z²/(2n)) / (1 + z²/n)
+ *     half   = z / (1 + z²/n) · √(p̂(1 − p̂)/n + z²/(4n²))
+ *     [low, high] = [centre − half, centre + half]
+ *
+ * Unlike p̂ ± z√(p̂(1 − p̂)/n) it never leaves 0–1, is not empty at 0% or 100%, and keeps close to its
+ * nominal 95% for the small groups (14 to 111 people) that reports quote. `n` is the unweighted base, or
+ * with weights Kish's effective sample size (`kishEffectiveN`), with p̂ the weighted share: n need not be
+ * a whole number.
+ *
+ * Worked example (Newcombe 1998, Table I, example a): 81 of 263, p̂ = 0.307985; z²/n = 0.014606;
+ * centre = (0.307985 + 0.007303) / 1.014606 = 0.310749; half = 1.931748 · √(0.00081038 + 0.00001388)
+ * = 0.055461; interval [0.2553, 0.3662]. For 0 of 20 it is [0, 0.1611].
+ */
+export function wilsonInterval(share: number | null, n: number): [number, number] | null {
+  if (share === null || !(n > 0)) return null;
+  const z2 = Z95 * Z95;
+  const denominator = 1 + z2 / n;
+  const centre = (share + z2 / (2 * n)) / denominator;
+  const half = (Z95 / denominator) * Math.sqrt(Math.max(0, (share * (1 - share)) / n + z2 / (4 * n * n)));
+  // At 0% and 100% one end is exactly 0 or 1 (centre − half there is 0 only up to rounding).
+  return [share === 0 ? 0 : Math.max(0, centre - half), share === 1 ? 1 : Math.min(1, centre + half)];
+}
+
+/** The Wilson interval of `part / base` (null without a base); see `wilsonInterval`. */
+export function wilsonOf(part: number, base: number): [number, number] | null {
+  return wilsonInterval(share(part, base), base);
+}
+
+/**
+ * Kish's effective sample size of a weighted base: n_eff = (Σw)² / Σw². Equal weights give the number of
+ * answers itself; unequal weights give fewer (the "design effect" of weighting, n / n_eff = 1 + CV² of the
+ * weights). Example: weights 1, 1, 2 → 16 / 6 = 2.667. 0 when there is nothing in the base.
+ */
+export function kishEffectiveN(sumWeights: number, sumSquares: number): number {
+  return sumSquares > 0 ? (sumWeights * sumWeights) / sumSquares : 0;
+}
+
 /** Distinct values with how often each occurred, sorted by value: the whole sample, in the space of its distinct values. */
 export type Counts = readonly (readonly [value: number, count: number])[];
 

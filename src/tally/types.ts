@@ -43,8 +43,14 @@ export interface Responses {
 export interface Roles {
   question: string;
   /** pct: count / valid questionnaires that answered the role question. */
-  counts: { code: number; label: string; count: number; pct: number | null }[];
+  counts: { code: number; label: string; count: number; pct: number | null; ci95: Interval | null }[];
 }
+
+/**
+ * A 95% Wilson score interval `[low, high]` of a share, as fractions (see `wilsonInterval` in stats.ts):
+ * on the share's unweighted base, or with weights on Kish's effective sample size. Null when the share is.
+ */
+export type Interval = [low: number, high: number];
 
 export interface OptionTally {
   code: number;
@@ -54,6 +60,8 @@ export interface OptionTally {
   pct?: number | null;
   /** multi: count / respondents who answered (普及率); shares add up to more than 100%. */
   pctOfRespondents?: number | null;
+  /** The 95% interval of `pct` (single/scale) or of `pctOfRespondents` (multi); null where that share is. */
+  ci95?: Interval | null;
   /** multi: count / all selections (响应率). */
   pctOfSelections?: number | null;
   /** Added beyond §6: fill-in texts of an `other` option (问卷星 `其他〖……〗`), in reading order, for the appendix. */
@@ -63,7 +71,11 @@ export interface OptionTally {
 export interface ScaleFields {
   /** Sum of the shares of the scale's positive codes, over the base. */
   positiveRate?: number | null;
+  /** The 95% interval of `positiveRate`. */
+  positiveRateCi95?: Interval | null;
   negativeRate?: number | null;
+  /** The 95% interval of `negativeRate`. */
+  negativeRateCi95?: Interval | null;
   meanScore?: number | null;
   /** Sample standard deviation (n − 1). */
   sdScore?: number | null;
@@ -88,7 +100,8 @@ export interface QuestionTally extends ScaleFields {
   median?: number | null;
   min?: number | null;
   max?: number | null;
-  bins?: { label: string; count: number; pct: number | null }[];
+  /** pct: count / n (the answers); ci95 its 95% interval. */
+  bins?: { label: string; count: number; pct: number | null; ci95: Interval | null }[];
   // text
   answers?: string[];
   keywords?: { word: string; count: number }[];
@@ -118,6 +131,8 @@ export interface RoleBreakdown {
   base: number;
   options: OptionTally[];
   positiveRate?: number | null;
+  /** The 95% interval of `positiveRate`, on this group's base. */
+  positiveRateCi95?: Interval | null;
   meanScore?: number | null;
   /** Added beyond §6: rank questions, the rank statistics within this role (score over the role's respondents). */
   ranks?: RankTally[];

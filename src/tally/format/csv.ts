@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import type { OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
+import type { Interval, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
 
 /**
  * Tidy CSV: one row per statistic, with the question, the item (a matrix row), the breakdown group and
@@ -47,23 +47,34 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
   at({ statistic: "skipped", value: q.skipped });
   at({ statistic: "missing", value: q.missing });
   at({ statistic: "base", value: q.base });
+  /** An interval as two rows, `<name>Low` and `<name>High` (empty values when there is no base). */
+  const interval = (where: Partial<Row>, name: string, ci: Interval | null | undefined, base: number | null) => {
+    at({ ...where, statistic: `${name}Low`, value: ci?.[0] ?? null, base });
+    at({ ...where, statistic: `${name}High`, value: ci?.[1] ?? null, base });
+  };
   const options = (os: OptionTally[] | undefined, base: number, by?: RoleBreakdown) => {
     for (const o of os ?? []) {
       const where = { option_code: o.code, option_label: o.label, by_code: by?.code ?? null, by_label: by?.label ?? null };
       at({ ...where, statistic: "count", value: o.count, base });
       if (o.pct !== undefined) at({ ...where, statistic: "pct", value: o.pct, base });
       if (o.pctOfRespondents !== undefined) at({ ...where, statistic: "pctOfRespondents", value: o.pctOfRespondents, base });
+      if (o.ci95 !== undefined) interval(where, "ci95", o.ci95, base);
       if (o.pctOfSelections !== undefined) at({ ...where, statistic: "pctOfSelections", value: o.pctOfSelections });
     }
   };
   options(q.options, q.base);
-  for (const k of ["positiveRate", "negativeRate", "meanScore", "sdScore"] as const) if (q[k] !== undefined) at({ statistic: k, value: q[k] ?? null, base: q.base });
+  for (const k of ["positiveRate", "negativeRate", "meanScore", "sdScore"] as const) {
+    if (q[k] === undefined) continue;
+    at({ statistic: k, value: q[k] ?? null, base: q.base });
+    if (k === "positiveRate" || k === "negativeRate") interval({}, `${k}Ci95`, q[`${k}Ci95`], q.base);
+  }
   if ("n" in q && q.n !== undefined) {
     const nq = q as QuestionTally;
     for (const k of ["n", "mean", "sd", "median", "min", "max"] as const) at({ statistic: k, value: nq[k] ?? null });
     for (const b of nq.bins ?? []) {
       at({ option_label: b.label, statistic: "count", value: b.count, base: nq.n ?? null });
       at({ option_label: b.label, statistic: "pct", value: b.pct, base: nq.n ?? null });
+      interval({ option_label: b.label }, "ci95", b.ci95, nq.n ?? null);
     }
   }
   if ("keywords" in q) for (const k of (q as QuestionTally).keywords ?? []) at({ option_label: k.word, statistic: "keyword", value: k.count });
@@ -78,7 +89,10 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
   for (const by of q.byRole ?? []) {
     at({ by_code: by.code, by_label: by.label, statistic: "base", value: by.base });
     options(by.options, by.base, by);
-    if (by.positiveRate !== undefined) at({ by_code: by.code, by_label: by.label, statistic: "positiveRate", value: by.positiveRate, base: by.base });
+    if (by.positiveRate !== undefined) {
+      at({ by_code: by.code, by_label: by.label, statistic: "positiveRate", value: by.positiveRate, base: by.base });
+      interval({ by_code: by.code, by_label: by.label }, "positiveRateCi95", by.positiveRateCi95, by.base);
+    }
     if (by.meanScore !== undefined) at({ by_code: by.code, by_label: by.label, statistic: "meanScore", value: by.meanScore, base: by.base });
     for (const r of by.ranks ?? []) at({ by_code: by.code, by_label: by.label, option_code: r.code, option_label: r.label, statistic: "score", value: r.score, base: by.base });
   }
