@@ -17,7 +17,8 @@ describe("survey tally", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("选项      小计          比例\n非常满意     2         22.2%");
     expect(r.stdout).toContain("本题有效填写人次: 10 (基数 9)");
-    expect(r.stdout).toContain("卡方检验: χ² = 4.00, df = 4, p = 0.406");
+    // every expected count below 5: Fisher's exact p (54/70, worked out in test/tally.test.ts), Pearson's χ² beside it
+    expect(r.stdout).toContain("Fisher精确检验: p = 0.771; χ² = 4.00, df = 4, Cramér's V = 0.707 (超过20%的期望频数小于5)");
     expect(r.stdout).not.toContain("\u001b[");
     expect(r.stderr).toBe("11 rows read: 10 valid, 1 invalid\n");
   });

@@ -84,11 +84,16 @@ describe("tally of fixtures/tally-basic, checked by hand", () => {
     expect([cadre!.base, cadre!.positiveRate, cadre!.meanScore]).toEqual([0, null, null]);
     expect(party!.options.map((o) => o.count)).toEqual([2, 1, 0, 1, 0, 1]);
     // Table 2×5 (干部 and 不了解 dropped): rows [2,1,0,1,0], [0,1,1,1,1]; E = col/2 = [1,1,.5,1,.5];
-    // χ² = 2 per row = 4, df = 4, p = e^−2 (1 + 2) = 3e^−2, V = √(4 / 8)
+    // χ² = 2 per row = 4, df = 4, V = √(4 / 8); every expected count is below 5, so p is Fisher's:
+    // with margins 4, 4 / 2, 2, 1, 2, 1 a table is fixed by its first row a, P(a) = Π C(c_j, a_j) / C(8, 4);
+    // the observed [2,1,0,1,0] has Π = 1·2·1·2·1 = 4 of 70. Of the 26 first rows summing to 4, Π is 1 for 6,
+    // 2 for 12, 4 for 6 and 8 for 2 (6 + 24 + 24 + 16 = 70): p = (6 + 24 + 24) / 70 = 54/70.
+    // (Pearson's p would be 3e^−2 = 0.406.)
     const c = q.chiSquare!;
+    expect(c.method).toBe("fisher");
     expect(c.statistic).toBeCloseTo(4, 12);
     expect(c.df).toBe(4);
-    expect(c.p).toBeCloseTo(3 * Math.exp(-2), 12);
+    expect(c.p).toBeCloseTo(54 / 70, 12);
     expect(c.cramersV).toBeCloseTo(Math.sqrt(0.5), 12);
     expect(c.lowExpected).toBe(true);
   });

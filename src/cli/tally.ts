@@ -48,8 +48,9 @@ Only valid questionnaires (有效问卷) are counted. For each question: answere
 missing (asked, left blank) and base = answered minus the scale's na answers. Every percentage is of the
 base shown beside it, except multi-select: 比例 is of the respondents who answered (普及率, shares add
 up to more than 100%) and 响应率 of all selections. Role tables give each role's own base, and a
-chi-square test (df over the roles and options that have answers; flagged when over 20% of expected
-counts are below 5).
+chi-square test (df over the roles and options that have answers); where over 20% of expected counts
+are below 5, Fisher's exact test gives p instead (a seeded Monte-Carlo p when the table is too large to
+enumerate), and the line says which.
 
 --format json  the contract of PRODUCT §6: fractions 0–1 unrounded, null for a rate with no base, plus
                a "_state" section with the raw counts that \`survey merge\` adds up.

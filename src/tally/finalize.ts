@@ -1,7 +1,7 @@
 import { keywordLists } from "./keywords.js";
 import type { Plan, PlanItem } from "./plan.js";
 import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
-import { chiSquareTest, cronbachAlpha, share, sortedCounts, summarize, wilsonOf } from "./stats.js";
+import { cronbachAlpha, independenceTest, share, sortedCounts, summarize, wilsonOf } from "./stats.js";
 import type { GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
 
 /**
@@ -209,7 +209,7 @@ function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords): Que
     q.byRole = roleItem.options.map((r, k) => roleBreakdown(item, r, s.roleCounts![k]!, s.roleAnswered?.[k]));
     // A respondent of a multi-select question sits in several cells at once, which the test of
     // independence does not allow: only single and scale questions get one.
-    q.chiSquare = item.type === "multi" ? null : chiSquareTest(s.roleCounts.map((row) => row.filter((_, k) => !isNa(item, k))));
+    q.chiSquare = item.type === "multi" ? null : independenceTest(s.roleCounts.map((row) => row.filter((_, k) => !isNa(item, k))));
   }
   return q;
 }

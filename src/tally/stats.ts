@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { fisherExact, fisherMonteCarlo, MONTE_CARLO_REPLICATES, MONTE_CARLO_SEED } from "./exact.js";
 import type { ChiSquare } from "./types.js";
 
 /**
@@ -123,16 +124,12 @@ function valueAt(counts: Counts, k: number): number {
  * two columns remain (there is nothing to test).
  */
 export function chiSquareTest(observed: number[][]): ChiSquare | null {
-  const colCount = observed[0]?.length ?? 0;
-  const rows = observed.filter((r) => r.some((v) => v > 0));
-  const keep: number[] = [];
-  for (let j = 0; j < colCount; j++) if (rows.some((r) => (r[j] ?? 0) > 0)) keep.push(j);
-  const table = rows.map((r) => keep.map((j) => r[j] ?? 0));
+  const table = compactTable(observed);
   const r = table.length;
-  const c = keep.length;
+  const c = table[0]?.length ?? 0;
   if (r < 2 || c < 2) return null;
   const rowSums = table.map((row) => row.reduce((a, b) => a + b, 0));
-  const colSums = keep.map((_, j) => table.reduce((a, row) => a + row[j]!, 0));
+  const colSums = table[0]!.map((_, j) => table.reduce((a, row) => a + row[j]!, 0));
   const total = rowSums.reduce((a, b) => a + b, 0);
   let statistic = 0;
   let low = 0;
@@ -146,7 +143,33 @@ export function chiSquareTest(observed: number[][]): ChiSquare | null {
   const df = (r - 1) * (c - 1);
   const p = upperGamma()(statistic / 2, df / 2, true, true);
   const cramersV = Math.sqrt(statistic / (total * (Math.min(r, c) - 1)));
-  return { statistic, df, p, cramersV, lowExpected: low / (r * c) > 0.2 };
+  return { method: "chi-square", statistic, df, p, cramersV, lowExpected: low / (r * c) > 0.2 };
+}
+
+/** The table without its empty rows and columns (what every test of independence is computed on). */
+export function compactTable(observed: number[][]): number[][] {
+  const colCount = observed[0]?.length ?? 0;
+  const rows = observed.filter((r) => r.some((v) => v > 0));
+  const keep: number[] = [];
+  for (let j = 0; j < colCount; j++) if (rows.some((r) => (r[j] ?? 0) > 0)) keep.push(j);
+  return rows.map((r) => keep.map((j) => r[j] ?? 0));
+}
+
+/**
+ * The test of independence of a breakdown (rows = groups, columns = options): Pearson's chi-square
+ * (`chiSquareTest`), unless more than 20% of the expected counts are below 5 — where its p-value is
+ * unreliable — and then Fisher's exact test on the same table (empty rows and columns left out): by the
+ * network algorithm when it finishes within its budget (`method: "fisher"`), else a Monte-Carlo p-value
+ * from 10,000 tables drawn with a fixed seed (`method: "fisher-monte-carlo"`, reproducible). The
+ * statistic, df and Cramér's V stay Pearson's, for comparison; `p` is the method's.
+ */
+export function independenceTest(observed: number[][]): ChiSquare | null {
+  const chi = chiSquareTest(observed);
+  if (!chi || !chi.lowExpected) return chi;
+  const table = compactTable(observed);
+  const exact = fisherExact(table);
+  if (exact !== null) return { ...chi, method: "fisher", p: exact };
+  return { ...chi, method: "fisher-monte-carlo", p: fisherMonteCarlo(table), replicates: MONTE_CARLO_REPLICATES, seed: MONTE_CARLO_SEED };
 }
 
 /** Sums that Cronbach's alpha needs, over complete cases: n, Σx_i and Σx_i·x_j for every pair of items. */

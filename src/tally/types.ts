@@ -138,13 +138,26 @@ export interface RoleBreakdown {
   ranks?: RankTally[];
 }
 
+/**
+ * Which test gave `p`: Pearson's chi-square ("chi-square"); Fisher's exact test ("fisher", by
+ * enumeration), or its seeded Monte-Carlo estimate ("fisher-monte-carlo") when the table is too large to
+ * enumerate — both used when more than 20% of the expected counts are below 5.
+ */
+export type TestMethod = "chi-square" | "fisher" | "fisher-monte-carlo";
+
 export interface ChiSquare {
+  /** The test that gave `p`. */
+  method: TestMethod;
+  /** Pearson's χ² of the table, whatever the method. */
   statistic: number;
   df: number;
   p: number;
   cramersV: number;
-  /** More than 20% of expected counts are below 5: the p-value is unreliable. */
+  /** More than 20% of expected counts are below 5: Pearson's p would be unreliable, so Fisher's test gives `p`. */
   lowExpected: boolean;
+  /** fisher-monte-carlo: the tables drawn, and the seed of the generator (the same table gives the same p). */
+  replicates?: number;
+  seed?: number;
 }
 
 export interface RankTally {

@@ -26,7 +26,8 @@ const WORDS = {
     position: (p: number) => `第${p}位`, n: "有效数", avg: "平均值", median: "中位数", min: "最小值", max: "最大值", bin: "分组",
     answers: "条回答", keywords: "关键词", skipped: "未作答(跳过)", missing: "空答", na: "不计入基数",
     responses: "问卷回收", returned: "收回", validQ: "有效", invalid: "无效", issued: "发放", rate: "有效率",
-    role: "身份", chi: "卡方检验", low: "超过20%的期望频数小于5,p值仅供参考", alpha: "信度(Cronbach's α)", ifDeleted: "删除该项后α",
+    role: "身份", chi: "卡方检验", low: "超过20%的期望频数小于5,p值仅供参考",
+    fisher: "Fisher精确检验", lowFisher: "超过20%的期望频数小于5", monteCarlo: (n: number, seed: number) => `蒙特卡洛模拟${n}次,种子${seed}`, alpha: "信度(Cronbach's α)", ifDeleted: "删除该项后α",
     others: "其他填写",
   },
   en: {
@@ -36,7 +37,8 @@ const WORDS = {
     position: (p: number) => `#${p}`, n: "n", avg: "Mean", median: "Median", min: "Min", max: "Max", bin: "Bin",
     answers: "answers", keywords: "Keywords", skipped: "skipped", missing: "blank", na: "outside the base",
     responses: "Responses", returned: "returned", validQ: "valid", invalid: "invalid", issued: "issued", rate: "valid rate",
-    role: "Role", chi: "Chi-square", low: "over 20% of expected counts are below 5; the p-value is indicative only", alpha: "Reliability (Cronbach's α)", ifDeleted: "α if deleted",
+    role: "Role", chi: "Chi-square", low: "over 20% of expected counts are below 5; the p-value is indicative only",
+    fisher: "Fisher's exact test", lowFisher: "over 20% of expected counts are below 5", monteCarlo: (n: number, seed: number) => `Monte Carlo, ${n} tables, seed ${seed}`, alpha: "Reliability (Cronbach's α)", ifDeleted: "α if deleted",
     others: "Fill-ins",
   },
 } as const;
@@ -219,5 +221,10 @@ function chiLine(prefix: string, c: ChiSquare | null | undefined, w: Words): str
   const head = prefix ? `${prefix}: ` : "";
   if (!c) return `${head}${w.chi}: —`;
   const p = c.p < 0.001 ? "p < 0.001" : `p = ${formatNumber(c.p, 3)}`;
-  return `${head}${w.chi}: χ² = ${formatNumber(c.statistic, 2)}, df = ${c.df}, ${p}, Cramér's V = ${formatNumber(c.cramersV, 3)}${c.lowExpected ? ` (${w.low})` : ""}`;
+  const chi = `χ² = ${formatNumber(c.statistic, 2)}, df = ${c.df}`;
+  const v = `Cramér's V = ${formatNumber(c.cramersV, 3)}`;
+  if (c.method === "chi-square") return `${head}${w.chi}: ${chi}, ${p}, ${v}${c.lowExpected ? ` (${w.low})` : ""}`;
+  // Fisher's test where the chi-square's expected counts are too small; Pearson's χ² is still shown
+  const how = c.method === "fisher-monte-carlo" ? ` (${w.monteCarlo(c.replicates ?? 0, c.seed ?? 0)})` : "";
+  return `${head}${w.fisher}: ${p}${how}; ${chi}, ${v} (${w.lowFisher})`;
 }
