@@ -54,4 +54,48 @@ describe.skipIf(!available && !required)("the example report in LibreOffice", ()
     expect(text.replace(/\s+/g, "")).toContain("—1—");
     expect(readFileSync(join(dir, "example.pdf")).subarray(0, 4).toString()).toBe("%PDF");
   }, 180_000);
+
+  it("lays out the pages: no heading or table caption at a page's foot, short tables on one page, 28 characters a line", async () => {
+    expect(available, "soffice and pdftotext must be installed (SURVEY_REQUIRE_LIBREOFFICE=1)").toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), "survey-pdf-"));
+    const r = await runCli(["report", "-s", join(ROOT, "fixtures/example/survey.yaml"), "-o", "example.docx"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const convert = spawnSync(
+      "soffice",
+      [`-env:UserInstallation=${pathToFileURL(join(dir, "profile")).href}`, "--headless", "--convert-to", "pdf", "--outdir", dir, join(dir, "example.docx")],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    expect(convert.status, convert.stderr).toBe(0);
+    const layout = spawnSync("pdftotext", ["-layout", join(dir, "example.pdf"), "-"], { encoding: "utf8" }).stdout;
+    // Each page's lines, without blank lines and the page number.
+    const pages = layout
+      .split("\f")
+      .map((page) => page.split("\n").map((l) => l.trim()).filter((l) => l && !/^—\s*\d+\s*—$/.test(l)))
+      .filter((lines) => lines.length > 0);
+    expect(pages.length).toBeGreaterThan(10);
+
+    // A heading (一、 （一） 第N题) or a table's caption is never the last line of a page.
+    // pdftotext puts a space where the face changes, between 表 and its number.
+    const heading = /^(第\s*\d+\s*题|表\s*\d+\s|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)/;
+    for (const [i, lines] of pages.entries()) expect(lines.at(-1), `page ${i + 1}`).not.toMatch(heading);
+
+    // A table of up to 15 rows (the example's are 3 to 12) is on the page of its caption, down to its total.
+    const where = pages.flatMap((lines, page) => lines.map((line) => ({ line, page })));
+    let tables = 0;
+    for (const [k, { line, page }] of where.entries()) {
+      if (!/^表\s*\d+\s/.test(line)) continue;
+      const end = where.slice(k + 1, k + 17).find((l) => l.line.startsWith("本题有效填写人次"));
+      if (!end) continue;
+      tables++;
+      expect(end.page, line).toBe(page);
+    }
+    expect(tables).toBeGreaterThanOrEqual(8);
+
+    // Body lines hold 28 characters (GB/T 9704), a 29th only when it is punctuation hanging in the margin.
+    const chinese = where.map((l) => l.line).filter((l) => /^[\u3001-\u303f\u4e00-\u9fff\uff01-\uff5e“”‘’—]+$/.test(l));
+    const longest = Math.max(...chinese.map((l) => [...l].length));
+    expect(longest).toBeGreaterThanOrEqual(28);
+    expect(longest).toBeLessThanOrEqual(29);
+    for (const l of chinese.filter((c) => [...c].length === 29)) expect(l, l).toMatch(/[，。、；：”）]$/);
+  }, 180_000);
 });
