@@ -60,9 +60,10 @@ describe("survey tally", () => {
     writeFileSync(csv, ["序号,1、您的身份是：,2、您对社区服务的满意程度,7、您不满意的原因是", "1,党员,不太满意,=HYPERLINK(\"x\")", "2,群众,一般,(跳过)"].join("\n"));
     const r = await runCli(["tally", ...SURVEY, "--format", "csv", csv]);
     const rows = Papa.parse<string[]>(r.stdout.trim()).data;
-    expect(rows[0]).toEqual(["question", "item", "type", "text", "by_code", "by_label", "option_code", "option_label", "statistic", "value", "base"]);
-    expect(rows).toContainEqual(["sat", "sat", "scale", "您对社区服务的满意程度", "", "", "4", "不太满意", "pct", "0.5", "2"]);
-    expect(rows).toContainEqual(["sat", "sat", "scale", "您对社区服务的满意程度", "1", "党员", "", "", "base", "1", ""]);
+    expect(rows[0]).toEqual(["question", "item", "type", "text", "by", "by_code", "by_label", "option_code", "option_label", "statistic", "value", "base"]);
+    expect(rows).toContainEqual(["sat", "sat", "scale", "您对社区服务的满意程度", "", "", "", "4", "不太满意", "pct", "0.5", "2"]);
+    expect(rows).toContainEqual(["sat", "sat", "scale", "您对社区服务的满意程度", "role", "1", "党员", "", "", "base", "1", ""]);
+    expect(rows).toContainEqual(["sat", "sat", "scale", "您对社区服务的满意程度", "role", "", "", "", "", "chiSquare.method", "fisher", ""]);
     // open answers are not in the CSV, but their keywords are; no cell may start with a formula character
     expect(rows.every((row) => row.every((c) => !/^[=+@\t\r]/.test(c) && !/^-[^0-9]/.test(c)))).toBe(true);
   });

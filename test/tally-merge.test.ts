@@ -113,6 +113,79 @@ describe("merge", () => {
   });
 });
 
+describe("breakdowns by several questions (--by role --by mx.1)", () => {
+  const BY = ["role", "mx.1"];
+
+  it("give each question one table per breakdown question, counted from the rows themselves", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 60 }), async (rows) => {
+        const t = await tallySurvey(survey, [writeCsv(rows, 1)], { by: BY });
+        const groupOf = { role: (r: Row) => r.role, "mx.1": (r: Row) => r.mx[0] };
+        const groupCount = { role: 3, "mx.1": 6 };
+        for (const by of BY as (keyof typeof groupOf)[]) {
+          // a scale: each group's counts, base (na 不了解 left out), positive rate and its interval
+          const sat = t.questions.sat!.breakdowns![by]!;
+          expect(sat).toHaveLength(groupCount[by]);
+          sat.forEach((g, k) => {
+            const mine = rows.filter((r) => groupOf[by](r) === k + 1);
+            expect(g.options.map((o) => o.count)).toEqual([1, 2, 3, 4, 5, 6].map((c) => mine.filter((r) => r.sat === c).length));
+            const base = mine.filter((r) => r.sat !== 6).length;
+            expect(g.base).toBe(base);
+            const positive = mine.filter((r) => r.sat === 1 || r.sat === 2).length;
+            close(g.positiveRate, base ? positive / base : null);
+            if (base) expect(g.positiveRateCi95![0]).toBeLessThanOrEqual(positive / base);
+          });
+          // its test over the groups and options that have answers (na left out)
+          const table = Array.from({ length: groupCount[by] }, (_, k) => [1, 2, 3, 4, 5].map((c) => rows.filter((r) => groupOf[by](r) === k + 1 && r.sat === c).length));
+          const expected = naiveChiSquare(table);
+          const got = t.questions.sat!.breakdownTests![by];
+          if (expected === null) expect(got).toBeNull();
+          else {
+            close(got!.statistic, expected.statistic);
+            expect(got!.df).toBe(expected.df);
+            expect(got!.method).toMatch(expected.lowExpected ? /^fisher/ : /^chi-square$/);
+          }
+          // a multi-select question: respondents per group, no test
+          const diff = t.questions.diff!.breakdowns![by]!;
+          diff.forEach((g, k) => {
+            const mine = rows.filter((r) => groupOf[by](r) === k + 1 && r.diff !== null);
+            expect(g.base).toBe(mine.length);
+            expect(g.options.map((o) => o.count)).toEqual([1, 2, 3, 4].map((c) => mine.filter((r) => r.diff!.includes(c)).length));
+          });
+          expect(t.questions.diff!.breakdownTests![by]).toBeNull();
+          // a rank question: each group's scores
+          t.questions.rk!.breakdowns![by]!.forEach((g, k) => {
+            const mine = rows.filter((r) => groupOf[by](r) === k + 1 && r.rk !== null);
+            expect(g.base).toBe(mine.length);
+          });
+        }
+        // byRole and chiSquare are the first breakdown's; no question is broken down by itself
+        expect(t.questions.sat!.byRole).toEqual(t.questions.sat!.breakdowns!.role);
+        expect(t.questions.sat!.chiSquare).toEqual(t.questions.sat!.breakdownTests!.role);
+        expect(Object.keys(t.questions.mx!.rows!["mx.1"]!.breakdowns!)).toEqual(["role"]);
+        expect(Object.keys(t.questions.mx!.rows!["mx.2"]!.breakdowns!)).toEqual(["role", "mx.1"]);
+        expect(t.questions.role!.breakdowns && Object.keys(t.questions.role!.breakdowns)).toEqual(["mx.1"]);
+        expect(t.questions.age!.breakdowns).toBeUndefined();
+      }),
+      { numRuns: 30 },
+    );
+  }, 120_000);
+
+  it("merge exactly: any split, tallied and merged, gives the tally of the whole", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 3 }), async (rows, cutSeeds) => {
+        const whole = await tallySurvey(survey, [writeCsv(rows, 1)], { by: BY });
+        const cuts = [...new Set(cutSeeds.map((s) => s % (rows.length + 1)))].sort((a, b) => a - b);
+        const bounds = [0, ...cuts, rows.length];
+        const parts: TallyResult[] = [];
+        for (let i = 0; i + 1 < bounds.length; i++) parts.push(await tallySurvey(survey, [writeCsv(rows.slice(bounds[i], bounds[i + 1]), bounds[i]! + 1)], { by: BY }));
+        expect(withoutSources(mergeTallies(parts))).toEqual(withoutSources(whole));
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+});
+
 describe("tally against a naive reference computed from the generated answers", () => {
   it("agrees on every distribution, rate, mean, sd, rank score, number summary and chi-square", async () => {
     await fc.assert(

@@ -17,7 +17,7 @@ interface TallyOptions {
   survey: string;
   format: Format;
   decimals: string;
-  by?: string;
+  by?: string[];
   issued?: string;
   output?: string;
   force?: boolean;
@@ -34,7 +34,11 @@ export function tallyCommand(program: Command, run: Run): void {
     .addOption(surveyOption())
     .addOption(new Option("--format <format>", "text (tables), json (the scripting contract), csv (tidy), md").choices(["text", "json", "csv", "md"]).default("text"))
     .option("--decimals <n>", "decimals of displayed percentages (text, md); rounded half away from zero", "1")
-    .option("--by <question>", "break down by this single-choice or scale question instead of the role")
+    .option(
+      "--by <question>",
+      "break down by this single-choice or scale question instead of the role and crosstabs; repeat for several (--by q3 --by q4)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--issued <n>", "questionnaires handed out (发放), overriding `issued` in the definition")
     .option("-o, --output <file>", "write to this file instead of stdout")
     .option("--force", "overwrite the output file if it exists")
@@ -51,12 +55,18 @@ up to more than 100%) and 响应率 of all selections. Role tables give each rol
 chi-square test (df over the roles and options that have answers); where over 20% of expected counts
 are below 5, Fisher's exact test gives p instead (a seeded Monte-Carlo p when the table is too large to
 enumerate), and the line says which.
+Letters in a breakdown table mark significant differences: a group's cell carries the letters of the
+groups whose share is significantly lower (two-proportion z-test, Bonferroni-corrected over the pairs of
+groups of the column). \`crosstabs: [q3, q4]\` in the definition (or --by q3 --by q4) adds one table per
+breakdown question; in JSON, \`breakdowns\` and \`breakdownTests\` hold them all, \`byRole\` and
+\`chiSquare\` the first.
 
 --format json  the contract of PRODUCT §6: fractions 0–1 unrounded, null for a rate with no base, plus
                a "_state" section with the raw counts that \`survey merge\` adds up.
---format csv   tidy, one row per statistic; columns question, item, type, text, by_code, by_label,
-               option_code, option_label, statistic, value, base. Cells that a spreadsheet would run as
-               formulas (= + - @ tab CR) are prefixed with an apostrophe.
+--format csv   tidy, one row per statistic; columns question, item, type, text, by, by_code,
+               by_label, option_code, option_label, statistic, value, base (by: the breakdown
+               question). Cells that a spreadsheet would run as formulas (= + - @ tab CR) are
+               prefixed with an apostrophe.
 
 Exit codes: 0 done (problems in the data are reported on stderr and their rows or cells left out),
 1 with --strict when the data has errors, 2 the command could not run (bad definition, missing

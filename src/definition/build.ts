@@ -128,6 +128,16 @@ export function buildSurvey(
     }
   }
 
+  (doc.crosstabs ?? []).forEach((byId, k) => {
+    const item = itemById.get(byId);
+    if (!item && broken.questions.has(byId.split(".")[0]!)) return;
+    if (!item) {
+      diagnostics.push(at(["crosstabs", k], "DEF_UNKNOWN_REF", `crosstabs: "${byId}" is not a question or matrix row`, suggestId(byId, itemById)));
+    } else if (item.type !== "single" && item.type !== "scale") {
+      diagnostics.push(at(["crosstabs", k], "DEF_BAD_REF", `crosstabs: ${byId} is a ${item.type} question; a breakdown needs a single-choice or scale question`));
+    }
+  });
+
   const groups = (doc.groups ?? []).map((g, gi) => {
     g.items.forEach((itemId, ii) => {
       const item = itemById.get(itemId);
@@ -159,6 +169,7 @@ export function buildSurvey(
       methods: doc.methods ?? [],
       lang: doc.lang ?? "zh-CN",
       role: doc.role,
+      crosstabs: [...new Set(doc.crosstabs ?? [])],
       data: buildData(doc.data),
       scales,
       questions,

@@ -139,6 +139,8 @@ export interface Survey {
   lang: "zh-CN" | "en";
   /** Id of the role question (身份), if any. */
   role?: string;
+  /** Ids of further breakdown questions (`crosstabs:`), after the role: single or scale items. */
+  crosstabs: string[];
   data: DataOptions;
   scales: Map<string, Scale>;
   questions: Question[];

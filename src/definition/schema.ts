@@ -158,6 +158,10 @@ export const surveySchema = z
     rules: reportRulesSchema.optional(),
     lang: z.enum(["zh-CN", "en"]).optional(),
     role: z.string().optional().describe("the question whose answer is the respondent's role (身份)"),
+    crosstabs: z
+      .array(z.string())
+      .optional()
+      .describe("more questions to break every question down by, besides the role (single-choice or scale questions, or matrix rows); as survey tally --by"),
     data: data.optional(),
     scales: z.record(z.string(), scaleSchema).optional(),
     questions: z.array(questionSchema).min(1, { message: "list at least one question" }),

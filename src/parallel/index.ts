@@ -13,7 +13,7 @@ import { Pool, runAll } from "./pool.js";
 import { TaskRunner, type FileSpec, type TaskResult, type TaskSpec } from "./task.js";
 
 export interface FastOptions {
-  by?: string;
+  by?: string | string[];
   issued?: number;
   /** Threads to read with, the main one included (default: the cores, at most 4). */
   threads?: number;

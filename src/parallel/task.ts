@@ -173,36 +173,65 @@ export class TaskRunner {
 }
 
 /**
+ * Breakdown groups of one questionnaire as one number: digit b (radix groups_b + 1) is its group of
+ * breakdown b plus one (0: none). Slot tallies are kept per combination while there are at most this many.
+ */
+const MAX_COMBINATIONS = 4096;
+
+/**
  * Counts a range's valid questionnaires as Counter.add does, but an answer read from the cache is counted
- * by incrementing one number — its slot, with the row's breakdown option — and added to the Counter with
- * its weight at the end: a million rows cost an increment per item, not the Counter's work per item.
- * Everything else (open answers, fill-ins, answers changed by skip logic, matrices and groups) goes to
- * the Counter row by row, in reading order.
+ * by incrementing one number — its slot, with the row's combination of breakdown groups — and added to
+ * the Counter with its weight at the end: a million rows cost an increment per item, not the Counter's
+ * work per item. Everything else (open answers, fill-ins, answers changed by skip logic, matrices and
+ * groups) goes to the Counter row by row, in reading order; so does every answer when the breakdowns
+ * have more than MAX_COMBINATIONS combinations of groups.
  */
 class SlotCounter {
   private readonly tallies: Int32Array[];
   private readonly stride: number;
+  private readonly radix: number[];
+  private readonly slots: boolean;
 
   constructor(
     private readonly counter: Counter,
     private readonly reader: ByteRowReader,
     plan: Plan,
   ) {
-    this.stride = (plan.role ? plan.items[plan.role.item]!.options.length : 0) + 1;
-    this.tallies = plan.items.map(() => new Int32Array(this.stride * 16));
+    this.radix = plan.breakdowns.map((b) => plan.items[b.item]!.options.length + 1);
+    const stride = this.radix.reduce((a, r) => a * r, 1);
+    this.slots = stride <= MAX_COMBINATIONS;
+    this.stride = this.slots ? stride : 1;
+    this.tallies = plan.items.map(() => new Int32Array(this.slots ? this.stride * 16 : 0));
+  }
+
+  /** The combination of groups as one number (see MAX_COMBINATIONS). */
+  private combination(groups: readonly number[]): number {
+    let at = 0;
+    for (let b = groups.length - 1; b >= 0; b--) at = at * this.radix[b]! + groups[b]! + 1;
+    return at;
+  }
+
+  /** The groups of a combination. */
+  private groupsOf(at: number): number[] {
+    return this.radix.map((r) => {
+      const g = (at % r) - 1;
+      at = Math.floor(at / r);
+      return g;
+    });
   }
 
   add(answers: readonly Answer[]): void {
-    const role = this.counter.roleOf(answers);
+    const groups = this.counter.groupsOf(answers);
     const reads = this.reader.reads;
+    const combination = this.slots ? this.combination(groups) : 0;
     for (let k = 0; k < answers.length; k++) {
       const a = answers[k]!;
       const read = reads[k];
-      if (read === undefined || read.slot < 0 || read.answer !== a) {
-        this.counter.addAnswer(k, a, role);
+      if (!this.slots || read === undefined || read.slot < 0 || read.answer !== a) {
+        this.counter.addAnswer(k, a, groups);
         continue;
       }
-      const at = read.slot * this.stride + role + 1;
+      const at = read.slot * this.stride + combination;
       let tally = this.tallies[k]!;
       if (at >= tally.length) {
         const grown = new Int32Array(Math.max(tally.length * 2, at + this.stride));
@@ -221,7 +250,7 @@ class SlotCounter {
       for (let at = 0; at < tally.length; at++) {
         if (tally[at] === 0) continue;
         const slot = Math.floor(at / this.stride);
-        this.counter.addAnswer(k, slots[slot]!, (at % this.stride) - 1, tally[at]!);
+        this.counter.addAnswer(k, slots[slot]!, this.groupsOf(at % this.stride), tally[at]!);
       }
       tally.fill(0);
     });

@@ -10,7 +10,7 @@ export interface WorkerInit {
   data: DataOptions;
   /** The survey's own `issued`, and the options its plan was built with. */
   issued: number | undefined;
-  planOptions: { by?: string; issued?: number };
+  planOptions: { by?: string | string[]; issued?: number };
   plan: Plan;
 }
 

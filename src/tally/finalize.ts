@@ -2,7 +2,7 @@ import { keywordLists } from "./keywords.js";
 import type { Plan, PlanItem } from "./plan.js";
 import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
 import { cronbachAlpha, independenceTest, share, sortedCounts, summarize, wilsonOf } from "./stats.js";
-import type { GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
+import type { ChiSquare, GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
 
 /**
  * Turns raw counts into the statistics of PRODUCT §5, in the JSON contract of §6. Pure and
@@ -193,25 +193,42 @@ function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords): Que
       lazy.define(q, s.texts!);
       break;
   }
-  if (plan.role && s.rolePositions) {
-    const roleItem = plan.items[plan.role.item]!;
-    q.byRole = roleItem.options.map((r, k) => {
-      const respondents = s.roleAnswered![k]!;
-      const table = s.rolePositions![k]!;
-      const options = item.options.map((o, j) => ({ code: o.code, label: o.label, count: table[j]!.reduce((a, b) => a + b, 0) }));
-      return { code: r.code, label: r.label, base: respondents, options, ranks: ranks(item, table, respondents) };
-    });
-    // Positions are not one category per respondent either; the report compares scores, not a test.
-    q.chiSquare = null;
-  }
-  if (plan.role && plan.role.item !== i && s.roleCounts) {
-    const roleItem = plan.items[plan.role.item]!;
-    q.byRole = roleItem.options.map((r, k) => roleBreakdown(item, r, s.roleCounts![k]!, s.roleAnswered?.[k]));
-    // A respondent of a multi-select question sits in several cells at once, which the test of
-    // independence does not allow: only single and scale questions get one.
-    q.chiSquare = item.type === "multi" ? null : independenceTest(s.roleCounts.map((row) => row.filter((_, k) => !isNa(item, k))));
-  }
+  Object.assign(q, breakdownsOf(plan, i, item, s));
   return q;
+}
+
+/**
+ * The item broken down by each breakdown question (not by itself): per group (an option of that
+ * question) the item's statistics over the group's own base, and the test of independence. The first
+ * breakdown is also `byRole` and `chiSquare`, as before there were several.
+ */
+function breakdownsOf(plan: Plan, i: number, item: PlanItem, s: ItemState): Pick<QuestionTally, "byRole" | "chiSquare" | "breakdowns" | "breakdownTests"> {
+  const breakdowns: Record<string, RoleBreakdown[]> = {};
+  const tests: Record<string, ChiSquare | null> = {};
+  plan.breakdowns.forEach((b, bi) => {
+    if (b.item === i) return;
+    const groups = plan.items[b.item]!.options;
+    if (s.byPositions) {
+      breakdowns[b.id] = groups.map((r, k) => {
+        const respondents = s.byAnswered![bi]![k]!;
+        const table = s.byPositions![bi]![k]!;
+        const options = item.options.map((o, j) => ({ code: o.code, label: o.label, count: table[j]!.reduce((x, y) => x + y, 0) }));
+        return { code: r.code, label: r.label, base: respondents, options, ranks: ranks(item, table, respondents) };
+      });
+      // Positions are not one category per respondent either; the report compares scores, not a test.
+      tests[b.id] = null;
+    } else if (s.byCounts) {
+      const table = s.byCounts[bi]!;
+      breakdowns[b.id] = groups.map((r, k) => roleBreakdown(item, r, table[k]!, s.byAnswered?.[bi]?.[k]));
+      // A respondent of a multi-select question sits in several cells at once, which the test of
+      // independence does not allow: only single and scale questions get one.
+      tests[b.id] = item.type === "multi" ? null : independenceTest(table.map((row) => row.filter((_, k) => !isNa(item, k))));
+    }
+  });
+  if (Object.keys(breakdowns).length === 0) return {};
+  const first = plan.breakdowns[0]!;
+  if (!(first.id in breakdowns)) return { breakdowns, breakdownTests: tests }; // the role question itself
+  return { byRole: breakdowns[first.id], chiSquare: tests[first.id] ?? null, breakdowns, breakdownTests: tests };
 }
 
 function othersByCode(s: ItemState): Map<number, string[]> {

@@ -15,8 +15,8 @@ export { Counter, emptyState, mergeStates, stateFromJson, stateToJson, type Tall
 export type * from "./types.js";
 
 export interface TallyOptions {
-  /** Break down by this question (a single or scale question, or a matrix row) instead of the role. */
-  by?: string;
+  /** Break down by these questions (single or scale questions, or matrix rows) instead of the role and `crosstabs:`. */
+  by?: string | string[];
   /** Questionnaires handed out, overriding the definition's `issued`. */
   issued?: number;
   /**
@@ -134,9 +134,20 @@ export function mergeTallies(
 ): TallyResult {
   if (parts.length === 0) throw new SurveyError([{ code: "USAGE", severity: "error", message: "nothing to merge" }]);
   const states = parts.map((p, i) => {
-    if (!p._state || p._state.version !== 1) {
+    if (!p._state) {
       throw new SurveyError([
         { code: "USAGE", severity: "error", file: names[i], message: "this tally has no _state section to merge", hint: "make each part with `survey tally --format json`" },
+      ]);
+    }
+    if (p._state.version !== 2) {
+      throw new SurveyError([
+        {
+          code: "USAGE",
+          severity: "error",
+          file: names[i],
+          message: `this tally's _state is version ${String(p._state.version)}, made by another version of survey`,
+          hint: "make each part again with this version's `survey tally --format json`",
+        },
       ]);
     }
     const state = stateFromJson(restoreState(p));

@@ -10,8 +10,13 @@ export interface Plan {
   title: string;
   issued: number | null;
   lang: "zh-CN" | "en";
-  /** The breakdown question (the role, or --by): an index into `items`. */
+  /** The first breakdown question (the role, or the first --by), whose groups are `byRole`: `breakdowns[0]`. */
   role: { id: string; item: number } | null;
+  /**
+   * Every breakdown question, each an index into `items`: the role and then `crosstabs:` of the
+   * definition, or the --by questions instead. Each gives every question `breakdowns[id]`.
+   */
+  breakdowns: { id: string; item: number }[];
   items: PlanItem[];
   questions: PlanQuestion[];
   groups: { id: string; label: string; items: number[] }[];
@@ -46,21 +51,26 @@ export interface PlanQuestion {
   items: number[];
 }
 
+/** At most this many breakdown questions in one tally (each adds a table per question to every result). */
+export const MAX_BREAKDOWNS = 20;
+
 /**
- * Builds the plan of a survey. `by` names the breakdown question (a single or scale question, or a matrix
- * row) instead of the definition's role; an unknown or unsuitable id is a usage error.
+ * Builds the plan of a survey. `by` names the breakdown questions (single or scale questions, or matrix
+ * rows) instead of the definition's role and `crosstabs:`; an unknown or unsuitable id is a usage error.
  */
-export function buildPlan(survey: Survey, opts: { by?: string; issued?: number } = {}): Plan {
+export function buildPlan(survey: Survey, opts: { by?: string | string[]; issued?: number } = {}): Plan {
   const index = new Map(survey.items.map((item, i) => [item.id, i]));
-  const byId = opts.by ?? survey.role;
-  let role: Plan["role"] = null;
-  if (byId !== undefined) {
+  const given = typeof opts.by === "string" ? [opts.by] : (opts.by ?? []);
+  const ids = [...new Set(given.length ? given : [...(survey.role === undefined ? [] : [survey.role]), ...(survey.crosstabs ?? [])])];
+  if (ids.length > MAX_BREAKDOWNS) throw usageError(`--by: ${ids.length} breakdowns; at most ${MAX_BREAKDOWNS}`);
+  const breakdowns = ids.map((byId) => {
     const at = index.get(byId);
     const item = at === undefined ? undefined : survey.items[at];
     if (at === undefined || !item) throw usageError(`--by ${byId}: no such question`, `questions: ${[...index.keys()].slice(0, 8).join(", ")}`);
     if (item.type !== "single" && item.type !== "scale") throw usageError(`--by ${byId}: a breakdown needs a single-choice or scale question, not ${item.type}`);
-    role = { id: byId, item: at };
-  }
+    return { id: byId, item: at };
+  });
+  const role: Plan["role"] = breakdowns[0] ?? null;
   const items = survey.items.map((item) => planItem(item, survey.lang));
   const questions = survey.questions.map((q) => ({
     id: q.id,
@@ -69,7 +79,7 @@ export function buildPlan(survey: Survey, opts: { by?: string; issued?: number }
     items: q.type === "matrix" ? q.rows.map((r) => index.get(r.id)!) : [index.get(q.id)!],
   }));
   const groups = survey.groups.map((g) => ({ id: g.id, label: g.label, items: g.items.map((id) => index.get(id)!) }));
-  return { title: survey.title, issued: opts.issued ?? survey.issued ?? null, lang: survey.lang, role, items, questions, groups };
+  return { title: survey.title, issued: opts.issued ?? survey.issued ?? null, lang: survey.lang, role, breakdowns, items, questions, groups };
 }
 
 function planItem(item: Item, lang: "zh-CN" | "en"): PlanItem {

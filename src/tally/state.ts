@@ -10,7 +10,8 @@ import type { Problem, RowRef } from "./types.js";
  * state is plain JSON apart from `values` (a Map while counting, `[value, count]` pairs in JSON).
  */
 export interface TallyState {
-  version: 1;
+  /** 2: breakdown counts per breakdown question (`byCounts` …); 1 had one breakdown (`roleCounts` …). */
+  version: 2;
   plan: Plan;
   responses: {
     returned: number;
@@ -33,14 +34,14 @@ export interface ItemState {
   missing: number;
   /** Choice items: answers per option (multi: selections per option), in option order. */
   counts?: number[];
-  /** Choice items when there is a breakdown: counts[roleOption][option]. */
-  roleCounts?: number[][];
-  /** Multi items with a breakdown: respondents who answered, per role option. */
-  roleAnswered?: number[];
+  /** Choice items with breakdowns: byCounts[breakdown][group][option], a group being an option of the breakdown question. */
+  byCounts?: number[][][];
+  /** Multi and rank items with breakdowns: respondents who answered, byAnswered[breakdown][group]. */
+  byAnswered?: number[][];
   /** Rank items: positions[option][p] = times put at position p + 1. */
   positions?: number[][];
-  /** Rank items with a breakdown: rolePositions[roleOption][option][p]. */
-  rolePositions?: number[][][];
+  /** Rank items with breakdowns: byPositions[breakdown][group][option][p]. */
+  byPositions?: number[][][][];
   /** Number items: value → how often. */
   values?: Map<number, number>;
   /** Number items: answers per bin. */
@@ -52,12 +53,12 @@ export interface ItemState {
 }
 
 export function emptyState(plan: Plan): TallyState {
-  const roles = plan.role ? plan.items[plan.role.item]!.options.length : 0;
+  const groups = plan.breakdowns.map((b) => plan.items[b.item]!.options.length);
   return {
-    version: 1,
+    version: 2,
     plan,
     responses: { returned: 0, valid: 0, invalid: 0, invalidReasons: {}, bySource: {} },
-    items: plan.items.map((item) => emptyItem(item, roles)),
+    items: plan.items.map((item) => emptyItem(item, groups)),
     matrices: Object.fromEntries(
       plan.questions.filter((q) => q.type === "matrix").map((q) => [q.id, { answered: 0, skipped: 0, missing: 0, base: 0 }]),
     ),
@@ -71,7 +72,8 @@ export function emptyState(plan: Plan): TallyState {
   };
 }
 
-function emptyItem(item: PlanItem, roles: number): ItemState {
+/** `groups[b]`: the number of groups (options) of breakdown b. */
+function emptyItem(item: PlanItem, groups: number[]): ItemState {
   // Every field is there, undefined where it does not apply: counting then meets one object layout for
   // every item instead of one per type (V8 reads a field of many layouts several times slower).
   const s: ItemState = {
@@ -79,10 +81,10 @@ function emptyItem(item: PlanItem, roles: number): ItemState {
     skipped: 0,
     missing: 0,
     counts: undefined,
-    roleCounts: undefined,
-    roleAnswered: undefined,
+    byCounts: undefined,
+    byAnswered: undefined,
     positions: undefined,
-    rolePositions: undefined,
+    byPositions: undefined,
     values: undefined,
     bins: undefined,
     texts: undefined,
@@ -94,16 +96,16 @@ function emptyItem(item: PlanItem, roles: number): ItemState {
     case "scale":
     case "multi":
       s.counts = zeros(k);
-      if (roles > 0) s.roleCounts = Array.from({ length: roles }, () => zeros(k));
-      if (roles > 0 && item.type === "multi") s.roleAnswered = zeros(roles);
+      if (groups.length) s.byCounts = groups.map((g) => Array.from({ length: g }, () => zeros(k)));
+      if (groups.length && item.type === "multi") s.byAnswered = groups.map(zeros);
       s.others = [];
       break;
     case "rank":
       s.counts = zeros(k);
       s.positions = Array.from({ length: k }, () => zeros(k));
-      if (roles > 0) {
-        s.rolePositions = Array.from({ length: roles }, () => Array.from({ length: k }, () => zeros(k)));
-        s.roleAnswered = zeros(roles);
+      if (groups.length) {
+        s.byPositions = groups.map((g) => Array.from({ length: g }, () => Array.from({ length: k }, () => zeros(k))));
+        s.byAnswered = groups.map(zeros);
       }
       s.others = [];
       break;
@@ -218,18 +220,19 @@ export class Counter {
   /** Adds one valid questionnaire. */
   add(answers: readonly Answer[]): void {
     const { plan, items } = this.state;
-    const role = this.roleOf(answers);
-    for (let i = 0; i < items.length; i++) this.addItem(i, plan.items[i]!, this.kinds[i]!, items[i]!, answers[i]!, role);
+    const groups = this.groupsOf(answers);
+    for (let i = 0; i < items.length; i++) this.addItem(i, plan.items[i]!, this.kinds[i]!, items[i]!, answers[i]!, groups);
     this.addAcrossItems(answers);
   }
 
   /**
-   * Adds `weight` questionnaires that gave answer `a` to item `i` (with breakdown option `role`): the
-   * counting of `add`, item by item, for a reader that counts identical answers first. Never for open
-   * answers or fill-ins (their lists keep reading order), and `addAcrossItems` must still see every row.
+   * Adds `weight` questionnaires that gave answer `a` to item `i` (in group `groups[b]` of each breakdown
+   * b, -1 for none): the counting of `add`, item by item, for a reader that counts identical answers first.
+   * Never for open answers or fill-ins (their lists keep reading order), and `addAcrossItems` must still
+   * see every row.
    */
-  addAnswer(i: number, a: Answer, role: number, weight = 1): void {
-    this.addItem(i, this.state.plan.items[i]!, this.kinds[i]!, this.state.items[i]!, a, role, weight);
+  addAnswer(i: number, a: Answer, groups: readonly number[], weight = 1): void {
+    this.addItem(i, this.state.plan.items[i]!, this.kinds[i]!, this.state.items[i]!, a, groups, weight);
   }
 
   /** What one questionnaire adds across its items: matrix questions as wholes, and groups' sums of scores. */
@@ -257,16 +260,23 @@ export class Counter {
     for (let gi = 0; gi < groups.length; gi++) this.addGroup(gi, answers, groups[gi]!.items);
   }
 
-  /** The option index of the breakdown answer, or -1 when there is no breakdown or no answer. */
-  roleOf(answers: readonly Answer[]): number {
-    const role = this.state.plan.role;
-    if (!role) return -1;
-    const a = answers[role.item]!;
-    if (a.kind !== "choice") return -1;
-    return this.codeIndex[role.item]!.get(a.codes[0]!) ?? -1;
+  /**
+   * The group of each breakdown that a questionnaire is in: the option index of its answer to breakdown
+   * b's question, or -1 when it has none. The array is reused by the next call.
+   */
+  groupsOf(answers: readonly Answer[]): readonly number[] {
+    const breakdowns = this.state.plan.breakdowns;
+    const out = this.groups;
+    for (let b = 0; b < breakdowns.length; b++) {
+      const item = breakdowns[b]!.item;
+      const a = answers[item]!;
+      out[b] = a.kind === "choice" ? (this.codeIndex[item]!.get(a.codes[0]!) ?? -1) : -1;
+    }
+    return out;
   }
+  private readonly groups: number[] = [];
 
-  private addItem(i: number, item: PlanItem, kind: number, s: ItemState, a: Answer, role: number, weight = 1): void {
+  private addItem(i: number, item: PlanItem, kind: number, s: ItemState, a: Answer, groups: readonly number[], weight = 1): void {
     if (a.kind === "skipped") {
       s.skipped += weight;
       return;
@@ -280,29 +290,40 @@ export class Counter {
       case CHOICE: {
         if (a.kind !== "choice") return;
         const index = this.codeIndex[i]!;
-        const perRole = role >= 0 && s.roleCounts ? s.roleCounts[role] : undefined;
         const counts = s.counts!;
         const codes = a.codes;
-        for (let k = 0; k < codes.length; k++) {
-          const at = index.get(codes[k]!)!;
-          counts[at]! += weight;
-          if (perRole) perRole[at]! += weight;
+        for (let k = 0; k < codes.length; k++) counts[index.get(codes[k]!)!]! += weight;
+        const byCounts = s.byCounts;
+        if (byCounts) {
+          for (let b = 0; b < byCounts.length; b++) {
+            const g = groups[b]!;
+            if (g < 0) continue;
+            const perGroup = byCounts[b]![g]!;
+            for (let k = 0; k < codes.length; k++) perGroup[index.get(codes[k]!)!]! += weight;
+            if (s.byAnswered) s.byAnswered[b]![g]! += weight;
+          }
         }
-        if (role >= 0 && s.roleAnswered) s.roleAnswered[role]! += weight;
         if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
         return;
       }
       case RANK: {
         if (a.kind !== "choice") return;
         const index = this.codeIndex[i]!;
-        const perRole = role >= 0 ? s.rolePositions?.[role] : undefined;
         a.codes.forEach((code, p) => {
           const at = index.get(code)!;
           s.counts![at]! += weight;
           s.positions![at]![p]! += weight;
-          if (perRole) perRole[at]![p]! += weight;
         });
-        if (perRole) s.roleAnswered![role]! += weight;
+        const byPositions = s.byPositions;
+        if (byPositions) {
+          for (let b = 0; b < byPositions.length; b++) {
+            const g = groups[b]!;
+            if (g < 0) continue;
+            const perGroup = byPositions[b]![g]!;
+            a.codes.forEach((code, p) => (perGroup[index.get(code)!]![p]! += weight));
+            s.byAnswered![b]![g]! += weight;
+          }
+        }
         if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
         return;
       }
@@ -383,10 +404,10 @@ function mergeItem(s: ItemState, o: ItemState): void {
   s.skipped += o.skipped;
   s.missing += o.missing;
   if (s.counts) addInto(s.counts, o.counts!);
-  s.roleCounts?.forEach((row, k) => addInto(row, o.roleCounts![k]!));
-  if (s.roleAnswered) addInto(s.roleAnswered, o.roleAnswered!);
+  s.byCounts?.forEach((table, b) => table.forEach((row, g) => addInto(row, o.byCounts![b]![g]!)));
+  s.byAnswered?.forEach((row, b) => addInto(row, o.byAnswered![b]!));
   s.positions?.forEach((row, k) => addInto(row, o.positions![k]!));
-  s.rolePositions?.forEach((table, r) => table.forEach((row, k) => addInto(row, o.rolePositions![r]![k]!)));
+  s.byPositions?.forEach((tables, b) => tables.forEach((table, g) => table.forEach((row, k) => addInto(row, o.byPositions![b]![g]![k]!))));
   if (s.values) for (const [v, c] of o.values!) s.values.set(v, (s.values.get(v) ?? 0) + c);
   if (s.bins) addInto(s.bins, o.bins!);
   // Not push(...): a million open answers would overflow the call stack's argument limit.

@@ -172,6 +172,39 @@ export function independenceTest(observed: number[][]): ChiSquare | null {
   return { ...chi, method: "fisher-monte-carlo", p: fisherMonteCarlo(table), replicates: MONTE_CARLO_REPLICATES, seed: MONTE_CARLO_SEED };
 }
 
+/**
+ * Which groups' shares differ significantly, for the letters of a breakdown table: `higher[g]` lists the
+ * groups whose share is significantly below group g's (g's letter cell shows their letters).
+ *
+ * Each pair of groups with a base is compared by the two-proportion z-test with the pooled share,
+ * z = (p₁ − p₂) / √(p̄(1 − p̄)(1/n₁ + 1/n₂)), p̄ = (x₁ + x₂)/(n₁ + n₂) — the same p as Pearson's χ² of
+ * the 2×2 table [[x₁, n₁ − x₁], [x₂, n₂ − x₂]] — and counts as different when p < α/m, m being the
+ * number of pairs compared (Bonferroni's correction, so that with six groups, 15 pairs, each pair is
+ * tested at 0.05/15 = 0.0033). Groups with no base get no letters and are not compared. Example: 10 of
+ * 14 (71.4%) against 7 of 111 (6.3%): z = 6.70, χ² = 44.9, p ≈ 2·10⁻¹¹, below 0.05/15, so the first
+ * group's cell carries the second's letter.
+ */
+export function significantlyHigher(counts: readonly number[], bases: readonly number[], alpha = 0.05): number[][] {
+  const live = bases.map((n, g) => (n > 0 ? g : -1)).filter((g) => g >= 0);
+  const pairs = (live.length * (live.length - 1)) / 2;
+  const higher: number[][] = bases.map(() => []);
+  for (let a = 0; a < live.length; a++) {
+    for (let b = a + 1; b < live.length; b++) {
+      const g = live[a]!;
+      const h = live[b]!;
+      const test = chiSquareTest([
+        [counts[g]!, bases[g]! - counts[g]!],
+        [counts[h]!, bases[h]! - counts[h]!],
+      ]);
+      if (!test || !(test.p < alpha / pairs)) continue;
+      if (counts[g]! / bases[g]! > counts[h]! / bases[h]!) higher[g]!.push(h);
+      else higher[h]!.push(g);
+    }
+  }
+  for (const list of higher) list.sort((x, y) => x - y);
+  return higher;
+}
+
 /** Sums that Cronbach's alpha needs, over complete cases: n, Σx_i and Σx_i·x_j for every pair of items. */
 export interface CovarianceSums {
   n: number;

@@ -105,9 +105,16 @@ export interface QuestionTally extends ScaleFields {
   // text
   answers?: string[];
   keywords?: { word: string; count: number }[];
-  // breakdown by role (or --by)
+  // breakdown by role (or the first --by)
   byRole?: RoleBreakdown[];
   chiSquare?: ChiSquare | null;
+  /**
+   * Breakdown by each breakdown question (the role and `crosstabs:`, or every --by), keyed by its id:
+   * entries shaped like `byRole` (which is the first of them), over each group's own base.
+   */
+  breakdowns?: Record<string, RoleBreakdown[]>;
+  /** The test of independence of each breakdown (null for multi-select and rank questions). */
+  breakdownTests?: Record<string, ChiSquare | null>;
   // matrix
   rows?: Record<string, RowTally>;
   // rank
@@ -123,6 +130,8 @@ export interface RowTally extends ScaleFields {
   options: OptionTally[];
   byRole?: RoleBreakdown[];
   chiSquare?: ChiSquare | null;
+  breakdowns?: Record<string, RoleBreakdown[]>;
+  breakdownTests?: Record<string, ChiSquare | null>;
 }
 
 export interface RoleBreakdown {

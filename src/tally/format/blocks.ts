@@ -1,5 +1,5 @@
 import { REASON_LABELS, type InvalidReason } from "../../validate/screen.js";
-import { formatNumber, formatPct } from "../stats.js";
+import { formatNumber, formatPct, significantlyHigher } from "../stats.js";
 import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
 
 /**
@@ -27,7 +27,8 @@ const WORDS = {
     answers: "条回答", keywords: "关键词", skipped: "未作答(跳过)", missing: "空答", na: "不计入基数",
     responses: "问卷回收", returned: "收回", validQ: "有效", invalid: "无效", issued: "发放", rate: "有效率",
     role: "身份", chi: "卡方检验", low: "超过20%的期望频数小于5,p值仅供参考",
-    fisher: "Fisher精确检验", lowFisher: "超过20%的期望频数小于5", monteCarlo: (n: number, seed: number) => `蒙特卡洛模拟${n}次,种子${seed}`, alpha: "信度(Cronbach's α)", ifDeleted: "删除该项后α",
+    fisher: "Fisher精确检验", lowFisher: "超过20%的期望频数小于5", monteCarlo: (n: number, seed: number) => `蒙特卡洛模拟${n}次,种子${seed}`,
+    letters: (m: number) => `字母:该组比例显著高于所标字母的组(两比例z检验,Bonferroni校正:各列${m}对组两两比较,p < 0.05/${m})`, alpha: "信度(Cronbach's α)", ifDeleted: "删除该项后α",
     others: "其他填写",
   },
   en: {
@@ -38,7 +39,8 @@ const WORDS = {
     answers: "answers", keywords: "Keywords", skipped: "skipped", missing: "blank", na: "outside the base",
     responses: "Responses", returned: "returned", validQ: "valid", invalid: "invalid", issued: "issued", rate: "valid rate",
     role: "Role", chi: "Chi-square", low: "over 20% of expected counts are below 5; the p-value is indicative only",
-    fisher: "Fisher's exact test", lowFisher: "over 20% of expected counts are below 5", monteCarlo: (n: number, seed: number) => `Monte Carlo, ${n} tables, seed ${seed}`, alpha: "Reliability (Cronbach's α)", ifDeleted: "α if deleted",
+    fisher: "Fisher's exact test", lowFisher: "over 20% of expected counts are below 5", monteCarlo: (n: number, seed: number) => `Monte Carlo, ${n} tables, seed ${seed}`,
+    letters: (m: number) => `Letters: the group's share is significantly higher than the lettered groups' (two-proportion z-test, Bonferroni-corrected for the ${m} pairs of groups in a column: p < 0.05/${m})`, alpha: "Reliability (Cronbach's α)", ifDeleted: "α if deleted",
     others: "Fill-ins",
   },
 } as const;
@@ -192,29 +194,60 @@ function scaleNote(q: { positiveRate?: number | null; negativeRate?: number | nu
   return `${w.positive} ${formatPct(q.positiveRate, d)}, ${w.negative} ${formatPct(q.negativeRate, d)}, ${w.mean} ${formatNumber(q.meanScore, 2)}, ${w.sd} ${formatNumber(q.sdScore, 2)}`;
 }
 
-/** The role cross-tab: roles × options, count (share of the role's base), and the chi-square line. */
+/**
+ * The breakdown cross-tabs, one per breakdown question (the role's first): groups × options, count
+ * (share of the group's base) and the letters of the groups whose share is significantly lower
+ * (`significantlyHigher`), then the test line and what the letters mean.
+ */
 function addRoleTable(block: Block, prefix: string, q: QuestionTally | RowTally, w: Words, d: number): void {
-  const byRole: RoleBreakdown[] | undefined = q.byRole;
-  if (!byRole?.length) return;
-  const labels = byRole[0]!.options.map((o) => o.label);
-  if (byRole[0]!.ranks) {
-    // rank: each role's 综合得分 per option
-    block.tables.push({
-      header: [w.role, ...labels.map((l) => `${l} ${w.score}`), w.base],
-      rows: byRole.map((r) => [r.label, ...r.ranks!.map((x) => formatNumber(x.score, 2)), String(r.base)]),
-      right: [false, ...labels.map(() => true), true],
-    });
-    return;
-  }
-  const hasScale = byRole.some((r) => r.meanScore !== undefined);
-  const header = [w.role, ...labels, w.base, ...(hasScale ? [w.positive, w.mean] : [])];
-  const rows = byRole.map((r) => [
-    r.label,
-    ...r.options.map((o) => `${o.count} (${formatPct(o.pct ?? o.pctOfRespondents, d)})`),
-    String(r.base),
-    ...(hasScale ? [formatPct(r.positiveRate, d), formatNumber(r.meanScore, 2)] : []),
-  ]);
-  block.tables.push({ header, rows, right: header.map((_, j) => j > 0), caption: chiLine(prefix, q.chiSquare, w) });
+  const all: [string, RoleBreakdown[], ChiSquare | null | undefined][] = q.breakdowns
+    ? Object.entries(q.breakdowns).map(([id, groups]) => [id, groups, q.breakdownTests?.[id]])
+    : q.byRole
+      ? [["", q.byRole, q.chiSquare]]
+      : [];
+  all.forEach(([id, groups, test], b) => {
+    if (!groups.length) return;
+    const head = b === 0 ? w.role : id;
+    const labels = groups[0]!.options.map((o) => o.label);
+    if (groups[0]!.ranks) {
+      // rank: each group's 综合得分 per option
+      block.tables.push({
+        header: [head, ...labels.map((l) => `${l} ${w.score}`), w.base],
+        rows: groups.map((r) => [r.label, ...r.ranks!.map((x) => formatNumber(x.score, 2)), String(r.base)]),
+        right: [false, ...labels.map(() => true), true],
+      });
+      return;
+    }
+    const letters = groups.map((_, g) => letter(g));
+    const bases = groups.map((r) => r.base);
+    const multi = groups[0]!.options.some((o) => o.pctOfRespondents !== undefined);
+    const marks = labels.map((_, j) =>
+      groups[0]!.options[j]!.pct === null && !multi ? groups.map(() => "") : significantlyHigher(groups.map((r) => r.options[j]!.count), bases).map((hs) => hs.map(letter).join("")),
+    );
+    const hasScale = groups.some((r) => r.meanScore !== undefined);
+    const positive = hasScale ? significantlyHigher(groups.map((r) => Math.round((r.positiveRate ?? 0) * r.base)), bases).map((hs) => hs.map(letter).join("")) : [];
+    // letters after the figure, padded to the column's longest so that the figures stay aligned
+    const mark = (text: string, column: string[], g: number) => {
+      const width = Math.max(0, ...column.map((m) => m.length));
+      return width ? `${text} ${column[g]!.padEnd(width)}` : text;
+    };
+    const header = [head, ...labels, w.base, ...(hasScale ? [w.positive, w.mean] : [])];
+    const rows = groups.map((r, g) => [
+      `(${letters[g]}) ${r.label}`,
+      ...r.options.map((o, j) => mark(`${o.count} (${formatPct(o.pct ?? o.pctOfRespondents, d)})`, marks[j]!, g)),
+      String(r.base),
+      ...(hasScale ? [mark(formatPct(r.positiveRate, d), positive, g), formatNumber(r.meanScore, 2)] : []),
+    ]);
+    const live = bases.filter((n) => n > 0).length;
+    const pairs = (live * (live - 1)) / 2;
+    const caption = [chiLine(b === 0 ? prefix : `${prefix ? `${prefix} ` : ""}${id}`, test, w), ...(pairs > 0 ? [w.letters(pairs)] : [])].join("\n");
+    block.tables.push({ header, rows, right: header.map((_, j) => j > 0), caption });
+  });
+}
+
+/** The letter of the g-th group: A … Z, then AA, AB … */
+function letter(g: number): string {
+  return g < 26 ? String.fromCharCode(65 + g) : letter(Math.floor(g / 26) - 1) + letter(g % 26);
 }
 
 function chiLine(prefix: string, c: ChiSquare | null | undefined, w: Words): string {

@@ -1,13 +1,14 @@
 import Papa from "papaparse";
-import type { Interval, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
+import type { ChiSquare, Interval, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
 
 /**
- * Tidy CSV: one row per statistic, with the question, the item (a matrix row), the breakdown group and
- * the option it belongs to, the value unrounded (fractions 0–1, as in JSON) and its base. Columns:
- * question, item, type, text, by_code, by_label, option_code, option_label, statistic, value, base.
+ * Tidy CSV: one row per statistic, with the question, the item (a matrix row), the breakdown (its
+ * question, and the group: an option of it) and the option it belongs to, the value unrounded (fractions
+ * 0–1, as in JSON) and its base. Columns: question, item, type, text, by, by_code, by_label, option_code,
+ * option_label, statistic, value, base. A breakdown's test is in rows `chiSquare.<field>` with `by` set.
  * Empty cells mean "not applicable"; a rate with no base has an empty value.
  */
-export const CSV_COLUMNS = ["question", "item", "type", "text", "by_code", "by_label", "option_code", "option_label", "statistic", "value", "base"] as const;
+export const CSV_COLUMNS = ["question", "item", "type", "text", "by", "by_code", "by_label", "option_code", "option_label", "statistic", "value", "base"] as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
 
@@ -38,7 +39,7 @@ export function renderCsv(result: TallyResult): string {
 }
 
 function row(partial: Partial<Row>): Row {
-  return { question: "", item: "", type: "", text: "", by_code: null, by_label: null, option_code: null, option_label: null, statistic: "", value: null, base: null, ...partial };
+  return { question: "", item: "", type: "", text: "", by: null, by_code: null, by_label: null, option_code: null, option_label: null, statistic: "", value: null, base: null, ...partial };
 }
 
 function questionRows(rows: Row[], question: string, item: string, q: QuestionTally | (RowTally & { type: "scale"; text: string })): void {
@@ -52,9 +53,9 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
     at({ ...where, statistic: `${name}Low`, value: ci?.[0] ?? null, base });
     at({ ...where, statistic: `${name}High`, value: ci?.[1] ?? null, base });
   };
-  const options = (os: OptionTally[] | undefined, base: number, by?: RoleBreakdown) => {
+  const options = (os: OptionTally[] | undefined, base: number, by?: RoleBreakdown, byId?: string) => {
     for (const o of os ?? []) {
-      const where = { option_code: o.code, option_label: o.label, by_code: by?.code ?? null, by_label: by?.label ?? null };
+      const where = { option_code: o.code, option_label: o.label, by: byId ?? null, by_code: by?.code ?? null, by_label: by?.label ?? null };
       at({ ...where, statistic: "count", value: o.count, base });
       if (o.pct !== undefined) at({ ...where, statistic: "pct", value: o.pct, base });
       if (o.pctOfRespondents !== undefined) at({ ...where, statistic: "pctOfRespondents", value: o.pctOfRespondents, base });
@@ -86,19 +87,28 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
       r.positions.forEach((c, p) => at({ ...where, statistic: `position${p + 1}`, value: c }));
     }
   }
-  for (const by of q.byRole ?? []) {
-    at({ by_code: by.code, by_label: by.label, statistic: "base", value: by.base });
-    options(by.options, by.base, by);
-    if (by.positiveRate !== undefined) {
-      at({ by_code: by.code, by_label: by.label, statistic: "positiveRate", value: by.positiveRate, base: by.base });
-      interval({ by_code: by.code, by_label: by.label }, "positiveRateCi95", by.positiveRateCi95, by.base);
+  // every breakdown (a tally without `breakdowns` has byRole alone, its question unnamed)
+  const all: [string | undefined, RoleBreakdown[], ChiSquare | null | undefined][] = q.breakdowns
+    ? Object.entries(q.breakdowns).map(([id, groups]) => [id, groups, q.breakdownTests?.[id]])
+    : [[undefined, q.byRole ?? [], q.chiSquare]];
+  for (const [byId, groups, c] of all) {
+    for (const by of groups) {
+      const group = { by: byId ?? null, by_code: by.code, by_label: by.label };
+      at({ ...group, statistic: "base", value: by.base });
+      options(by.options, by.base, by, byId);
+      if (by.positiveRate !== undefined) {
+        at({ ...group, statistic: "positiveRate", value: by.positiveRate, base: by.base });
+        interval(group, "positiveRateCi95", by.positiveRateCi95, by.base);
+      }
+      if (by.meanScore !== undefined) at({ ...group, statistic: "meanScore", value: by.meanScore, base: by.base });
+      for (const r of by.ranks ?? []) at({ ...group, option_code: r.code, option_label: r.label, statistic: "score", value: r.score, base: by.base });
     }
-    if (by.meanScore !== undefined) at({ by_code: by.code, by_label: by.label, statistic: "meanScore", value: by.meanScore, base: by.base });
-    for (const r of by.ranks ?? []) at({ by_code: by.code, by_label: by.label, option_code: r.code, option_label: r.label, statistic: "score", value: r.score, base: by.base });
+    if (!c) continue;
+    const where = { by: byId ?? null };
+    at({ ...where, statistic: "chiSquare.method", value: c.method });
+    for (const k of ["statistic", "df", "p", "cramersV"] as const) at({ ...where, statistic: `chiSquare.${k}`, value: c[k] });
+    at({ ...where, statistic: "chiSquare.lowExpected", value: c.lowExpected ? 1 : 0 });
   }
-  const c = q.chiSquare;
-  if (c) for (const k of ["statistic", "df", "p", "cramersV"] as const) at({ statistic: `chiSquare.${k}`, value: c[k] });
-  if (c) at({ statistic: "chiSquare.lowExpected", value: c.lowExpected ? 1 : 0 });
 }
 
 /**
