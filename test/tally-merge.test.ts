@@ -113,6 +113,29 @@ describe("merge", () => {
   });
 });
 
+describe("tallies saved before cross-tabs (_state version 1)", () => {
+  it("merge as their one breakdown, giving what today's tallies of the same parts give", async () => {
+    const rows = fc.sample(rowArb, { numRuns: 30, seed: 17 });
+    const parts = [await tallySurvey(survey, [writeCsv(rows.slice(0, 12), 1)]), await tallySurvey(survey, [writeCsv(rows.slice(12), 13)])];
+    // the same parts as version 1 wrote them: the role's counts as roleCounts …, no breakdowns in the plan
+    const old = parts.map((t) => {
+      const copy = structuredClone(t);
+      const state = copy._state as unknown as { version: number; plan: Record<string, unknown>; items: Record<string, unknown>[] };
+      state.version = 1;
+      delete state.plan.breakdowns;
+      for (const item of state.items) {
+        for (const [from, to] of [["byCounts", "roleCounts"], ["byAnswered", "roleAnswered"], ["byPositions", "rolePositions"]] as const) {
+          if (item[from]) item[to] = (item[from] as unknown[])[0];
+          delete item[from];
+        }
+      }
+      return copy;
+    });
+    expect(withoutSources(mergeTallies(old))).toEqual(withoutSources(mergeTallies(parts)));
+    expect(withoutSources(mergeTallies([old[0]!, parts[1]!]))).toEqual(withoutSources(mergeTallies(parts)));
+  });
+});
+
 describe("breakdowns by several questions (--by role --by mx.1)", () => {
   const BY = ["role", "mx.1"];
 

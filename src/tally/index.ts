@@ -6,7 +6,7 @@ import { finalize, restoreState } from "./finalize.js";
 import { tallyFast, type FastOptions } from "../parallel/index.js";
 import { startSegmenterThread, stopSegmenterThread } from "./keywords.js";
 import { buildPlan } from "./plan.js";
-import { Counter, emptyState, mergeStates, stateFromJson, type TallyState } from "./state.js";
+import { Counter, emptyState, mergeStates, stateFromJson, upgradeState, type TallyState } from "./state.js";
 import type { Problem, TallyResult } from "./types.js";
 
 export { finalize } from "./finalize.js";
@@ -139,13 +139,15 @@ export function mergeTallies(
         { code: "USAGE", severity: "error", file: names[i], message: "this tally has no _state section to merge", hint: "make each part with `survey tally --format json`" },
       ]);
     }
-    if (p._state.version !== 2) {
+    // saved before cross-tabs: the same counts as the only breakdown
+    p = { ...p, _state: upgradeState(p._state) };
+    if (p._state!.version !== 2) {
       throw new SurveyError([
         {
           code: "USAGE",
           severity: "error",
           file: names[i],
-          message: `this tally's _state is version ${String(p._state.version)}, made by another version of survey`,
+          message: `this tally's _state is version ${String(p._state!.version)}, made by another version of survey`,
           hint: "make each part again with this version's `survey tally --format json`",
         },
       ]);

@@ -450,6 +450,33 @@ export function stateToJson(s: TallyState): TallyStateJson {
 }
 
 /**
+ * A state of version 1 (one breakdown: roleCounts, roleAnswered, rolePositions) as version 2 (the same
+ * counts as the only breakdown), so that tallies saved before cross-tabs still merge; other versions are
+ * returned as they are. Nothing is checked here: a part cut short fails where it is used.
+ */
+export function upgradeState(json: TallyStateJson | (Omit<TallyStateJson, "version"> & { version: number })): TallyStateJson {
+  if (json.version !== 1) return json as TallyStateJson;
+  type V1Item = { roleCounts?: number[][]; roleAnswered?: number[]; rolePositions?: number[][][] };
+  const { title, issued, lang, role, items, questions, groups } = json.plan;
+  const plan = { title, issued, lang, role, breakdowns: role ? [role] : [], items, questions, groups } as Plan;
+  return {
+    ...json,
+    version: 2,
+    plan,
+    items: Array.isArray(json.items)
+      ? json.items.map((item) => {
+          const { roleCounts, roleAnswered, rolePositions, ...rest } = item as typeof item & V1Item;
+          const out: TallyStateJson["items"][number] = { ...rest };
+          if (roleCounts) out.byCounts = [roleCounts];
+          if (roleAnswered) out.byAnswered = [roleAnswered];
+          if (rolePositions) out.byPositions = [rolePositions];
+          return out;
+        })
+      : json.items,
+  };
+}
+
+/**
  * Reads a state back from JSON; the caller has checked its shape (see `readState`). With `adopt`, the
  * JSON is the caller's to give away and becomes part of the state instead of being copied.
  */
