@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveFiles } from "../src/cli/context.js";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { loadSurvey, resolveFiles } from "../src/cli/context.js";
+import { main } from "../src/cli/main.js";
 import type { Survey } from "../src/definition/model.js";
 import { buildReport } from "../src/report/build.js";
 import type { Block, ReportModel } from "../src/report/model.js";
@@ -22,6 +25,7 @@ import { basicFixture, loadTemplate, narrativeOf } from "./helpers/report.js";
 const zh = loadTemplate("zh-research-report");
 const DATE = { y: 2019, m: 7, d: 30 };
 const REAL = join(ROOT, "..", "shared", "realdata", "wjx-800", "wjx-800-text.xls");
+const REAL_CODE = join(ROOT, "..", "shared", "realdata", "wjx-800", "wjx-800-code.xls");
 
 function bodyText(model: ReportModel): string {
   const lines: string[] = [model.title];
@@ -106,6 +110,17 @@ describe("golden body text of each scenario", () => {
     const survey = loadFixtureSurvey("wjx800/survey.yaml");
     golden("wjx800/expected/body.txt", bodyText(buildReport(await tallyOf(survey, [REAL]), survey, zh, { date: DATE, reasonLabel })));
   });
+});
+
+describe.skipIf(!existsSync(REAL))("golden body text of an unedited draft", () => {
+  it("wjx800: survey init --from both forms, then the report, nothing edited", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "survey-golden-"));
+    const io = memoryIo(dir);
+    expect(await main(["node", "survey", "init", "--from", REAL, "--from", REAL_CODE, "-o", "survey.yaml"], io)).toBe(0);
+    const survey = await loadSurvey(io, "survey.yaml");
+    const tally = await tallySurvey(survey, await resolveFiles(io, survey, []));
+    golden("wjx800/expected/body-init-draft.txt", bodyText(buildReport(tally, survey, zh, { date: DATE, reasonLabel })));
+  }, 60_000);
 });
 
 function reasonLabel(r: string): string {

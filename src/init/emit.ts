@@ -1,4 +1,5 @@
 import { Document, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
+import { draftSubject, questionKind, sectionOfKind } from "../definition/question-kind.js";
 import type { Draft, DraftQuestion, DraftScale } from "./infer.js";
 import type { DraftOption } from "./options.js";
 
@@ -32,11 +33,17 @@ export function emitDraft(draft: Draft, ctx: EmitContext): string {
   data.skip_markers = ["(跳过)", "-3"];
   data.blank_markers = ["(空)", "-2"];
 
-  const root: Record<string, unknown> = { title: draft.title };
+  // What the report needs of the survey itself, as marked places an author sees highlighted in the draft report.
+  const named = /\p{Script=Han}/u.test(draft.title);
+  const root: Record<string, unknown> = {
+    title: named ? draft.title : "关于【请补充：调研主题】的调研",
+    organization: "【请补充：调研单位】",
+    purpose: "【请补充：调研的背景和目的】",
+  };
   if (draft.role) root.role = draft.role;
   root.data = data;
   if (draft.scales.length) root.scales = Object.fromEntries(draft.scales.map((s) => [s.name, scaleDoc(s)]));
-  root.questions = draft.questions.map(questionDoc);
+  root.questions = draft.questions.map((q) => questionDoc(q, draft.role));
 
   const doc = new Document(root);
   doc.commentBefore = [
@@ -51,10 +58,16 @@ export function emitDraft(draft: Draft, ctx: EmitContext): string {
       : []),
   ].join("\n");
 
-  const title = [`${CHECK} 标题取自文件名,请改成报告标题(关于……的调研)`, " issued: 发放份数 可以加在这里,用于计算回收率"];
+  const title = [
+    named ? `${CHECK} 标题取自文件名,请改成报告标题(关于……的调研)` : `${CHECK} 文件名里没有标题,请写上报告标题(关于……的调研)`,
+    " issued: 发放份数 可以加在这里,用于计算回收率",
+    " date: 成文日期(如 2019年7月30日)可以加在这里,写在报告落款下;不写则取生成报告的当天",
+  ];
   if (!draft.role) title.push(" role: <题目 id> 指定身份题,就能按身份分组统计");
   commentKey(doc, "title", title.join("\n"));
   if (draft.role) commentKey(doc, "role", `${CHECK} 按题目文字推断的身份题,结果按它分组统计`);
+  commentKey(doc, "organization", `${CHECK} 开展调研的单位,写进报告开头和落款`);
+  commentKey(doc, "purpose", `${CHECK} 调研的背景和目的,写进报告开头;不需要可以删去`);
 
   const dataNode = doc.get("data", true) as unknown as YAMLMap;
   flow(dataNode.get("files", true));
@@ -78,7 +91,8 @@ export function emitDraft(draft: Draft, ctx: EmitContext): string {
     const node = questionsNode.items[i] as YAMLMap;
     flowOptions(node.get("options", true));
     flowOptions(node.get("rows", true));
-    if (q.check.length) node.commentBefore = q.check.map((c) => `${CHECK} ${c}`).join("\n");
+    const check = [...q.check, sectionNote(q, draft.role)];
+    node.commentBefore = check.map((c) => `${CHECK} ${c}`).join("\n");
   });
 
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
@@ -98,8 +112,25 @@ function scaleDoc(s: DraftScale): Record<string, unknown> {
   return out;
 }
 
-function questionDoc(q: DraftQuestion): Record<string, unknown> {
+/** Where the report states a question, and the words it uses for it: drafted by the report's own rules. */
+function sectionNote(q: DraftQuestion, role: string | undefined): string {
+  const kind = questionKind(q, role);
+  const where = {
+    background: "调查对象的基本情况,写进“基本情况”",
+    fact: "写进“基本情况”",
+    opinion: "写进“主要做法与成效”",
+    problem: "反映问题的题,写进“存在的问题”",
+    suggestion: "意见建议,写进“对策建议”",
+    evaluation: "评价题:满意率达到 70% 写进“主要做法与成效”,否则写进“存在的问题”",
+  }[kind];
+  return `subject 是报告句子里称呼这道题的说法,section 是它所在的部分(${where}),均由题目文字推断`;
+}
+
+function questionDoc(q: DraftQuestion, role: string | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = { id: q.id, text: q.text, type: q.type };
+  out.subject = draftSubject(q.text, q.type);
+  const section = sectionOfKind(questionKind(q, role));
+  if (section) out.section = section;
   if (q.number !== undefined) out.number = q.number;
   if (q.options) out.options = optionDocs(q.options);
   if (q.codesGuessed) out.codes = "guessed";

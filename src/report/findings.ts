@@ -160,7 +160,7 @@ export function deriveFindings(input: FindingsInput): Finding[] {
         if (t.base === 0) break;
         const items = ranked(t);
         if (kind === "background" && q.type === "single") {
-          const inOrder = (t.options ?? []).filter((o) => o.count > 0).map((o) => ({ label: o.label, count: o.count, pct: o.pct ?? null }));
+          const inOrder = (t.options ?? []).filter((o) => o.count > 0).map((o) => ({ label: spoken(o.label), count: o.count, pct: o.pct ?? null }));
           out.push({
             id: q.id,
             kind: "composition",
@@ -345,11 +345,16 @@ function rateFinding(
 
 // ---------------------------------------------------------------- choices
 
+/** An option as a sentence names it: 问卷星's "其他【请注明】" is 其他 once it is quoted in a sentence. */
+export function spoken(label: string): string {
+  return label.replace(/\s*[【\[(（]\s*请(注明|填写|说明)[^】\])）]*[】\])）]\s*$/u, "").trim() || label;
+}
+
 /** Options by count, largest first; ties keep the questionnaire's order. Shares of respondents for multi. */
 function ranked(t: QuestionTally): Share[] {
   return (t.options ?? [])
     .filter((o) => o.count > 0)
-    .map((o) => ({ label: o.label, count: o.count, pct: shareOf(t, o) }))
+    .map((o) => ({ label: spoken(o.label), count: o.count, pct: shareOf(t, o) }))
     .sort((a, b) => b.count - a.count);
 }
 
@@ -370,11 +375,11 @@ function othersFindings(q: Question, t: QuestionTally, subject: string, section:
       kind: "others",
       section,
       polarity: "neutral",
-      why: `fill-ins of “${o.label}”, grouped by text and counted`,
+      why: `fill-ins of “${spoken(o.label)}”, grouped by text and counted`,
       keys: [items[0]!.text],
       subject,
       text: q.text,
-      option: o.label,
+      option: spoken(o.label),
       n: texts.length,
       items,
     });
@@ -483,7 +488,7 @@ function differences(
     const measures: Measure[] =
       type === "scale" && scale
         ? [{ counts: big.map((r) => r.options.filter((o) => scale.positive.includes(o.code)).reduce((s, o) => s + o.count, 0)) }]
-        : (t.options ?? []).map((o) => ({ option: o.label, counts: big.map((r) => r.options.find((x) => x.code === o.code)?.count ?? 0) }));
+        : (t.options ?? []).map((o) => ({ option: spoken(o.label), counts: big.map((r) => r.options.find((x) => x.code === o.code)?.count ?? 0) }));
     const best = bestGap(big, measures, rules);
     const base = {
       id: `${id}@${tally.roles!.question}`,

@@ -133,7 +133,7 @@ describe("init --from on the bundled example (问卷星 按选项文本 CSV)", (
     expect(await readFile(yaml, "utf8")).toBe("title: mine\n");
     const forced = await run(dir, "init", "--from", join(root, "fixtures/example/answers.csv"), "--force");
     expect(forced.code).toBe(0);
-    expect(await readFile(yaml, "utf8")).toContain("title: answers");
+    expect(await readFile(yaml, "utf8")).toContain("title: 关于【请补充：调研主题】的调研");
   });
 
   it("a missing export is a one-line error with exit 2", async () => {
