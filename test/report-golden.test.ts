@@ -74,6 +74,31 @@ describe("golden body text of each scenario", () => {
     golden("example/expected/body.txt", bodyText(buildReport(tally, survey, zh, { narrative, date: DATE, reasonLabel })));
   });
 
+  it("example: the appendix's 说明 states the largest margin of error of the main figures, rounded up", async () => {
+    const survey = loadFixtureSurvey("example/survey.yaml");
+    const tally = await tallyOf(survey);
+    const model = buildReport(tally, survey, zh, { date: DATE, reasonLabel });
+    const notes = model.body.flatMap((b) => (b.kind === "paragraph" ? [b.runs.map((r) => r.text).join("")] : [])).find((t) => t.startsWith("说明："))!;
+    // Independently: the Wilson half-widths (larger side) of every whole-sample share of a closed question
+    // answered by at least half of the valid questionnaires.
+    const z = 1.959963984540054;
+    const margin = (k: number, n: number) => {
+      const p = k / n;
+      const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+      const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+      return Math.max(p - (centre - half), centre + half - p);
+    };
+    let worst = 0;
+    for (const q of Object.values(tally.questions)) {
+      for (const t of [q, ...Object.values(q.rows ?? {})]) {
+        if (t.base < tally.responses.valid / 2 || !t.options) continue;
+        for (const o of t.options) if (o.pct != null || o.pctOfRespondents != null) worst = Math.max(worst, margin(o.count, t.base));
+      }
+    }
+    expect(worst).toBeGreaterThan(0.05);
+    expect(notes).toContain(`主要比例的抽样误差不超过±${Math.ceil(worst * 1000) / 10}个百分点。`);
+  });
+
   it("example: the draft without a narrative", async () => {
     const survey = loadFixtureSurvey("example/survey.yaml");
     golden("example/expected/body-draft.txt", bodyText(buildReport(await tallyOf(survey), survey, zh, { date: DATE, reasonLabel })));

@@ -6,6 +6,7 @@ import { deriveFindings, type Finding } from "./findings.js";
 import type { Block, Paragraph, ReportModel, TextRun } from "./model.js";
 import type { Narrative } from "./narrative.js";
 import { formatNumber } from "./numbering.js";
+import { largestMargin } from "../tally/margin.js";
 import { resolveRules } from "./rules.js";
 import { renderPattern, sentence, type SectionKey, type Template } from "./template.js";
 
@@ -84,6 +85,7 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
     blocks.push(...lead, ...evidence, ...rest);
   });
   const appendix = opts.appendix ?? true;
+  const margin = largestMargin(tally);
   if (appendix) blocks.push(body(sentence(template, "attachmentNote", { title: template.text.labels.appendixTitle })));
   blocks.push(...signature(survey, template, opts.date));
   if (appendix) {
@@ -92,6 +94,8 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
       strongGapPoints: Math.round(rules.strongGap * 1000) / 10,
       significance: rules.significance,
       differences: findings.some((f) => f.kind === "difference" && !f.omitted),
+      // Points, one decimal, rounded up: the 说明 must not understate the margin.
+      marginPoints: margin ? Math.ceil(margin.margin * 1000 - 1e-9) / 10 : null,
     });
     blocks.push(...appendixBlocks(tally, survey, template, charts, notes));
   }
