@@ -107,10 +107,11 @@ describe("the report model", () => {
   it("closes with the attachment note, the 落款 and the date, then the appendix and its 说明", () => {
     const lines = text(buildReport(tally, survey, zh, { date: { y: 2019, m: 7, d: 30 } }).body);
     const at = lines.indexOf("附件：问卷调查统计结果");
-    expect(lines.slice(at, at + 6)).toEqual(["附件：问卷调查统计结果", "某镇党委", "2019年7月30日", "----", "附件", "问卷调查统计结果"]);
-    expect(lines[at + 6]).toMatch(/^说明：表中比例均以本题有效填写人次为基数/);
+    // One blank line above the attachment note, two above the 落款 (GB/T 9704).
+    expect(lines.slice(at - 1, at + 8)).toEqual(["", "附件：问卷调查统计结果", "", "", "某镇党委", "2019年7月30日", "----", "附件", "问卷调查统计结果"]);
+    expect(lines[at + 8]).toMatch(/^说明：表中比例均以本题有效填写人次为基数/);
     const dated = text(buildReport(tally, { ...survey, date: "2019年8月1日", organization: undefined }, zh).body);
-    expect(dated.slice(dated.indexOf("附件：问卷调查统计结果") + 1, dated.indexOf("----"))).toEqual(["【请补充：调研单位】", "2019年8月1日"]);
+    expect(dated.slice(dated.indexOf("附件：问卷调查统计结果") + 3, dated.indexOf("----"))).toEqual(["【请补充：调研单位】", "2019年8月1日"]);
   });
 
   it("titles and opens a per-group report for its group", () => {

@@ -86,8 +86,9 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
   });
   const appendix = opts.appendix ?? true;
   const margin = largestMargin(tally);
-  if (appendix) blocks.push(body(sentence(template, "attachmentNote", { title: template.text.labels.appendixTitle })));
-  blocks.push(...signature(survey, template, opts.date));
+  // GB/T 9704 §7.3.4–7.3.5: the attachment note one blank line under the body, the 落款 two lines under that.
+  if (appendix) blocks.push(blankLine(), body(sentence(template, "attachmentNote", { title: template.text.labels.appendixTitle })));
+  blocks.push(blankLine(), blankLine(), ...signature(survey, template, opts.date));
   if (appendix) {
     const notes = sentence(template, "notes", {
       minGroup: rules.minGroup,
@@ -120,6 +121,10 @@ function body(text: string, style?: Paragraph["style"]): Paragraph {
     .filter(Boolean)
     .map((t) => (t.startsWith("【请补充") ? { text: t, placeholder: true } : { text: t }));
   return { kind: "paragraph", runs, ...(style ? { style } : {}) };
+}
+
+function blankLine(): Paragraph {
+  return { kind: "paragraph", style: "plain", runs: [{ text: "" }] };
 }
 
 function textOf(b: Block): string[] {
