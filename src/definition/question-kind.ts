@@ -37,11 +37,24 @@ const PROBLEM = /困难|问题|原因|不足|障碍|难点|短板|瓶颈|顾虑|
 const SUGGESTION = /建议|意见|希望|需要|需求|期望|期待|应该|应当|加强|改进|改善|措施|迫切|诉求|打算/u;
 const OPINION = /认为|觉得|看法|评价|同意|赞成|支持|满意|态度|感受|印象|认同|看待|認為|覺得/u;
 
+/** A question's noun phrase in sentences: the definition's `subject`, else one drafted from its text. */
+export function subjectOf(q: Pick<Question, "type" | "text" | "subject">): string {
+  return q.subject ?? draftSubject(q.text, q.type);
+}
+
+/**
+ * Whether a subject names the problem itself (…最大困难, …主要原因), so that "认为{subject}是“X”" reads;
+ * otherwise a sentence quotes the question. The same words as a problem question's.
+ */
+export function namesProblem(subject: string): boolean {
+  return new RegExp(`(${PROBLEM.source})$`, "u").test(subject);
+}
+
 /** The kind of a question (the role question is always background). */
 export function questionKind(q: Pick<Question, "type" | "text" | "id" | "subject">, roleId?: string): QuestionKind {
   if (q.id === roleId) return "background";
   if (q.type === "scale" || q.type === "matrix") return "evaluation";
-  const subject = q.subject ?? draftSubject(q.text, q.type);
+  const subject = subjectOf(q);
   const text = `${q.text} ${subject}`;
   if (PROBLEM.test(text)) return "problem";
   if (SUGGESTION.test(text)) return "suggestion";

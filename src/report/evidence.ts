@@ -1,6 +1,6 @@
 import type { Scale, Survey } from "../definition/model.js";
 import type { TallyResult } from "../tally/types.js";
-import { draftSubject } from "../definition/question-kind.js";
+import { namesProblem, subjectOf } from "../definition/question-kind.js";
 import { breakdownNoun, type Finding } from "./findings.js";
 import { pct } from "./format.js";
 import type { Block, Figure, Paragraph } from "./model.js";
@@ -93,7 +93,7 @@ function rateVars(f: Of<"rate">) {
 function choicesSentence(f: Of<"choices">, template: Template): string {
   const vars = { text: f.text, subject: f.subject, multi: f.multi, n: f.base, items: f.items, top: f.items[0], next: f.items.slice(1, 3), small: f.small };
   // 认为 only where the question asks for a view; a problem question names its subject when that reads as a noun.
-  if (f.questionKind === "problem") return sentence(template, "problemLead", { ...vars, nounSubject: /(困难|问题|原因|障碍|难点|短板|瓶颈|不足|矛盾)$/u.test(f.subject) });
+  if (f.questionKind === "problem") return sentence(template, "problemLead", { ...vars, nounSubject: namesProblem(f.subject) });
   if (f.questionKind === "suggestion") return sentence(template, "suggestionChoices", vars);
   return sentence(template, "choices", vars);
 }
@@ -166,7 +166,7 @@ function suggestionPlaces({ findings, template }: EvidenceInput): Block[] {
 function rolesTable(f: Of<"roles">, template: Template, { survey }: EvidenceInput): Block {
   const l = template.text.labels;
   const q = survey.questionById.get(f.id);
-  const noun = q ? breakdownNoun(q.subject ?? draftSubject(q.text, q.type)) : l.role;
+  const noun = q ? breakdownNoun(subjectOf(q)) : l.role;
   return {
     kind: "table",
     number: 0,

@@ -1,5 +1,5 @@
 import type { Question, Scale, Survey } from "../definition/model.js";
-import { draftSubject, questionKind, sectionOfKind, type QuestionKind } from "../definition/question-kind.js";
+import { questionKind, sectionOfKind, subjectOf, type QuestionKind } from "../definition/question-kind.js";
 import { chiSquareTest } from "../tally/stats.js";
 import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../tally/types.js";
 import { approx, fixed, pct } from "./format.js";
@@ -112,7 +112,6 @@ export function deriveFindings(input: FindingsInput): Finding[] {
   const quote = input.quote ?? ((s: string) => `“${s}”`);
   const out: Finding[] = [];
   const kindOf = (q: Question) => questionKind(q, survey.role);
-  const subjectOf = (q: Question) => q.subject ?? draftSubject(q.text, q.type);
   const sectionOf = (q: Question, kind: QuestionKind): SectionKey | undefined => q.section ?? sectionOfKind(kind);
 
   // The role question is stated as who answered (参与本次调研的有…); a --by question like any other question.
