@@ -29,6 +29,8 @@ export interface Response {
 
 export interface ReadOptions {
   onDiagnostic: (d: Diagnostic) => void;
+  /** Told the bytes read as the files are read (for a progress line). */
+  onBytes?: (bytes: number) => void;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface ReadOptions {
 export async function* readResponses(survey: Survey, files: InputFile[], opts: ReadOptions): AsyncGenerator<Response> {
   for (const input of files) {
     const file = input.name;
-    const table = await openTable(input, { encoding: survey.data.encoding, onDiagnostic: opts.onDiagnostic });
+    const table = await openTable(input, { encoding: survey.data.encoding, onDiagnostic: opts.onDiagnostic, onBytes: opts.onBytes });
     const headerProblems: Diagnostic[] = [];
     const columns = mapColumns(survey, table.header, file, headerProblems);
     headerProblems.forEach(opts.onDiagnostic);

@@ -3,8 +3,10 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { parseSurvey } from "../definition/load.js";
 import type { Survey } from "../definition/model.js";
-import { SurveyError } from "../errors.js";
+import { SurveyError, usageError } from "../errors.js";
+import type { ReadProgress } from "../io/read-progress.js";
 import type { InputFile } from "../io/table.js";
+import { spoolStdin, STREAM_ARG } from "./streams.js";
 
 /** What a command needs from its surroundings; tests pass their own to run commands in-process. */
 export interface Io {
@@ -15,6 +17,15 @@ export interface Io {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** Standard input, read when `-` is given as an answer file; tests that pass none have none. */
+  stdin?: AsyncIterable<Uint8Array>;
+  stdinIsTTY?: boolean;
+  /** Bytes to stdout as they are (`report -o -`); text goes through `stdout`. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
+  /** Told how reading goes, while a progress line shows it (set by `withProgress`). */
+  progress?: ReadProgress;
+  /** Work to do when the command ends, whether it succeeded or not (set by the program for each command). */
+  atEnd?: (cleanup: () => Promise<void>) => void;
 }
 
 export function processIo(): Io {
@@ -30,6 +41,9 @@ export function processIo(): Io {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
+    stdin: process.stdin,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdoutBytes: (b) => process.stdout.write(b),
   };
 }
 
@@ -71,8 +85,15 @@ export async function resolveFiles(io: Io, survey: Survey, args: string[]): Prom
     ]);
   }
   const files: string[] = [];
-  for (const pattern of patterns) {
-    if (isDynamicPattern(pattern)) {
+  // `-` is standard input only on the command line: in data.files it is a file of that name.
+  const stdinAt = args.length ? args.indexOf(STREAM_ARG) : -1;
+  if (stdinAt >= 0 && args.indexOf(STREAM_ARG, stdinAt + 1) >= 0) {
+    throw usageError(`${STREAM_ARG} is given twice: standard input can be read only once`);
+  }
+  for (const [k, pattern] of patterns.entries()) {
+    if (k === stdinAt) {
+      files.push(STREAM_ARG);
+    } else if (isDynamicPattern(pattern)) {
       const matches = (await glob(pattern, { cwd: base, absolute: true, onlyFiles: true, expandDirectories: false })).sort();
       if (!matches.length) {
         throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: pattern, message: "no file matches this pattern" }]);
@@ -82,7 +103,12 @@ export async function resolveFiles(io: Io, survey: Survey, args: string[]): Prom
       files.push(resolve(base, pattern));
     }
   }
-  return [...new Set(files)].map((path) => ({ path, name: displayPath(io, path) }));
+  const inputs = [...new Set(files)].map((path) => ({ path, name: displayPath(io, path) }));
+  if (stdinAt >= 0) {
+    const at = inputs.findIndex((f) => f.path === STREAM_ARG);
+    inputs[at] = await spoolStdin(io);
+  }
+  return inputs;
 }
 
 /** Paths are shown relative to the working directory, as the user typed them. */

@@ -12,6 +12,7 @@ import { EXIT, SurveyError, usageError } from "../errors.js";
 import { openTable, type InputFile } from "../io/table.js";
 import { displayPath, type Io } from "./context.js";
 import { trackTemporary } from "./output.js";
+import { STREAM_ARG, STDIN_NAME } from "./streams.js";
 
 /**
  * Batch runs (`--each`): one output per input file, or per answer to a question (one report per
@@ -73,6 +74,9 @@ export async function runEach(
   extension: string,
   job: (group: EachGroup) => Promise<void>,
 ): Promise<number> {
+  if (opts.output === STREAM_ARG) {
+    throw usageError(`with --each, -o names a folder for the outputs; standard output (-o -) cannot hold several`, `e.g. -o reports/ writes reports/<value>${extension}`);
+  }
   const outDir = resolve(io.cwd, opts.output ?? ".");
   if (extname(outDir) && extname(outDir).toLowerCase() === extension.toLowerCase()) {
     throw usageError(`with --each, -o names a folder, not a ${extension} file`, `e.g. -o reports/ writes reports/<value>${extension}`);
@@ -130,7 +134,7 @@ interface Grouped {
 }
 
 function byFile(files: InputFile[]): Grouped[] {
-  return files.map((f) => ({ value: basename(f.name, extname(f.name)), files: [f] }));
+  return files.map((f) => ({ value: f.name === STDIN_NAME ? "stdin" : basename(f.name, extname(f.name)), files: [f] }));
 }
 
 /**

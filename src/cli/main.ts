@@ -5,7 +5,7 @@ import { EXIT, SurveyError } from "../errors.js";
 import { processIo, type Io } from "./context.js";
 import { initCommand } from "./init.js";
 import { mergeCommand } from "./merge.js";
-import { withProgress } from "./progress.js";
+import { withProgress, type ProgressOptions } from "./progress.js";
 import { reportCommand } from "./report.js";
 import { schemaCommand } from "./schema.js";
 import { tallyCommand } from "./tally.js";
@@ -21,7 +21,7 @@ export function surveyOption(): Option {
  * Builds the program. Each command lives in its own file and returns its exit code; this file only wires
  * them up and maps errors to exit codes in one place.
  */
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+export function buildProgram(io: Io, setExit: (code: number) => void, progress: Omit<ProgressOptions, "quiet"> = {}): Command {
   const program = new Command("survey")
     .description("Compile survey questionnaires into exact statistics and a Word research report (调研报告).")
     .version(pkg.version, "-V, --version")
@@ -57,7 +57,14 @@ Exit codes: 0 success, 1 the data has errors, 2 the command could not run, 70 a 
   const run: Run = (command) => async (...args) => {
     const cmd = args[args.length - 1] as Command;
     const { quiet } = cmd.optsWithGlobals<{ quiet?: boolean }>();
-    setExit(await withProgress(io, `survey ${cmd.name()}`, (pio) => command(pio, ...args), { quiet }));
+    // What a command leaves to clean up (standard input's copy) goes when it ends, whatever the outcome.
+    const cleanups: (() => Promise<void>)[] = [];
+    const cio: Io = { ...io, atEnd: (cleanup) => void cleanups.push(cleanup) };
+    try {
+      setExit(await withProgress(cio, `survey ${cmd.name()}`, (pio) => command(pio, ...args), { ...progress, quiet }));
+    } finally {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    }
   };
 
   initCommand(program, run);
@@ -73,10 +80,10 @@ Exit codes: 0 success, 1 the data has errors, 2 the command could not run, 70 a 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Run = (command: (io: Io, ...args: any[]) => Promise<number>) => (...args: any[]) => Promise<void>;
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 data errors, 2 cannot run, 70 a bug. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+/** Runs the CLI and returns the exit code: 0 ok, 1 data errors, 2 cannot run, 70 a bug. `progress` times the progress line (tests). */
+export async function main(argv: string[], io: Io = processIo(), progress?: Omit<ProgressOptions, "quiet">): Promise<number> {
   let exit: number = EXIT.ok;
-  const program = buildProgram(io, (code) => (exit = code));
+  const program = buildProgram(io, (code) => (exit = code), progress);
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync(argv);

@@ -7,6 +7,7 @@ import { displayPath, type Io } from "./context.js";
 import { render, wholeNumber, type Format } from "./tally.js";
 import { writeOutput, writeStdout } from "./output.js";
 import { fromSavedTally } from "./saved-tally.js";
+import { toStdout } from "./streams.js";
 import { chalkFor } from "./validate.js";
 
 interface MergeOptions {
@@ -25,7 +26,7 @@ export function mergeCommand(program: Command, run: Run): void {
     .addOption(new Option("--format <format>", "json (default), text, csv or md").choices(["text", "json", "csv", "md"]).default("json"))
     .option("--decimals <n>", "decimals of displayed percentages (text, md)", "1")
     .option("--issued <n>", "questionnaires handed out (发放) for all the parts together; parts made with --each have none")
-    .option("-o, --output <file>", "write to this file instead of stdout")
+    .option("-o, --output <file>", "write to this file instead of stdout (- for stdout)")
     .option("--force", "overwrite the output file if it exists")
     .addHelpText(
       "after",
@@ -58,10 +59,10 @@ async function merge(io: Io, parts: string[], opts: MergeOptions, command: Comma
     const issued = opts.issued === undefined ? undefined : wholeNumber(opts.issued, "--issued", 1, Number.MAX_SAFE_INTEGER);
   const merged = mergeTallies(results, parts, { issued });
     const lang = merged._state?.plan.lang ?? "zh-CN";
-    return render(merged, opts.format, { decimals, lang, chalk: chalkFor(io, globals.color, opts.output === undefined && io.stdoutIsTTY) });
+    return render(merged, opts.format, { decimals, lang, chalk: chalkFor(io, globals.color, toStdout(opts.output) && io.stdoutIsTTY) });
   });
-  if (opts.output !== undefined) await writeOutput(io, opts.output, text, Boolean(opts.force));
-  else writeStdout(io, text);
+  if (toStdout(opts.output)) writeStdout(io, text);
+  else await writeOutput(io, opts.output!, text, Boolean(opts.force));
   return EXIT.ok;
 }
 

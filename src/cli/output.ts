@@ -54,10 +54,12 @@ function writePieces(path: string, content: (write: (text: string) => void) => v
   }
 }
 
-/** Writes a command's output to stdout. */
+/** Writes a command's output to stdout: bytes (a .docx) as they are, never decoded as text. */
 export function writeStdout(io: Io, content: Content): void {
   if (typeof content === "function") content((text) => io.stdout(text));
-  else io.stdout(typeof content === "string" ? content : Buffer.from(content).toString("utf8"));
+  else if (typeof content === "string") io.stdout(content);
+  else if (io.stdoutBytes) io.stdoutBytes(content);
+  else throw new Error("this Io cannot write bytes to stdout");
 }
 
 export function temporaryName(full: string): string {

@@ -11,7 +11,8 @@ import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";
 import { displayPath, loadSurvey, resolveFiles, type Io } from "./context.js";
 import { eachOption, runEach, summaryOption } from "./each.js";
 import { surveyOption, type Run } from "./main.js";
-import { writeOutput } from "./output.js";
+import { writeOutput, writeStdout } from "./output.js";
+import { STREAM_ARG } from "./streams.js";
 import { fromSavedTally } from "./saved-tally.js";
 
 interface ReportOptions {
@@ -48,7 +49,7 @@ export function reportCommand(program: Command, run: Run): void {
     .description("write the research report (调研报告) as a Word document")
     .argument("[files...]", "answer files or globs (default: data.files of the definition)")
     .addOption(surveyOption())
-    .option("-o, --output <file>", "the .docx to write (default: 调研报告.docx, or report.docx in English)")
+    .option("-o, --output <file>", "the .docx to write (default: 调研报告.docx, or report.docx in English); - writes it to stdout, which must not be a terminal")
     .option("--template <name|dir>", "a template folder, or the name of a built-in one: zh-research-report, en-research-report")
     .option("--narrative <file>", "the author's text, Markdown with one ## per section (default: report.md beside survey.yaml)")
     .option("--no-narrative", "ignore report.md: a draft with a marked place for the author's text in each section")
@@ -114,7 +115,9 @@ async function report(io: Io, args: string[], opts: ReportOptions, command: Comm
   const survey = await loadSurvey(io, opts.survey);
   const lang = opts.lang ?? survey.lang;
   const output = opts.output ?? (lang === "en" ? "report.docx" : "调研报告.docx");
-  if (!opts.each && !output.toLowerCase().endsWith(".docx")) throw usageError(`${output}: the report is a Word document and its name must end in .docx`);
+  const stdout = !opts.each && output === STREAM_ARG;
+  if (stdout) refuseStdout(io, opts);
+  else if (!opts.each && !output.toLowerCase().endsWith(".docx")) throw usageError(`${output}: the report is a Word document and its name must end in .docx`);
   const date = sourceDate(io);
   const issued = opts.issued === undefined ? undefined : positiveInteger(opts.issued, "--issued");
   // Open answers get keywords from jieba, whose dictionary then loads in a thread of its own while the
@@ -173,7 +176,8 @@ async function reportWith(
       group,
     });
     const bytes = await renderDocx(model, template.style, date, { chartImages });
-    await writeOutput(io, output, bytes, Boolean(opts.force));
+    if (output === STREAM_ARG && !opts.each) writeStdout(io, bytes);
+    else await writeOutput(io, output, bytes, Boolean(opts.force));
     return model;
   };
   if (opts.each) {
@@ -187,7 +191,8 @@ async function reportWith(
   }
   const tally = counting ? await counting : await readTally(io, opts.tally!);
   const model = opts.tally ? await fromSavedTally([opts.tally], () => write(tally, survey, output)) : await write(tally, survey, output);
-  if (!globals.quiet) io.stdout(`${summary(output, model, template)}\n`);
+  // With the document on stdout, the line saying what it holds goes where diagnostics go.
+  if (!globals.quiet) (output === STREAM_ARG ? io.stderr : io.stdout)(`${summary(output === STREAM_ARG ? "stdout" : output, model, template)}\n`);
   if (opts.explain) io.stdout((await import("../report/explain.js")).explainFindings(model));
   return EXIT.ok;
 }
@@ -198,7 +203,7 @@ const LARGE_ANSWERS = 1 << 20;
 async function computeTally(io: Io, survey: Survey, args: string[], by: string | undefined, issued: number | undefined): Promise<TallyResult> {
   const { tallySurvey } = await import("../tally/index.js");
   const files = await resolveFiles(io, survey, args);
-  const tally = tallySurvey(survey, files, { by, issued });
+  const tally = tallySurvey(survey, files, { by, issued, progress: io.progress });
   // The zipping thread warms up while the answers are read (src/report/docx/zipper.ts). Not awaited
   // before the tally starts: the module loads meanwhile.
   void Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)))
@@ -248,6 +253,17 @@ async function readTally(io: Io, path: string): Promise<TallyResult> {
     throw usageError(`${path} is not the JSON of \`survey tally --format json\` (schemaVersion 1)`);
   }
   return t as TallyResult;
+}
+
+/**
+ * `-o -`: the .docx goes to stdout as bytes, for a pipe or a redirection; on a terminal it would be
+ * binary noise, and --explain's lines would be mixed into the document.
+ */
+function refuseStdout(io: Io, opts: ReportOptions): void {
+  if (io.stdoutIsTTY) {
+    throw usageError("-o -: stdout is a terminal, and a .docx is binary; redirect it to a file or a pipe", "e.g. survey report -o - > 调研报告.docx, or -o 调研报告.docx");
+  }
+  if (opts.explain) throw usageError("--explain prints on stdout, where -o - writes the document", "write the document to a file with -o, or leave out --explain");
 }
 
 /** SOURCE_DATE_EPOCH (seconds since 1970, as reproducible-builds.org defines it), else a fixed date. */

@@ -7,6 +7,7 @@ import { renderMarkdown, renderText } from "../tally/format/text.js";
 import { tallySurvey, type TallyResult } from "../tally/index.js";
 import { loadSurvey, resolveFiles, type Io } from "./context.js";
 import { eachOption, runEach, summaryOption } from "./each.js";
+import { toStdout } from "./streams.js";
 import { surveyOption, type Run } from "./main.js";
 import { writeOutput, writeStdout, type Content } from "./output.js";
 import { chalkFor } from "./validate.js";
@@ -40,7 +41,7 @@ export function tallyCommand(program: Command, run: Run): void {
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option("--issued <n>", "questionnaires handed out (发放), overriding `issued` in the definition")
-    .option("-o, --output <file>", "write to this file instead of stdout")
+    .option("-o, --output <file>", "write to this file instead of stdout (- for stdout)")
     .option("--force", "overwrite the output file if it exists")
     .option("--strict", "exit 1 when the data has errors (the tally is still written)")
     .addOption(eachOption())
@@ -97,12 +98,12 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
       await writeOutput(io, group.output, text, Boolean(opts.force));
     });
   }
-  const result = await tallySurvey(survey, files, { by: opts.by, issued });
+  const result = await tallySurvey(survey, files, { by: opts.by, issued, progress: io.progress });
   if (!globals.quiet) reportProblems(io, result);
-  const tty = opts.output === undefined && io.stdoutIsTTY;
-  const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, globals.color, tty) });
-  if (opts.output !== undefined) await writeOutput(io, opts.output, text, Boolean(opts.force));
-  else writeStdout(io, text);
+  const stdout = toStdout(opts.output);
+  const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, globals.color, stdout && io.stdoutIsTTY) });
+  if (stdout) writeStdout(io, text);
+  else await writeOutput(io, opts.output!, text, Boolean(opts.force));
   return opts.strict && result.problems.some((p) => p.severity === "error") ? EXIT.dataErrors : EXIT.ok;
 }
 

@@ -46,7 +46,8 @@ async function validate(io: Io, args: string[], opts: ValidateOptions, command: 
   const survey = await loadSurvey(io, opts.survey);
   const files = await resolveFiles(io, survey, args);
   // Big plain CSV files are read by the fast path; it steps aside for anything else.
-  const summary = (await scanFast(survey, files)) ?? (await scan(survey, files));
+  const progress = io.progress;
+  const summary = (await scanFast(survey, files, { progress })) ?? (await scan(survey, files, { progress }));
   const sink = summary.diagnostics;
   const exit = sink.errorCount > 0 ? EXIT.dataErrors : EXIT.ok;
   if (opts.format === "json") {

@@ -33,6 +33,8 @@ export interface CsvOptions {
   dialect?: Dialect;
   /** Bytes read at a time: less when only the header is wanted (the fast path's look at a big file). */
   chunkBytes?: number;
+  /** Told the bytes of each chunk read (for a progress line). */
+  onBytes?: (bytes: number) => void;
 }
 
 export interface Dialect {
@@ -64,10 +66,12 @@ export async function* readCsv(path: string, opts: CsvOptions): AsyncGenerator<R
         hint: "a quote that is never closed makes the rest of the file one cell: check the quotes of this row",
       },
     ]);
+  opts.onBytes?.(bom);
   const source = createReadStream(path, { start: bom, highWaterMark: chunkBytes });
   const decoded = source.pipe(
     new Transform({
       transform(chunk: Buffer, _enc, done) {
+        opts.onBytes?.(chunk.length);
         const text = decoder.decode(chunk, { stream: true });
         done(guard.feed(text) > MAX_ROW_CHARS ? tooLong() : null, text);
       },

@@ -37,6 +37,8 @@ export interface OpenOptions {
   /** Only the header will be read: the file is read in small pieces, so that little more is parsed. */
   headerOnly?: boolean;
   onDiagnostic: (d: Diagnostic) => void;
+  /** Told the bytes read as the file is read (a spreadsheet, read whole, all at once). */
+  onBytes?: (bytes: number) => void;
 }
 
 const SPREADSHEET = new Set([".xlsx", ".xlsm", ".xls", ".et"]);
@@ -55,10 +57,12 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
   const ext = extname(path).toLowerCase();
   if (SPREADSHEET.has(ext)) {
     const sheet = await readSpreadsheet(path, file);
+    opts.onBytes?.(info.size);
     return { file, format: ext === ".xls" || ext === ".et" ? "xls" : "xlsx", header: sheet.header, rows: sheet.rows };
   }
   if (await looksLikeZipOrOle(path)) {
     const sheet = await readSpreadsheet(path, file);
+    opts.onBytes?.(info.size);
     return { file, format: "xlsx", header: sheet.header, rows: sheet.rows };
   }
 
@@ -100,6 +104,7 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
     onProblem: (p) => opts.onDiagnostic({ code: p.code ?? "CSV_PARSE", severity: "error", file, row: p.row, message: p.message }),
     file,
     chunkBytes: opts.headerOnly ? 64 << 10 : undefined,
+    onBytes: opts.onBytes,
   });
   const iterator = rows[Symbol.asyncIterator]();
   const first = await iterator.next();

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
 import type { Survey } from "../definition/model.js";
 import type { Diagnostic } from "../diagnostics.js";
+import type { ReadProgress } from "../io/read-progress.js";
 import type { InputFile } from "../io/table.js";
 import type { ScanSummary } from "../validate/scan.js";
 import { DurationMedian } from "../validate/screen.js";
@@ -30,6 +31,8 @@ export interface FastOptions {
   onCoreFree?: () => void;
   /** Told which thread read each range ("main", or "worker 1"…): tests, and SURVEY_TRACE. */
   onRangeRead?: (task: TaskSpec, by: string, ms: number) => void;
+  /** Told how far reading has come, a range at a time (a progress line). */
+  progress?: ReadProgress;
 }
 
 const PARALLEL_FROM = 32 << 20;
@@ -79,6 +82,13 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
     const ranges = await cutRanges(specs, parallel ? rangeBytes : Number.POSITIVE_INFINITY, threads * rangeBytes);
     const main = new TaskRunner(survey, plan, specs);
     pool?.setFiles(specs);
+    const progress = opts.progress;
+    progress?.expect(bytes * (survey.data.invalidIf.speeder !== undefined ? 2 : 1));
+    // A file's first range counts its header too, so that the bytes add up to the files' sizes.
+    const advance = (r: TaskResult, counted: boolean) => {
+      const from = r.start === specs[ranges[r.index]!.fileIndex]!.dataStart ? 0 : r.start;
+      progress?.advance(r.nextStart - from, counted ? (r.counts?.returned ?? 0) : 0);
+    };
 
     // Leaving speeders out needs the median duration before any verdict: a first pass over the durations.
     let median: number | undefined;
@@ -88,7 +98,7 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
         ranges.map((r) => ({ ...r, mode: "durations" })),
         main,
         pool,
-        { onResult: (r) => void (parts[r.index] = r), onRead },
+        { onResult: (r) => void ((parts[r.index] = r), advance(r, false)), onRead },
       );
       if (!read || !chained(specs, ranges, parts)) return stepAside("a range could not be read");
       if (main.hasDurations()) {
@@ -102,7 +112,7 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
       ranges.map((r) => ({ ...r, mode: "tally", median })),
       main,
       pool,
-      { onResult: (r) => merger.offer(r), onRead, last: { onCoreFree: opts.onCoreFree } },
+      { onResult: (r) => (advance(r, true), merger.offer(r)), onRead, last: { onCoreFree: opts.onCoreFree } },
     );
     // The workers' memory is given back before the statistics and the output need theirs.
     await pool?.close();

@@ -1,5 +1,6 @@
 import type { Survey } from "../definition/model.js";
 import { EXIT, SurveyError } from "../errors.js";
+import type { ReadProgress } from "../io/read-progress.js";
 import type { InputFile } from "../io/table.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
 import { finalize, restoreState } from "./finalize.js";
@@ -25,6 +26,8 @@ export interface TallyOptions {
    */
   reader?: "auto" | "general";
   fast?: Pick<FastOptions, "threads" | "parallelFrom" | "rangeBytes" | "onStepAside" | "onCoreFree">;
+  /** Told how far reading has come (a progress line). */
+  progress?: ReadProgress;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function tallySurvey(survey: Survey, files: InputFile[], opts: Tall
 export async function tallyState(survey: Survey, files: InputFile[], opts: TallyOptions = {}): Promise<TallyState> {
   const plan = buildPlan(survey, opts);
   if ((opts.reader ?? "auto") === "auto") {
-    const fast = await tallyFast(survey, files, plan, { by: opts.by, issued: opts.issued, ...opts.fast });
+    const fast = await tallyFast(survey, files, plan, { by: opts.by, issued: opts.issued, progress: opts.progress, ...opts.fast });
     if (fast) {
       addSummary(fast.state, fast.summary);
       return fast.state;
@@ -61,6 +64,7 @@ export async function tallyState(survey: Survey, files: InputFile[], opts: Tally
   const state = emptyState(plan);
   const counter = new Counter(state);
   const summary = await scan(survey, files, {
+    progress: opts.progress,
     onResponse: (r, verdict) => {
       if (verdict.valid) counter.add(r.answers);
     },
