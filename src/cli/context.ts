@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
@@ -65,7 +66,16 @@ export async function loadSurvey(io: Io, path: string): Promise<Survey> {
     ]);
   }
   const shown = displayPath(io, full);
-  const { survey, diagnostics } = parseSurvey(text.replace(/^\uFEFF/, ""), shown);
+  // A codebook file (`themes: codebook.yaml`) is found beside survey.yaml.
+  const readCodebook = (path: string) => {
+    const at = resolve(dirname(full), path);
+    try {
+      return { text: readFileSync(at, "utf8"), file: displayPath(io, at) };
+    } catch {
+      return undefined;
+    }
+  };
+  const { survey, diagnostics } = parseSurvey(text.replace(/^\uFEFF/, ""), shown, { readCodebook });
   if (!survey) throw new SurveyError(diagnostics);
   survey.file = full;
   return survey;

@@ -6,12 +6,15 @@ import {
   type DataOptions,
   type Item,
   type Option,
+  type OtherCode,
+  type Theme,
   type Question,
   type Scale,
   type Survey,
 } from "./model.js";
 import type { QuestionDoc, SurveyDoc } from "./schema.js";
 import { compileWhen, WhenError, type WhenContext } from "./when.js";
+import { parsePattern } from "./patterns.js";
 import { likertLevels } from "../init/likert.js";
 
 type OptionDoc = string | { code?: number; label: string; other?: boolean };
@@ -220,15 +223,19 @@ function buildQuestion(
     column: q.column,
   };
   switch (q.type) {
-    case "single":
+    case "single": {
+      const options = buildOptions(q.options, [...path, "options"], at, diagnostics);
+      return { ...common, type: "single", options, ...guessed(q.codes), ...buildOtherCodes(q.id, q.other_codes, options, path, at, diagnostics) };
+    }
     case "rank":
       return { ...common, type: q.type, options: buildOptions(q.options, [...path, "options"], at, diagnostics), ...guessed(q.codes) };
     case "multi": {
       const options = buildOptions(q.options, [...path, "options"], at, diagnostics);
+      const otherCodes = buildOtherCodes(q.id, q.other_codes, options, path, at, diagnostics);
       if (q.max_choices !== undefined && q.min_choices !== undefined && q.min_choices > q.max_choices) {
         diagnostics.push(at([...path, "min_choices"], "DEF_INVALID", `question ${q.id}: min_choices is larger than max_choices`));
       }
-      return { ...common, type: "multi", options, maxChoices: q.max_choices, minChoices: q.min_choices, ...guessed(q.codes) };
+      return { ...common, type: "multi", options, maxChoices: q.max_choices, minChoices: q.min_choices, ...guessed(q.codes), ...otherCodes };
     }
     case "scale":
     case "matrix": {
@@ -265,7 +272,7 @@ function buildQuestion(
       return { ...common, type: "number", min: q.min, max: q.max, integer: q.integer ?? false, bins, unit: q.unit ?? "" };
     }
     case "text":
-      return { ...common, type: "text" };
+      return { ...common, type: "text", ...buildThemes(q.id, q.themes, path, at, diagnostics) };
   }
 }
 
@@ -297,6 +304,61 @@ function scaleDirection(name: string, options: Option[], s: NonNullable<SurveyDo
     );
   }
   return out;
+}
+
+/** Each pattern that does not parse, as a diagnostic at its place (see patterns.ts). */
+function checkPatterns(what: string, list: readonly string[], path: PropertyKey[], at: Locate, diagnostics: Diagnostic[]): void {
+  list.forEach((source, k) => {
+    const p = parsePattern(source);
+    if ("error" in p) diagnostics.push(at([...path, k], "DEF_INVALID", `${what}: pattern "${source}": ${p.error}`, 'write plain text (停车), or a regular expression between slashes ("/停车(难|位)/")'));
+  });
+}
+
+/** `other_codes:` of a single or multi question: every target an option that is not itself an `other` option. */
+function buildOtherCodes(
+  id: string,
+  doc: Record<string, string[]> | undefined,
+  options: Option[],
+  path: PropertyKey[],
+  at: Locate,
+  diagnostics: Diagnostic[],
+): { otherCodes?: OtherCode[] } {
+  if (doc === undefined) return {};
+  const here = [...path, "other_codes"];
+  if (!options.some((o) => o.other)) {
+    diagnostics.push(at(here, "DEF_BAD_REF", `question ${id}: other_codes needs an option with other: true, whose fill-ins it moves`, "mark the 其他 option: {label: 其他, other: true}"));
+    return {};
+  }
+  const out: OtherCode[] = [];
+  for (const [label, list] of Object.entries(doc)) {
+    const target = options.find((o) => o.label === label.trim());
+    if (!target) {
+      diagnostics.push(at([...here, label], "DEF_UNKNOWN_REF", `question ${id}: other_codes names "${label}", which is not one of its options`, `options: ${options.map((o) => o.label).join(", ")}`, { key: true }));
+      continue;
+    }
+    if (target.other) {
+      diagnostics.push(at([...here, label], "DEF_BAD_REF", `question ${id}: other_codes moves fill-ins to "${label}", which is the fill-in option itself`, "name the option the fill-ins mean", { key: true }));
+      continue;
+    }
+    checkPatterns(`question ${id}, other_codes ${label}`, list, [...here, label], at, diagnostics);
+    if (list.length) out.push({ to: target.code, patterns: list });
+  }
+  return { otherCodes: out };
+}
+
+/** `themes:` of a text question, read by now (a codebook file is read by load.ts, which puts its contents here). */
+function buildThemes(id: string, doc: string | Record<string, string[]> | undefined, path: PropertyKey[], at: Locate, diagnostics: Diagnostic[]): { themes?: Theme[] } {
+  if (doc === undefined) return {};
+  if (typeof doc === "string") {
+    diagnostics.push(at([...path, "themes"], "FILE_NOT_FOUND", `question ${id}: the codebook ${doc} was not read`, "give the path of the codebook relative to survey.yaml"));
+    return {};
+  }
+  const themes: Theme[] = [];
+  for (const [theme, list] of Object.entries(doc)) {
+    checkPatterns(`question ${id}, theme ${theme}`, list, [...path, "themes", theme], at, diagnostics);
+    if (list.length) themes.push({ theme: theme.trim(), patterns: list });
+  }
+  return { themes };
 }
 
 /** Only a guess is recorded: a definition without the key reads as it always has. */

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import type { Survey } from "./model.js";
 import { buildSurvey, type BrokenNames } from "./build.js";
+import { codebookFiles, parseCodebook } from "./codebook.js";
 import { groupSchema, questionSchema, scaleSchema, surveySchema, type SurveyDoc } from "./schema.js";
 
 /** More aliases than this in one survey.yaml is an attack ("billion laughs"), not a definition. */
@@ -24,7 +25,7 @@ export interface LoadResult {
  * Parses and checks survey.yaml text. Pure: the caller reads the file. Every problem is collected and
  * located at `file:line:col`; the survey is returned only when there is no error.
  */
-export function parseSurvey(text: string, file = "survey.yaml"): LoadResult {
+export function parseSurvey(text: string, file = "survey.yaml", opts: { readCodebook?: ReadCodebook } = {}): LoadResult {
   const lineCounter = new LineCounter();
   // logLevel "error": yaml would otherwise print Node warnings (a `? [a]` collection key) straight to stderr,
   // outside the one-line diagnostics; such a key is reported as an unknown key instead.
@@ -79,12 +80,15 @@ export function parseSurvey(text: string, file = "survey.yaml"): LoadResult {
     for (const issue of parsed.error.issues) diagnostics.push(...issueToDiagnostics(issue, at));
     // Cross-references are checked on the parts that are well-formed, so that one run reports them too.
     const salvaged = salvage(raw as Record<string, unknown>);
+    append(diagnostics, includeCodebooks(salvaged.doc, (path, ...rest) => at(["questions", salvaged.questionIndex[path[1] as number]!, ...path.slice(2)], ...rest), opts.readCodebook));
     const original: Locate = (path, ...rest) =>
       at(path[0] === "questions" && typeof path[1] === "number" ? ["questions", salvaged.questionIndex[path[1]]!, ...path.slice(2)] : path, ...rest);
     diagnostics.push(...buildSurvey(salvaged.doc, original, salvaged.broken).diagnostics);
     return { diagnostics: sortByPlace(dedupe(diagnostics)) };
   }
+  const included = includeCodebooks(parsed.data, at, opts.readCodebook);
   const built = buildSurvey(parsed.data, at);
+  if (included.length) return { diagnostics: sortByPlace([...included, ...built.diagnostics]) };
   if (built.survey && built.survey.items.length > MAX_ITEMS) {
     return { diagnostics: [tooLarge(at, built.survey.items.length, "questions and matrix rows")] };
   }
@@ -93,6 +97,31 @@ export function parseSurvey(text: string, file = "survey.yaml"): LoadResult {
     built.survey.definition = { doc: parsed.data, file };
   }
   return { survey: built.survey, diagnostics: sortByPlace(built.diagnostics) };
+}
+
+/** Reads a codebook file named by `themes:` (a path relative to survey.yaml): its text and its name as shown, or undefined. */
+export type ReadCodebook = (path: string) => { text: string; file: string } | undefined;
+
+/**
+ * Puts the contents of each codebook file in place of its path, in the document itself: worker threads
+ * build the survey from that document, and read no file. Problems in a codebook are located in it.
+ */
+function includeCodebooks(doc: SurveyDoc, at: Locate, read: ReadCodebook | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { index, path } of codebookFiles(doc)) {
+    const q = doc.questions[index] as Extract<SurveyDoc["questions"][number], { type: "text" }>;
+    const got = read?.(path);
+    if (!got) {
+      out.push(at(["questions", index, "themes"], "FILE_NOT_FOUND", `question ${q.id}: the codebook ${path} cannot be read`, "give the path of the codebook file relative to survey.yaml"));
+      delete q.themes;
+      continue;
+    }
+    const { themes, diagnostics } = parseCodebook(got.text.replace(/^\uFEFF/, ""), got.file);
+    append(out, diagnostics);
+    if (themes) q.themes = themes;
+    else delete q.themes;
+  }
+  return out;
 }
 
 function tooLarge(at: Locate, n: number, what: string): Diagnostic {

@@ -39,15 +39,32 @@ interface QuestionCommon {
   column?: string;
 }
 
+/**
+ * `other_codes:`: fill-ins of the question's `other` options that mean an existing option, moved to it when
+ * counted. Each rule's patterns are as written (see patterns.ts); the first rule that matches wins.
+ */
+export interface OtherCode {
+  to: number;
+  patterns: string[];
+}
+
+/** One theme of a text question's codebook (`themes:`): its name and the patterns of its answers. */
+export interface Theme {
+  theme: string;
+  patterns: string[];
+}
+
 export interface SingleQuestion extends QuestionCommon {
   type: "single";
   options: Option[];
+  otherCodes?: OtherCode[];
   /** `codes: guessed` (see Scale.codesGuessed). */
   codesGuessed?: boolean;
 }
 export interface MultiQuestion extends QuestionCommon {
   type: "multi";
   options: Option[];
+  otherCodes?: OtherCode[];
   codesGuessed?: boolean;
   maxChoices?: number;
   minChoices?: number;
@@ -83,6 +100,8 @@ export interface NumberQuestion extends QuestionCommon {
 }
 export interface TextQuestion extends QuestionCommon {
   type: "text";
+  /** The codebook, in the order written. */
+  themes?: Theme[];
 }
 
 export type Question =

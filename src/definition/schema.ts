@@ -59,7 +59,16 @@ const common = {
   column: z.string().optional().describe("the exact header of this question's column, when it matches neither id nor text"),
 };
 
-const single = z.strictObject({ ...common, type: z.literal("single"), options, codes });
+/** A list of patterns: plain texts found anywhere in an answer, or /regular expressions/ (see patterns.ts). */
+const patterns = z.union([z.string().transform((s) => [s]), z.array(z.string()).min(1, { message: "list at least one pattern" })]);
+
+/** 其他 fill-ins moved to an existing option: option label → the patterns of the fill-ins that mean it. */
+const otherCodes = z
+  .record(z.string(), patterns)
+  .optional()
+  .describe('fill-ins of the 其他 option that mean an existing option: {免费赠送的: [亲友赠送, 朋友送的, "/送(的|给)/"]}; each recoded answer is listed with its text');
+
+const single = z.strictObject({ ...common, type: z.literal("single"), options, codes, other_codes: otherCodes });
 const multi = z.strictObject({
   ...common,
   type: z.literal("multi"),
@@ -67,6 +76,7 @@ const multi = z.strictObject({
   codes,
   max_choices: z.number().int().min(1).optional(),
   min_choices: z.number().int().min(1).optional(),
+  other_codes: otherCodes,
 });
 const scaleQuestion = z.strictObject({
   ...common,
@@ -93,7 +103,16 @@ const numberQuestion = z.strictObject({
   bins: z.array(z.number()).optional().describe("upper bounds: [30, 40] gives ≤30, 31–40, >40"),
   unit: z.string().optional(),
 });
-const text = z.strictObject({ ...common, type: z.literal("text") });
+/** A codebook: theme → the patterns of the answers that mention it. */
+export const codebookSchema = z.record(z.string().trim().min(1, { message: "a theme needs a name" }), patterns);
+const text = z.strictObject({
+  ...common,
+  type: z.literal("text"),
+  themes: z
+    .union([z.string().trim().min(1), codebookSchema])
+    .optional()
+    .describe("a codebook: {停车难: [停车, 车位], 环境卫生: [垃圾, \"/卫生|脏乱/\"]}, or the path of a YAML file holding one (relative to survey.yaml); counts the answers that mention each theme"),
+});
 
 export const questionSchema = z.discriminatedUnion("type", [
   single,

@@ -1,4 +1,6 @@
-import { keywordLists } from "./keywords.js";
+import { keywordLists, wordSets } from "./keywords.js";
+import { recodedFromTally, recodedTally } from "./other-codes.js";
+import { themeTally } from "./themes.js";
 import type { Plan, PlanItem } from "./plan.js";
 import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
 import { cronbachAlpha, independenceTest, share, sortedCounts, summarize, wilsonOf } from "./stats.js";
@@ -112,10 +114,11 @@ function sortedRecord(r: Record<string, number>): Record<string, number> {
  */
 function compactState(state: TallyState): TallyStateJson {
   // Emptied before copying: a copy of a million open answers would copy every string.
-  const lists = state.items.map(({ texts, others }) => ({ texts, others }));
+  const lists = state.items.map(({ texts, others, recoded }) => ({ texts, others, recoded }));
   for (const item of state.items) {
     if (item.texts) item.texts = [];
     if (item.others) item.others = [];
+    if (item.recoded) item.recoded = [];
   }
   try {
     return stateToJson(state);
@@ -135,6 +138,8 @@ export function restoreState(result: TallyResult): TallyStateJson {
       const out = { ...item };
       if (item.texts) out.texts = [...(q?.answers ?? [])];
       if (item.others) out.others = (q?.options ?? []).flatMap((o) => (o.others ?? []).map((t): [number, string] => [o.code, t]));
+      // The state makes the list with its first entry: none, no list.
+      if (planItem.otherCodes && q?.recoded?.length) out.recoded = recodedFromTally(planItem, q.recoded);
       return out;
     }),
   };

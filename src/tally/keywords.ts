@@ -84,6 +84,12 @@ export function keywordLists(lists: readonly (readonly string[])[], limit = 30):
   });
 }
 
+/** The keyword set of each text (`answerWords`), segmented in the segmenter thread when one runs. */
+export function wordSets(texts: string[]): string[][] {
+  const segmented = texts.length > 0 && thread ? wordsInThread(thread, texts) : undefined;
+  return texts.map((text, i) => segmented?.[i] ?? [...answerWords(text)]);
+}
+
 /**
  * A thread that loads the dictionary meanwhile, for a command that will want keywords after reading
  * answers for a while (`survey report`): the load then costs the main thread nothing on a machine with a

@@ -41,6 +41,10 @@ export interface PlanItem {
   /** Number items: upper bounds of the bins (a value ≤ bins[0] falls in the first), their labels, integer or not. */
   bins?: number[];
   binLabels?: string[];
+  /** Text items: the codebook (`themes:`), each theme's patterns as written (see definition/patterns.ts). */
+  themes?: { theme: string; patterns: string[] }[];
+  /** Single and multi items: `other_codes:`, fill-ins of the `from` options moved to option `to` (see other-codes.ts). */
+  otherCodes?: { from: number[]; rules: { to: number; patterns: string[] }[] };
 }
 
 export interface PlanQuestion {
@@ -94,6 +98,10 @@ function planItem(item: Item, lang: "zh-CN" | "en"): PlanItem {
       na: [...s.na],
       scores: item.options.map((o) => (s.na.includes(o.code) ? null : (s.scores.get(o.code) ?? null))),
     };
+  }
+  if (item.type === "text" && item.themes?.length) base.themes = item.themes.map((t) => ({ theme: t.theme, patterns: [...t.patterns] }));
+  if ((item.type === "single" || item.type === "multi") && item.otherCodes?.length) {
+    base.otherCodes = { from: item.options.filter((o) => o.other).map((o) => o.code), rules: item.otherCodes.map((r) => ({ to: r.to, patterns: [...r.patterns] })) };
   }
   if (item.type === "number") {
     base.bins = [...item.bins];

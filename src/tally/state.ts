@@ -48,6 +48,8 @@ export interface ItemState {
   bins?: number[];
   /** Text items: every answer, in reading order. */
   texts?: string[];
+  /** Fill-ins of `other` options moved to an option by `other_codes:`, in reading order (see other-codes.ts); made when the first is. */
+  recoded?: Recoded[];
   /** Fill-ins of `other` options: [code, text], in reading order. */
   others?: [number, string][];
 }
@@ -89,6 +91,7 @@ function emptyItem(item: PlanItem, groups: number[]): ItemState {
     bins: undefined,
     texts: undefined,
     others: undefined,
+    recoded: undefined,
   };
   const k = item.options.length;
   switch (item.type) {
@@ -176,12 +179,15 @@ export class Counter {
   private readonly codeIndex: CodeIndex[];
   private readonly naCodes: Set<number>[];
   private readonly groupScore: ((a: Answer) => number | undefined)[][];
+  /** `other_codes:` of each item, or undefined: applied to an answer before it is counted anywhere. */
+  private readonly recoders: (OtherRecoder | undefined)[];
 
   constructor(readonly state: TallyState) {
     const plan = state.plan;
     this.codeIndex = plan.items.map((item) => new CodeIndex(item.options.map((o) => o.code)));
     this.naCodes = plan.items.map((item) => new Set(item.scale?.na ?? []));
     this.groupScore = plan.groups.map((g) => g.items.map((i) => this.scorer(i)));
+    this.recoders = recoders(plan.items);
     this.matrices = plan.questions.filter((q) => q.type === "matrix");
     this.kinds = Uint8Array.from(plan.items, (item) => KIND_OF[item.type]);
   }
@@ -270,7 +276,8 @@ export class Counter {
     for (let b = 0; b < breakdowns.length; b++) {
       const item = breakdowns[b]!.item;
       const a = answers[item]!;
-      out[b] = a.kind === "choice" ? (this.codeIndex[item]!.get(a.codes[0]!) ?? -1) : -1;
+      const counted = a.kind === "choice" && a.others ? (this.recoders[item]?.recode(a) ?? a) : a;
+      out[b] = counted.kind === "choice" ? (this.codeIndex[item]!.get(counted.codes[0]!) ?? -1) : -1;
     }
     return out;
   }
@@ -289,6 +296,8 @@ export class Counter {
     switch (kind) {
       case CHOICE: {
         if (a.kind !== "choice") return;
+        // A fill-in that means an option counts as that option; the list of them is kept where fill-ins are.
+        if (a.others && this.recoders[i]) a = this.recoders[i]!.recode(a, s.others ? (r) => (s.recoded ??= []).push(r) : undefined) as typeof a;
         const index = this.codeIndex[i]!;
         const counts = s.counts!;
         const codes = a.codes;
@@ -413,6 +422,7 @@ function mergeItem(s: ItemState, o: ItemState): void {
   // Not push(...): a million open answers would overflow the call stack's argument limit.
   if (s.texts) for (const t of o.texts!) s.texts.push(t);
   if (s.others) for (const t of o.others!) s.others.push(t);
+  if (o.recoded?.length) for (const t of o.recoded) (s.recoded ??= []).push(t);
 }
 
 function addInto(target: number[], more: readonly number[]): void {

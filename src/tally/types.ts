@@ -105,6 +105,12 @@ export interface QuestionTally extends ScaleFields {
   // text
   answers?: string[];
   keywords?: { word: string; count: number }[];
+  /** text with `themes:`: per theme of the codebook, in its order (see themes.ts). */
+  themes?: ThemeTally[];
+  /** text with `themes:`: the answers that mention no theme; pct of the answers, `answers` in reading order. */
+  unmatched?: { count: number; pct: number | null; ci95: Interval | null; answers: string[] };
+  /** single/multi with `other_codes:`: every fill-in recoded to an option, in reading order (see other-codes.ts). */
+  recoded?: RecodedAnswer[];
   // breakdown by role (or the first --by)
   byRole?: RoleBreakdown[];
   chiSquare?: ChiSquare | null;
@@ -119,6 +125,31 @@ export interface QuestionTally extends ScaleFields {
   rows?: Record<string, RowTally>;
   // rank
   ranks?: RankTally[];
+}
+
+/**
+ * One theme of a text question's codebook. count: answers that mention it (an answer may mention several
+ * themes); pct: count / the question's answers (its base); ci95: the 95% interval of pct; examples: up to
+ * three representative answers, the most typical first (see `typicalAnswers` in themes.ts).
+ */
+export interface ThemeTally {
+  theme: string;
+  count: number;
+  pct: number | null;
+  ci95: Interval | null;
+  examples: string[];
+}
+
+/**
+ * A 其他 fill-in counted as an option (`other_codes:`): its text, the `other` option it was written in and
+ * the option it now counts as (labels); added: whether that option's count gained it (false when the
+ * respondent of a multi-select question had chosen the option as well).
+ */
+export interface RecodedAnswer {
+  text: string;
+  from: string;
+  to: string;
+  added: boolean;
 }
 
 export interface RowTally extends ScaleFields {
