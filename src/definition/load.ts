@@ -80,7 +80,7 @@ export function parseSurvey(text: string, file = "survey.yaml", opts: { readCode
     for (const issue of parsed.error.issues) diagnostics.push(...issueToDiagnostics(issue, at));
     // Cross-references are checked on the parts that are well-formed, so that one run reports them too.
     const salvaged = salvage(raw as Record<string, unknown>);
-    append(diagnostics, includeCodebooks(salvaged.doc, (path, ...rest) => at(["questions", salvaged.questionIndex[path[1] as number]!, ...path.slice(2)], ...rest), opts.readCodebook));
+    for (const d of includeCodebooks(salvaged.doc, (path, ...rest) => at(["questions", salvaged.questionIndex[path[1] as number]!, ...path.slice(2)], ...rest), opts.readCodebook)) diagnostics.push(d);
     const original: Locate = (path, ...rest) =>
       at(path[0] === "questions" && typeof path[1] === "number" ? ["questions", salvaged.questionIndex[path[1]]!, ...path.slice(2)] : path, ...rest);
     diagnostics.push(...buildSurvey(salvaged.doc, original, salvaged.broken).diagnostics);
@@ -117,7 +117,7 @@ function includeCodebooks(doc: SurveyDoc, at: Locate, read: ReadCodebook | undef
       continue;
     }
     const { themes, diagnostics } = parseCodebook(got.text.replace(/^\uFEFF/, ""), got.file);
-    append(out, diagnostics);
+    for (const d of diagnostics) out.push(d);
     if (themes) q.themes = themes;
     else delete q.themes;
   }
@@ -264,7 +264,7 @@ const KNOWN_KEYS = [
   "rows", "max_choices", "min_choices", "min", "max", "integer", "bins", "unit", "label", "code", "other",
   "positive", "negative", "na", "scores", "items", "files", "encoding", "header", "id_column", "source_column",
   "multi_separator", "rank_separator", "skip_markers", "blank_markers", "duration_column", "min_answered",
-  "invalid_if", "speeder", "straightline",
+  "invalid_if", "speeder", "straightline", "themes", "other_codes",
 ];
 
 /** "did you mean" for a mistyped key, by edit distance. */

@@ -196,8 +196,11 @@ function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords): Que
     case "text":
       q.answers = s.texts!;
       lazy.define(q, s.texts!);
+      // Counted from the answers themselves (unweighted): where the state keeps them.
+      if (item.themes?.length && s.texts) Object.assign(q, themeTally(item.themes, s.texts, wordSets));
       break;
   }
+  if (item.otherCodes && q.options && s.others) q.recoded = recodedTally(item, s.recoded ?? [], q.options);
   Object.assign(q, breakdownsOf(plan, i, item, s));
   return q;
 }

@@ -1,4 +1,5 @@
 import type { Answer } from "../answers/cells.js";
+import { recoders, type OtherRecoder, type Recoded } from "./other-codes.js";
 import { binOf, type Plan, type PlanItem } from "./plan.js";
 import type { CovarianceSums } from "./stats.js";
 import type { Problem, RowRef } from "./types.js";

@@ -66,6 +66,10 @@ export interface OptionTally {
   pctOfSelections?: number | null;
   /** Added beyond §6: fill-in texts of an `other` option (问卷星 `其他〖……〗`), in reading order, for the appendix. */
   others?: string[];
+  /** Added beyond §6, with `other_codes:`: answers recoded into this option that added to its `count`. */
+  recoded?: number;
+  /** Added beyond §6, with `other_codes:`: fill-ins of this `other` option recoded to another option (its `count` is without them). */
+  recodedAway?: number;
 }
 
 export interface ScaleFields {
