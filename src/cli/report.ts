@@ -13,7 +13,7 @@ import { eachOption, runEach, summaryOption } from "./each.js";
 import { surveyOption, type Run } from "./main.js";
 import { writeOutput, writeStdout } from "./output.js";
 import { STREAM_ARG } from "./streams.js";
-import { fromSavedTally } from "./saved-tally.js";
+import { compareWithPrevious, fromSavedTally } from "./saved-tally.js";
 
 interface ReportOptions {
   survey: string;
@@ -34,6 +34,7 @@ interface ReportOptions {
   summary?: "json" | "text";
   technical?: boolean;
   explain?: boolean;
+  previous?: string;
 }
 
 /** The templates shipped with survey: `templates/` beside `src/` and `dist/`. */
@@ -66,6 +67,7 @@ export function reportCommand(program: Command, run: Run): void {
     .option("--by <question>", "break down by this question instead of the role")
     .option("--issued <n>", "questionnaires handed out (发放), overriding `issued` in the definition")
     .option("--tally <file>", "build from a saved `survey tally --format json` (or `survey merge`) instead of reading answers")
+    .option("--previous <file>", "compare with an earlier round: its saved `survey tally --format json` (or `survey merge`); the text says each change, the appendix gains its columns")
     .option("--technical", "print the test (χ², p) beside each group difference in the text; by default only the appendix's note names it")
     .option("--explain", "also list on stdout every finding behind the generated sentences: its section, numbers, and the rule that wrote it or kept it out")
     .option("--force", "overwrite the output file if it exists")
@@ -182,6 +184,8 @@ async function reportWith(
   };
   if (opts.each) {
     if (opts.tally) throw usageError("--each reads the answers, so it cannot be used with --tally");
+    // A group's figures against the whole earlier round would be no comparison at all.
+    if (opts.previous !== undefined) throw usageError("--previous compares the whole survey with the earlier round, so it cannot be used with --each");
     const files = await resolveFiles(io, survey, args);
     const { tallySurvey } = await import("../tally/index.js");
     return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, ".docx", async (group) => {
@@ -189,7 +193,8 @@ async function reportWith(
       if (opts.explain) io.stdout(`${group.output}\n${(await import("../report/explain.js")).explainFindings(model)}`);
     });
   }
-  const tally = counting ? await counting : await readTally(io, opts.tally!);
+  const counted = counting ? await counting : await readTally(io, opts.tally!);
+  const tally = opts.previous === undefined ? counted : await compareWithPrevious(io, counted, opts.previous, survey);
   const model = opts.tally ? await fromSavedTally([opts.tally], () => write(tally, survey, output)) : await write(tally, survey, output);
   // With the document on stdout, the line saying what it holds goes where diagnostics go.
   if (!globals.quiet) (output === STREAM_ARG ? io.stderr : io.stdout)(`${summary(output === STREAM_ARG ? "stdout" : output, model, template)}\n`);

@@ -10,6 +10,7 @@ import { eachOption, runEach, summaryOption } from "./each.js";
 import { toStdout } from "./streams.js";
 import { surveyOption, type Run } from "./main.js";
 import { writeOutput, writeStdout, type Content } from "./output.js";
+import { compareWithPrevious } from "./saved-tally.js";
 import { chalkFor } from "./validate.js";
 
 export type Format = "text" | "json" | "csv" | "md";
@@ -25,6 +26,7 @@ interface TallyOptions {
   strict?: boolean;
   each?: string;
   summary?: "json" | "text";
+  previous?: string;
 }
 
 export function tallyCommand(program: Command, run: Run): void {
@@ -44,6 +46,7 @@ export function tallyCommand(program: Command, run: Run): void {
     .option("-o, --output <file>", "write to this file instead of stdout (- for stdout)")
     .option("--force", "overwrite the output file if it exists")
     .option("--strict", "exit 1 when the data has errors (the tally is still written)")
+    .option("--previous <file>", "compare with an earlier round: its saved `survey tally --format json` (or `survey merge`)")
     .addOption(eachOption())
     .addOption(summaryOption())
     .addHelpText(
@@ -64,6 +67,11 @@ breakdown question; in JSON, \`breakdowns\` and \`breakdownTests\` hold them all
 
 --format json  the contract of PRODUCT §6: fractions 0–1 unrounded, null for a rate with no base, plus
                a "_state" section with the raw counts that \`survey merge\` adds up.
+--previous     the earlier round's tally: questions matched by id (or survey.yaml's previous.map, new id
+               → old id), options and matrix rows by label; in JSON each matched option gains
+               previous.pct and change.pct (multi-select: pctOfRespondents), each evaluation
+               previous/change of positiveRate and mean, and "comparison" lists what could not be
+               matched. Changes are fractions: this round's share minus the earlier one.
 --format csv   tidy, one row per statistic; columns question, item, type, text, by, by_code,
                by_label, option_code, option_label, statistic, value, base (by: the breakdown
                question). Cells that a spreadsheet would run as formulas (= + - @ tab CR) are
@@ -91,6 +99,8 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
   const survey = await loadSurvey(io, opts.survey);
   const files = await resolveFiles(io, survey, args);
   if (opts.each) {
+    // A group's figures against the whole earlier round would be no comparison at all.
+    if (opts.previous !== undefined) throw usageError("--previous compares the whole survey with the earlier round, so it cannot be used with --each");
     const extension = `.${opts.format === "text" ? "txt" : opts.format}`;
     return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, extension, async (group) => {
       const result = await tallySurvey(group.survey, group.files, { by: opts.by, issued });
@@ -98,7 +108,8 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
       await writeOutput(io, group.output, text, Boolean(opts.force));
     });
   }
-  const result = await tallySurvey(survey, files, { by: opts.by, issued, progress: io.progress });
+  const counted = await tallySurvey(survey, files, { by: opts.by, issued, progress: io.progress });
+  const result = opts.previous === undefined ? counted : await compareWithPrevious(io, counted, opts.previous, survey);
   if (!globals.quiet) reportProblems(io, result);
   const stdout = toStdout(opts.output);
   const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, globals.color, stdout && io.stdoutIsTTY) });

@@ -141,6 +141,17 @@ export function buildSurvey(
     }
   });
 
+  // previous.map: new id → old id. The old ids belong to the earlier round's tally, checked when it is read.
+  const oldIds = new Map<string, string>();
+  for (const [newId, oldId] of Object.entries(doc.previous?.map ?? {})) {
+    if (!questionById.has(newId) && !broken.questions.has(newId)) {
+      diagnostics.push(at(["previous", "map", newId], "DEF_UNKNOWN_REF", `previous.map: "${newId}" is not a question id of this survey`, suggestId(newId, questionById)));
+    }
+    const other = oldIds.get(oldId);
+    if (other !== undefined) diagnostics.push(at(["previous", "map", newId], "DEF_DUPLICATE_ID", `previous.map: ${newId} and ${other} both name the earlier question ${oldId}`));
+    oldIds.set(oldId, newId);
+  }
+
   const groups = (doc.groups ?? []).map((g, gi) => {
     g.items.forEach((itemId, ii) => {
       const item = itemById.get(itemId);
@@ -173,6 +184,7 @@ export function buildSurvey(
       lang: doc.lang ?? "zh-CN",
       role: doc.role,
       crosstabs: [...new Set(doc.crosstabs ?? [])],
+      previousMap: { ...(doc.previous?.map ?? {}) },
       data: buildData(doc.data),
       scales,
       questions,

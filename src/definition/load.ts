@@ -259,7 +259,7 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion): string {
 }
 
 const KNOWN_KEYS = [
-  "title", "organization", "period", "issued", "methods", "purpose", "lang", "role", "data", "scales", "questions",
+  "title", "organization", "period", "previous", "map", "issued", "methods", "purpose", "lang", "role", "data", "scales", "questions",
   "groups", "id", "text", "type", "options", "section", "subject", "required", "when", "number", "column", "scale",
   "rows", "max_choices", "min_choices", "min", "max", "integer", "bins", "unit", "label", "code", "other",
   "positive", "negative", "na", "scores", "items", "files", "encoding", "header", "id_column", "source_column",

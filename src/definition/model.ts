@@ -160,6 +160,8 @@ export interface Survey {
   role?: string;
   /** Ids of further breakdown questions (`crosstabs:`), after the role: single or scale items. */
   crosstabs: string[];
+  /** `previous.map`: this round's question id → the earlier round's, for comparing with a saved tally (--previous). */
+  previousMap: Record<string, string>;
   data: DataOptions;
   scales: Map<string, Scale>;
   questions: Question[];

@@ -185,6 +185,15 @@ export const surveySchema = z
     scales: z.record(z.string(), scaleSchema).optional(),
     questions: z.array(questionSchema).min(1, { message: "list at least one question" }),
     groups: z.array(groupSchema).optional(),
+    previous: z
+      .strictObject({
+        map: z
+          .record(id, z.string().min(1))
+          .optional()
+          .describe("this round's question id → the earlier round's, for questions whose id changed (e.g. {q5: q4}); other questions match by id"),
+      })
+      .optional()
+      .describe("how this round's questions match an earlier round's saved tally (survey tally/report --previous last.json)"),
   })
   .describe("survey.yaml: the definition of a questionnaire for the survey tool");
 

@@ -8,7 +8,8 @@
 
 export interface TallyResult {
   schemaVersion: 1;
-  survey: { title: string; issued: number | null };
+  /** `period` is the definition's (2025年), when it has one: what a later round's report calls this one. */
+  survey: { title: string; issued: number | null; period?: string };
   responses: Responses;
   roles: Roles | null;
   questions: Record<string, QuestionTally>;
@@ -21,6 +22,8 @@ export interface TallyResult {
    * `survey merge` adds up. Scripts should read the fields above; this section may change between versions.
    */
   _state?: import("./state.js").TallyStateJson;
+  /** With `--previous`: the earlier round compared with, and what could not be matched (see compare.ts). */
+  comparison?: import("./compare.js").Comparison;
 }
 
 export interface Responses {
@@ -70,6 +73,37 @@ export interface OptionTally {
   recoded?: number;
   /** Added beyond §6, with `other_codes:`: fill-ins of this `other` option recoded to another option (its `count` is without them). */
   recodedAway?: number;
+  /**
+   * With `--previous`, on an option matched by label: its share in the earlier round (`pct`, or
+   * `pctOfRespondents` for multi-select) and this round's minus it, in fractions (0.052 = 5.2 points).
+   */
+  previous?: OptionShares;
+  change?: OptionShares;
+}
+
+/** The share field(s) of an option that a comparison gives: the same name as the option's own share. */
+export interface OptionShares {
+  pct?: number | null;
+  pctOfRespondents?: number | null;
+}
+
+/**
+ * With `--previous`, on a matched question or matrix row: the earlier round's id and base and, for an
+ * evaluation, its positive rate and mean score (`meanScore` there). `change` is this round's minus it.
+ */
+export interface PreviousFigures {
+  id: string;
+  base: number;
+  /** When the earlier round was weighted: its questionnaires in the base, and Kish's effective size of it. */
+  unweightedBase?: number;
+  effectiveBase?: number;
+  positiveRate?: number | null;
+  mean?: number | null;
+}
+
+export interface ChangeFigures {
+  positiveRate: number | null;
+  mean: number | null;
 }
 
 export interface ScaleFields {
@@ -83,6 +117,10 @@ export interface ScaleFields {
   meanScore?: number | null;
   /** Sample standard deviation (n − 1). */
   sdScore?: number | null;
+  /** With `--previous`: the matched question or row of the earlier round (see `PreviousFigures`). */
+  previous?: PreviousFigures;
+  /** With `--previous`, evaluations only: the change of `positiveRate` and `mean`, in fractions and score points. */
+  change?: ChangeFigures;
 }
 
 export interface QuestionTally extends ScaleFields {

@@ -1,0 +1,204 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compareTallies } from "../src/tally/compare.js";
+import type { OptionTally, QuestionTally, TallyResult } from "../src/tally/types.js";
+import { runCli } from "./helpers/cli.js";
+
+/**
+ * Issue 18 item 1: comparison with an earlier round. fixtures/two-waves holds two rounds of one survey
+ * whose counts are listed in each survey.yaml; every expected figure below is worked out from those
+ * counts by hand. The second round renames q2 to s2 (previous.map), adds the option 缺制度 to q3, drops
+ * q5 and adds q7.
+ */
+
+const W1 = "fixtures/two-waves/2025/survey.yaml";
+const W2 = "fixtures/two-waves/2026/survey.yaml";
+const tmp = mkdtempSync(join(tmpdir(), "survey-compare-"));
+const last = join(tmp, "last.json");
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let compared: TallyResult;
+beforeAll(async () => {
+  const first = await runCli(["tally", "-s", W1, "--format", "json", "-o", last]);
+  expect(first.code).toBe(0);
+  const second = await runCli(["tally", "-s", W2, "--format", "json", "--previous", last]);
+  expect(second.stderr).toBe("");
+  expect(second.code).toBe(0);
+  compared = JSON.parse(second.stdout) as TallyResult;
+});
+
+const option = (q: QuestionTally | undefined, label: string): OptionTally => q!.options!.find((o) => o.label === label)!;
+
+describe("survey tally --previous on two rounds (fixtures/two-waves)", () => {
+  it("names the earlier round by its period, and lists what could not be matched", () => {
+    expect(compared.survey.period).toBe("2026年");
+    expect(compared.comparison).toEqual({
+      previous: { title: "关于某社区群众满意度的调研", period: "2025年", valid: 20 },
+      unmatched: [
+        { kind: "option-added", question: "q3", previous: "q3", option: "缺制度" },
+        { kind: "question-added", question: "q7", text: "您对环境卫生的满意程度" },
+        { kind: "question-dropped", previous: "q5", text: "您对村务公开的满意程度" },
+      ],
+    });
+  });
+
+  it("matches the renamed question through previous.map: positive rate 12/20 → 18/25, mean 3.65 → 3.96", () => {
+    const s2 = compared.questions.s2!;
+    expect(s2.previous).toEqual({ id: "q2", base: 20, positiveRate: 0.6, mean: 3.65 });
+    expect(s2.positiveRate).toBeCloseTo(0.72, 12);
+    expect(s2.change!.positiveRate).toBeCloseTo(0.72 - 0.6, 12); // 12 points
+    expect(s2.change!.mean).toBeCloseTo(99 / 25 - 73 / 20, 12); // 0.31
+    // every option by label: 非常满意 6/20 → 10/25, 很不满意 1/20 → 1/25
+    expect(option(s2, "非常满意").previous).toEqual({ pct: 0.3 });
+    expect(option(s2, "非常满意").change!.pct).toBeCloseTo(0.1, 12);
+    expect(option(s2, "很不满意").change!.pct).toBeCloseTo(-0.01, 12);
+  });
+
+  it("compares the options both rounds have and leaves the added one alone", () => {
+    const q3 = compared.questions.q3!;
+    expect(q3.previous).toEqual({ id: "q3", base: 20 });
+    expect(option(q3, "缺钱").pct).toBeCloseTo(0.36, 12);
+    expect(option(q3, "缺钱").previous).toEqual({ pct: 0.5 });
+    expect(option(q3, "缺钱").change!.pct).toBeCloseTo(-0.14, 12); // 14 points down
+    expect(option(q3, "缺人").change!.pct).toBeCloseTo(8 / 25 - 6 / 20, 12); // +2 points
+    expect(option(q3, "缺制度").previous).toBeUndefined();
+    expect(option(q3, "缺制度").change).toBeUndefined();
+  });
+
+  it("compares a multi-select option's share of respondents, under its own field name", () => {
+    const q4 = compared.questions.q4!;
+    expect(option(q4, "为民服务").previous).toEqual({ pctOfRespondents: 0.6 }); // 12/20
+    expect(option(q4, "为民服务").change).toEqual({ pctOfRespondents: 0 }); // 15/25 = 0.6
+    expect(option(q4, "党员教育").change!.pctOfRespondents).toBeCloseTo(8 / 25 - 8 / 20, 12); // −8 points
+  });
+
+  it("compares an unchanged id: 5/20 → 20/25 satisfied, mean 2.8 → 4", () => {
+    const q6 = compared.questions.q6!;
+    expect(q6.previous).toEqual({ id: "q6", base: 20, positiveRate: 0.25, mean: 2.8 });
+    expect(q6.change!.positiveRate).toBeCloseTo(0.55, 12);
+    expect(q6.change!.mean).toBeCloseTo(1.2, 12);
+  });
+
+  it("gives the added question no comparison", () => {
+    expect(compared.questions.q7!.previous).toBeUndefined();
+    expect(compared.questions.q7!.change).toBeUndefined();
+  });
+
+  it("refuses --each, and names a missing or wrong --previous file (exit 2)", async () => {
+    const each = await runCli(["tally", "-s", W2, "--each", "q1", "-o", join(tmp, "each"), "--previous", last]);
+    expect(each.code).toBe(2);
+    expect(each.stderr).toContain("--previous");
+    const missing = await runCli(["tally", "-s", W2, "--previous", join(tmp, "none.json")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/none\.json.*FILE_NOT_FOUND/);
+    const notJson = join(tmp, "not.json");
+    writeFileSync(notJson, "序号,q1\n1,党员\n");
+    const wrong = await runCli(["tally", "-s", W2, "--previous", notJson]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/not\.json.*TALLY_INVALID/);
+    const cut = join(tmp, "cut.json");
+    const saved = JSON.parse(readFileSync(last, "utf8")) as TallyResult;
+    writeFileSync(cut, JSON.stringify({ ...saved, questions: { q3: { type: "single", text: "x", base: 3, options: 7 } } }));
+    const broken = await runCli(["tally", "-s", W2, "--previous", cut]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/cut\.json.*TALLY_INVALID/);
+  });
+
+  it("checks previous.map against the questions (DEF_UNKNOWN_REF at its line)", async () => {
+    const yaml = readFileSync(W2, "utf8").replace("map: { s2: q2 }", "map: { s9: q2 }");
+    const file = join(tmp, "survey.yaml");
+    writeFileSync(file, yaml);
+    const r = await runCli(["validate", "-s", file, join(process.cwd(), "fixtures/two-waves/2026/answers.csv")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/survey\.yaml:\d+:\d+: error DEF_UNKNOWN_REF: previous\.map: "s9" is not a question id/);
+  });
+});
+
+// ---------------------------------------------------------------- the pure comparison
+
+const scaleOptions = (counts: number[], labels = ["满意", "一般", "不满意"]): OptionTally[] => {
+  const base = counts.reduce((a, b) => a + b, 0);
+  return labels.map((label, i) => ({ code: i + 1, label, count: counts[i]!, pct: counts[i]! / base }));
+};
+
+function tally(questions: Record<string, QuestionTally>, period?: string): TallyResult {
+  return {
+    schemaVersion: 1,
+    survey: period === undefined ? { title: "t", issued: null } : { title: "t", issued: null, period },
+    responses: { issued: null, returned: 10, valid: 10, invalid: 0, responseRate: null, validRate: 1, effectiveRate: null, invalidReasons: {}, bySource: {} },
+    roles: null,
+    questions,
+    groups: {},
+    screening: { speeders: [], straightliners: [] },
+    problems: [],
+  };
+}
+
+const single = (labels: string[], counts: number[], text = "题"): QuestionTally => {
+  const base = counts.reduce((a, b) => a + b, 0);
+  return { type: "single", text, answered: base, skipped: 0, missing: 0, base, options: labels.map((label, i) => ({ code: i + 1, label, count: counts[i]!, pct: counts[i]! / base })) };
+};
+
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === "object") {
+    for (const v of Object.values(x)) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+}
+
+describe("compareTallies", () => {
+  it("matches matrix rows by label, whatever their ids, and lists rows of one round only", () => {
+    const row = (label: string, counts: number[]) => ({
+      label, answered: 10, skipped: 0, missing: 0, base: 10, options: scaleOptions(counts), positiveRate: counts[0]! / 10, meanScore: (3 * counts[0]! + 2 * counts[1]! + counts[2]!) / 10,
+    });
+    const now = tally({ m: { type: "matrix", text: "评价", answered: 10, skipped: 0, missing: 0, base: 10, rows: { "m.1": row("为民服务", [7, 2, 1]), "m.2": row("阵地建设", [5, 5, 0]) } } });
+    const then = tally({ m: { type: "matrix", text: "评价", answered: 10, skipped: 0, missing: 0, base: 10, rows: { "m.1": row("党员教育", [1, 1, 8]), "m.2": row("为民服务 ", [4, 4, 2]) } } });
+    const out = compareTallies(deepFreeze(now), deepFreeze(then));
+    const r = out.questions.m!.rows!["m.1"]!;
+    // 为民服务: 7/10 now, 4/10 then (the earlier row m.2, its label with a trailing space)
+    expect(r.previous).toEqual({ id: "m.2", base: 10, positiveRate: 0.4, mean: 2.2 });
+    expect(r.change!.positiveRate).toBeCloseTo(0.3, 12);
+    expect(r.change!.mean).toBeCloseTo(2.6 - 2.2, 12);
+    expect(r.options[0]!.change!.pct).toBeCloseTo(0.3, 12);
+    expect(out.questions.m!.rows!["m.2"]!.previous).toBeUndefined();
+    expect(out.comparison!.unmatched).toEqual([
+      { kind: "row-added", question: "m", previous: "m", row: "阵地建设" },
+      { kind: "row-removed", question: "m", previous: "m", row: "党员教育" },
+    ]);
+    expect(out.comparison!.previous.period).toBeNull();
+  });
+
+  it("an old id taken by a renamed question is not matched again by a new question of that id", () => {
+    const now = tally({ q4: single(["是", "否"], [3, 7], "新题"), q5: single(["是", "否"], [6, 4], "原第4题") });
+    const then = tally({ q4: single(["是", "否"], [5, 5], "原第4题") }, "2024年");
+    const out = compareTallies(now, then, { map: { q5: "q4" } });
+    expect(out.questions.q5!.previous).toEqual({ id: "q4", base: 10 });
+    expect(out.questions.q5!.options![0]!.change!.pct).toBeCloseTo(0.1, 12);
+    expect(out.questions.q4!.previous).toBeUndefined();
+    expect(out.comparison).toEqual({ previous: { title: "t", period: "2024年", valid: 10 }, unmatched: [{ kind: "question-added", question: "q4", text: "新题" }] });
+  });
+
+  it("a question whose type changed is listed, not compared; a map to a question the earlier round lacks is an added question", () => {
+    const now = tally({ a: { ...single(["是", "否"], [3, 7]), type: "scale" }, b: single(["是"], [1]) });
+    const then = tally({ a: single(["是", "否"], [5, 5]), c: single(["是", "否", "不知道"], [1, 1, 1]) });
+    const out = compareTallies(now, then, { map: { b: "zz" } });
+    expect(out.questions.a!.previous).toBeUndefined();
+    expect(out.comparison!.unmatched).toEqual([
+      { kind: "type-changed", question: "a", previous: "a", type: "scale", previousType: "single" },
+      { kind: "question-added", question: "b", text: "题", previous: "zz" },
+      { kind: "question-dropped", previous: "c", text: "题" },
+    ]);
+  });
+
+  it("a share with no base is compared as null, and an option of the earlier round only is listed as removed", () => {
+    const now = tally({ a: { ...single(["是", "否"], [0, 0]), options: [{ code: 1, label: "是", count: 0, pct: null }, { code: 2, label: "否", count: 0, pct: null }] } });
+    const then = tally({ a: single(["是", "否", "说不清"], [2, 6, 2]) });
+    const out = compareTallies(now, then);
+    expect(out.questions.a!.options![0]!.previous).toEqual({ pct: 0.2 });
+    expect(out.questions.a!.options![0]!.change).toEqual({ pct: null });
+    expect(out.comparison!.unmatched).toEqual([{ kind: "option-removed", question: "a", previous: "a", option: "说不清" }]);
+  });
+});
