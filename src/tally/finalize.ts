@@ -33,7 +33,7 @@ export function finalize(state: TallyState, opts: { keepState?: boolean; keyword
   }
   const result: TallyResult = {
     schemaVersion: 1,
-    survey: { title: plan.title, issued },
+    survey: plan.period === undefined ? { title: plan.title, issued } : { title: plan.title, issued, period: plan.period },
     responses: {
       issued,
       returned: r.returned,

@@ -20,6 +20,8 @@ export interface Plan {
   items: PlanItem[];
   questions: PlanQuestion[];
   groups: { id: string; label: string; items: number[] }[];
+  /** The definition's `period` (2025年), when it has one: how a later round's report names this round. */
+  period?: string;
 }
 
 export interface PlanOption {
@@ -83,7 +85,9 @@ export function buildPlan(survey: Survey, opts: { by?: string | string[]; issued
     items: q.type === "matrix" ? q.rows.map((r) => index.get(r.id)!) : [index.get(q.id)!],
   }));
   const groups = survey.groups.map((g) => ({ id: g.id, label: g.label, items: g.items.map((id) => index.get(id)!) }));
-  return { title: survey.title, issued: opts.issued ?? survey.issued ?? null, lang: survey.lang, role, breakdowns, items, questions, groups };
+  const plan: Plan = { title: survey.title, issued: opts.issued ?? survey.issued ?? null, lang: survey.lang, role, breakdowns, items, questions, groups };
+  if (survey.period !== undefined) plan.period = survey.period;
+  return plan;
 }
 
 function planItem(item: Item, lang: "zh-CN" | "en"): PlanItem {
