@@ -49,6 +49,8 @@ export const FIXES: Record<DiagnosticCode, string> = {
   SKIPPED_WHEN_ASKED: "Check the `when` condition: the export says the question was not asked.",
   REQUIRED_MISSING: "Fill in the answer, or remove `required: true`.",
   BAD_DURATION: "Write durations as seconds (`123秒`, `123`), `2分3秒` or `0:02:03`.",
+  RAKE_FAILED: "Give targets that one population can have (each question's shares of the same people), merge an option nobody chose with a neighbour, or raise `weights.max_iterations`.",
+  BAD_WEIGHT: "Give every questionnaire a positive weight (`1`, `0.85`, `1.2`) in the column `data.weight_column` names.",
   DUPLICATE_ID: "Nothing to do if it is a double submission (the later copy is left out); otherwise correct the id.",
   TOO_FEW_ANSWERS: "Nothing to do if the questionnaire is really incomplete; otherwise lower `data.min_answered`.",
   SPEEDER: "Review the questionnaire; set `data.invalid_if.speeder` to leave such questionnaires out.",

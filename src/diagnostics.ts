@@ -68,6 +68,8 @@ export const CATALOGUE = {
   SKIPPED_WHEN_ASKED: "a question is marked skipped although its `when` condition held",
   REQUIRED_MISSING: "a required question was left blank",
   BAD_DURATION: "the duration column holds something that is not a time",
+  BAD_WEIGHT: "the weight column holds no positive number (the questionnaire is invalid)",
+  RAKE_FAILED: "raking cannot make the weighted shares match the targets in weights.rake",
   // questionnaires
   DUPLICATE_ID: "the same respondent id appears more than once (later copies are invalid)",
   TOO_FEW_ANSWERS: "a questionnaire answers less than min_answered of the questions it was asked",

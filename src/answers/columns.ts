@@ -9,6 +9,8 @@ export interface ColumnMap {
   items: Map<string, ItemColumns>;
   idIndex?: number;
   durationIndex?: number;
+  /** The column of `data.weight_column`. */
+  weightIndex?: number;
   sourceIndex?: number;
   /** Columns that are answers to nothing in the definition. */
   unmatched: number[];
@@ -145,10 +147,11 @@ export function mapColumns(survey: Survey, header: string[], file: string, diagn
   const idIndex = meta(survey.data.idColumn, ID_COLUMNS);
   const durationIndex = meta(survey.data.durationColumn, DURATION_COLUMNS);
   const sourceIndex = survey.data.sourceColumn ? meta(survey.data.sourceColumn, []) : undefined;
+  const weightIndex = survey.data.weightColumn ? meta(survey.data.weightColumn, []) : undefined;
 
   const unmatched: number[] = [];
   header.forEach((h, index) => {
-    if (claimed.has(index) || index === idIndex || index === durationIndex || index === sourceIndex) return;
+    if (claimed.has(index) || index === idIndex || index === durationIndex || index === sourceIndex || index === weightIndex) return;
     if (!exact[index] || METADATA.has(normalizeHeader(h).text.toLowerCase())) return;
     unmatched.push(index);
     diagnostics.push({
@@ -173,7 +176,7 @@ export function mapColumns(survey: Survey, header: string[], file: string, diagn
       hint: "name a column by the question id or text, or set `column:` on the question",
     });
   }
-  return { items, idIndex, durationIndex, sourceIndex, unmatched };
+  return { items, idIndex, durationIndex, sourceIndex, weightIndex, unmatched };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface Response {
   duration?: number;
   /** The value of data.source_column, if set. */
   group?: string;
+  /** The questionnaire's weight from data.weight_column; undefined there when not a positive number (BAD_WEIGHT). */
+  weight?: number;
   answers: Answer[];
   /** Items the questionnaire was asked (not skipped) and of those, answered. */
   asked: number;
@@ -94,7 +96,13 @@ function readRow(
   }
   const id = columns.idIndex === undefined ? undefined : (cells[columns.idIndex] ?? "").trim() || undefined;
   const group = columns.sourceIndex === undefined ? undefined : (cells[columns.sourceIndex] ?? "").trim() || undefined;
-  return { file, row, id, duration, group, answers, asked, answered };
+  const response: Response = { file, row, id, duration, group, answers, asked, answered };
+  if (columns.weightIndex !== undefined) {
+    const text = cells[columns.weightIndex] ?? "";
+    response.weight = parseWeight(text);
+    if (response.weight === undefined) reportBadWeight(ctx, row, text);
+  }
+  return response;
 }
 
 /** What reading a row needs to know besides its cells (shared with the byte reader of big files). */
@@ -125,6 +133,29 @@ export function reportCellTooLong(ctx: RowContext, row: number, index: number, c
     row,
     column: ctx.header[index],
     message: `${chars.toLocaleString("en-US")} characters; a cell may hold at most ${MAX_CELL_CHARS.toLocaleString("en-US")}, so it is left out`,
+  });
+}
+
+/**
+ * A weight as written in a weight column: a positive finite number ("1.25", "0.8", "1e0"; a decimal comma
+ * is not read, as it cannot be told from a thousands separator). Anything else is undefined.
+ */
+export function parseWeight(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
+  const w = Number(t);
+  return Number.isFinite(w) && w > 0 ? w : undefined;
+}
+
+function reportBadWeight(ctx: RowContext, row: number, text: string): void {
+  const at = ctx.columns.weightIndex!;
+  ctx.report({
+    code: "BAD_WEIGHT",
+    severity: "error",
+    file: ctx.file,
+    row,
+    column: ctx.header[at],
+    message: text.trim() === "" ? "no weight; the questionnaire is left out" : `"${oneLine(text)}" is not a positive number; the questionnaire is left out`,
   });
 }
 

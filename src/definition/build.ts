@@ -11,6 +11,7 @@ import {
   type Question,
   type Scale,
   type Survey,
+  type Weights,
 } from "./model.js";
 import type { QuestionDoc, SurveyDoc } from "./schema.js";
 import { compileWhen, WhenError, type WhenContext } from "./when.js";
@@ -141,6 +142,8 @@ export function buildSurvey(
     }
   });
 
+  const weights = doc.weights ? buildWeights(doc.weights, itemById, broken, at, diagnostics) : undefined;
+
   // previous.map: new id → old id. The old ids belong to the earlier round's tally, checked when it is read.
   const oldIds = new Map<string, string>();
   for (const [newId, oldId] of Object.entries(doc.previous?.map ?? {})) {
@@ -186,6 +189,7 @@ export function buildSurvey(
       crosstabs: [...new Set(doc.crosstabs ?? [])],
       previousMap: { ...(doc.previous?.map ?? {}) },
       data: buildData(doc.data),
+      weights,
       scales,
       questions,
       items,
@@ -211,6 +215,7 @@ function buildData(d: SurveyDoc["data"]): DataOptions {
     skipMarkers: d?.skip_markers ?? DEFAULT_SKIP_MARKERS,
     blankMarkers: d?.blank_markers ?? DEFAULT_BLANK_MARKERS,
     durationColumn: d?.duration_column,
+    weightColumn: d?.weight_column,
     minAnswered: d?.min_answered ?? 0,
     invalidIf: { speeder: d?.invalid_if?.speeder, straightline: d?.invalid_if?.straightline ?? false },
   };
@@ -424,3 +429,63 @@ function suggestId(id: string, known: Map<string, unknown>): string {
   return close ? `did you mean "${close}"?` : `known ids: ${ids.slice(0, 12).join(", ")}${ids.length > 12 ? ", …" : ""}`;
 }
 
+
+/**
+ * Raking targets, checked against the questions: each a single-choice or scale question (or matrix row)
+ * whose every option outside `na` has a share, named by its label or code. Shares may be given as
+ * fractions or percentages; they must add up to 1 (or 100) within half a point, and are then scaled to add
+ * up to exactly 1.
+ */
+function buildWeights(
+  doc: NonNullable<SurveyDoc["weights"]>,
+  itemById: Map<string, Item>,
+  broken: BrokenNames,
+  at: Locate,
+  diagnostics: Diagnostic[],
+): Weights | undefined {
+  const rake: Weights["rake"] = [];
+  const before = diagnostics.length;
+  for (const [id, given] of Object.entries(doc.rake)) {
+    const path = ["weights", "rake", id];
+    const item = itemById.get(id);
+    if (!item && broken.questions.has(id.split(".")[0]!)) continue;
+    if (!item) {
+      diagnostics.push(at(path, "DEF_UNKNOWN_REF", `weights.rake: "${id}" is not a question or matrix row`, suggestId(id, itemById)));
+      continue;
+    }
+    if (item.type !== "single" && item.type !== "scale") {
+      diagnostics.push(at(path, "DEF_BAD_REF", `weights.rake: ${id} is a ${item.type} question; raking needs a single-choice or scale question`));
+      continue;
+    }
+    const na = item.type === "scale" ? item.scale.na : [];
+    const targets: (number | null)[] = item.options.map(() => null);
+    for (const [name, share] of Object.entries(given)) {
+      const k = item.options.findIndex((o) => o.label === name || String(o.code) === name);
+      if (k < 0) {
+        const labels = item.options.map((o) => o.label);
+        diagnostics.push(at([...path, name], "DEF_UNKNOWN_REF", `weights.rake.${id}: "${name}" is not an option of ${id}`, `options: ${labels.slice(0, 12).join(", ")}${labels.length > 12 ? ", …" : ""}`));
+        continue;
+      }
+      if (na.includes(item.options[k]!.code)) {
+        diagnostics.push(at([...path, name], "DEF_BAD_REF", `weights.rake.${id}: "${name}" is a "not applicable" answer, which raking leaves out; give it no share`));
+        continue;
+      }
+      targets[k] = share;
+    }
+    const unlisted = item.options.filter((o, k) => targets[k] === null && !na.includes(o.code)).map((o) => o.label);
+    if (unlisted.length) {
+      diagnostics.push(at(path, "DEF_INVALID", `weights.rake.${id}: no share for ${unlisted.map((l) => `"${l}"`).join(", ")}`, "give every option its share of the population"));
+      continue;
+    }
+    const sum = targets.reduce<number>((s, t) => s + (t ?? 0), 0);
+    if (Math.abs(sum - 100) > 0.5 && Math.abs(sum - 1) > 0.005) {
+      diagnostics.push(at(path, "DEF_INVALID", `weights.rake.${id}: the shares add up to ${+sum.toFixed(6)}, not 1 (or 100)`));
+      continue;
+    }
+    rake.push({ id, targets: targets.map((t) => (t === null ? null : t / sum)) });
+  }
+  const ids = new Set(rake.map((r) => r.id));
+  if (ids.size < rake.length) diagnostics.push(at(["weights", "rake"], "DEF_DUPLICATE_ID", "weights.rake: a question is listed twice"));
+  if (diagnostics.length > before) return undefined;
+  return { rake, tolerance: doc.tolerance ?? 1e-6, maxIterations: doc.max_iterations ?? 100 };
+}

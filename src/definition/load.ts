@@ -264,7 +264,7 @@ const KNOWN_KEYS = [
   "rows", "max_choices", "min_choices", "min", "max", "integer", "bins", "unit", "label", "code", "other",
   "positive", "negative", "na", "scores", "items", "files", "encoding", "header", "id_column", "source_column",
   "multi_separator", "rank_separator", "skip_markers", "blank_markers", "duration_column", "min_answered",
-  "invalid_if", "speeder", "straightline", "themes", "other_codes",
+  "invalid_if", "speeder", "straightline", "themes", "other_codes", "weight_column", "weights", "rake", "tolerance", "max_iterations",
 ];
 
 /** "did you mean" for a mistyped key, by edit distance. */

@@ -134,8 +134,20 @@ export interface DataOptions {
   skipMarkers: string[];
   blankMarkers: string[];
   durationColumn?: string;
+  /** A column of weights, one per questionnaire (`data.weight_column`). */
+  weightColumn?: string;
   minAnswered: number;
   invalidIf: { speeder?: number; straightline: boolean };
+}
+
+/**
+ * Raking targets (`weights.rake`): for each question, the population's share of each option, by
+ * position in the question's options (null for an `na` option, which raking leaves out). Shares add to 1.
+ */
+export interface Weights {
+  rake: { id: string; targets: (number | null)[] }[];
+  tolerance: number;
+  maxIterations: number;
 }
 
 export interface Group {
@@ -163,6 +175,7 @@ export interface Survey {
   /** `previous.map`: this round's question id → the earlier round's, for comparing with a saved tally (--previous). */
   previousMap: Record<string, string>;
   data: DataOptions;
+  weights?: Weights;
   scales: Map<string, Scale>;
   questions: Question[];
   items: Item[];

@@ -137,6 +137,7 @@ const data = z.strictObject({
   skip_markers: z.array(z.string()).optional().describe('cell values meaning "not asked"'),
   blank_markers: z.array(z.string()).optional().describe('cell values meaning "asked, left blank"'),
   duration_column: z.string().optional().describe('seconds taken ("123秒"), for speeder screening'),
+  weight_column: z.string().optional().describe("a column holding each questionnaire's weight (a positive number); every count becomes a weighted sum"),
   min_answered: z.number().min(0).max(1).optional(),
   invalid_if: z
     .strictObject({
@@ -164,6 +165,17 @@ export const reportRulesSchema = z
   })
   .describe("rules for the report's generated sentences");
 
+/** Population targets that the answers are weighted to (raking, i.e. iterative proportional fitting). */
+export const weightsSchema = z
+  .strictObject({
+    rake: z
+      .record(z.string(), z.record(z.string(), z.number().gt(0, { message: "a target share must be more than 0" })))
+      .describe("question id → {option label: the population's share}; shares of a question add up to 1 (or to 100)"),
+    tolerance: z.number().gt(0).lt(0.1).optional().describe("raking stops when every weighted share is within this of its target (default 0.000001)"),
+    max_iterations: z.number().int().min(1).max(10000).optional().describe("raking gives up with an error after this many rounds (default 100)"),
+  })
+  .describe("weight the answers so that the shares of these questions match the population's");
+
 export const surveySchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -182,6 +194,7 @@ export const surveySchema = z
       .optional()
       .describe("more questions to break every question down by, besides the role (single-choice or scale questions, or matrix rows); as survey tally --by"),
     data: data.optional(),
+    weights: weightsSchema.optional(),
     scales: z.record(z.string(), scaleSchema).optional(),
     questions: z.array(questionSchema).min(1, { message: "list at least one question" }),
     groups: z.array(groupSchema).optional(),

@@ -58,6 +58,8 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
   // SURVEY_READER=general: a way round the fast path, should it ever read a file wrongly.
   if (process.env.SURVEY_READER === "general") return stepAside("SURVEY_READER=general");
   if (files.length === 0) return stepAside("no files");
+  // Weights are few users' need and their files are small: the general reader alone reads them.
+  if (plan.weighting) return stepAside("weighted answers");
 
   // Worker threads take a few tenths of a second to load their modules: they start before the files are
   // looked at, when the files are big enough for them.

@@ -3,8 +3,9 @@ import { recodedFromTally, recodedTally } from "./other-codes.js";
 import { themeTally } from "./themes.js";
 import type { Plan, PlanItem } from "./plan.js";
 import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
-import { cronbachAlpha, independenceTest, share, sortedCounts, summarize, wilsonOf } from "./stats.js";
+import { cronbachAlpha, independenceTest, share, sortedCounts, summarize, wilsonInterval } from "./stats.js";
 import type { ChiSquare, GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
+import { annotateUnweighted, weigh, type Effective, type Weighed } from "./weigh.js";
 
 /**
  * Turns raw counts into the statistics of PRODUCT §5, in the JSON contract of §6. Pure and
@@ -16,21 +17,10 @@ export function finalize(state: TallyState, opts: { keepState?: boolean; keyword
   const lazy = new LazyKeywords(opts.keywordsLater);
   const r = state.responses;
   const issued = plan.issued;
-  const questions: Record<string, QuestionTally> = {};
-  for (const q of plan.questions) {
-    if (q.type === "matrix") {
-      const m = state.matrices[q.id]!;
-      const rows: Record<string, RowTally> = {};
-      for (const i of q.items) {
-        const item = plan.items[i]!;
-        const { type: _type, text: _text, ...row } = itemTally(plan, i, state.items[i]!, lazy);
-        rows[item.id] = { label: item.rowLabel ?? item.text, ...row } as RowTally;
-      }
-      questions[q.id] = { type: "matrix", text: q.text, answered: m.answered, skipped: m.skipped, missing: m.missing, base: m.base, rows };
-    } else {
-      questions[q.id] = itemTally(plan, q.items[0]!, state.items[q.items[0]!]!, lazy);
-    }
-  }
+  // With weights, every statistic is of the weighted counts, and the unweighted ones ride beside them.
+  const weighed = state.weighted ? weigh(state) : undefined;
+  const questions = questionTallies(plan, weighed?.items ?? state.items, weighed?.matrices ?? state.matrices, lazy, weighed);
+  if (weighed) annotateUnweighted(questions, questionTallies(plan, state.items, state.matrices, undefined, undefined));
   const result: TallyResult = {
     schemaVersion: 1,
     survey: plan.period === undefined ? { title: plan.title, issued } : { title: plan.title, issued, period: plan.period },
@@ -45,12 +35,13 @@ export function finalize(state: TallyState, opts: { keepState?: boolean; keyword
       invalidReasons: sortedRecord(r.invalidReasons),
       bySource: r.bySource,
     },
-    roles: roles(plan, state),
+    roles: roles(plan, weighed?.items ?? state.items, weighed, state.items),
     questions,
     groups: groups(plan, state),
     screening: state.screening,
     problems: state.problems,
   };
+  if (weighed) result.weighting = weighed.summary;
   if (opts.keepState !== false) result._state = compactState(state);
   lazy.settled();
   return result;
@@ -145,16 +136,60 @@ export function restoreState(result: TallyResult): TallyStateJson {
   };
 }
 
-/** Role counts; pct = count / questionnaires that answered the role question (minus `na`). */
-function roles(plan: Plan, state: TallyState): TallyResult["roles"] {
+/**
+ * Every question's statistics from the counts of its items (weighted or not): matrix questions by row.
+ * Without `lazy`, open answers get no keywords (the unweighted companion of a weighted tally).
+ */
+function questionTallies(
+  plan: Plan,
+  items: ItemState[],
+  matrices: TallyState["matrices"],
+  lazy: LazyKeywords | undefined,
+  weighed: Weighed | undefined,
+): Record<string, QuestionTally> {
+  const questions: Record<string, QuestionTally> = {};
+  for (const q of plan.questions) {
+    if (q.type === "matrix") {
+      const m = matrices[q.id]!;
+      const rows: Record<string, RowTally> = {};
+      for (const i of q.items) {
+        const item = plan.items[i]!;
+        const { type: _type, text: _text, ...row } = itemTally(plan, i, items[i]!, lazy, weighed?.effective(i));
+        rows[item.id] = { label: item.rowLabel ?? item.text, ...row } as RowTally;
+      }
+      questions[q.id] = { type: "matrix", text: q.text, answered: m.answered, skipped: m.skipped, missing: m.missing, base: m.base, rows };
+      if (weighed) questions[q.id]!.effectiveBase = weighed.matrixEffective(q.id);
+    } else {
+      questions[q.id] = itemTally(plan, q.items[0]!, items[q.items[0]!]!, lazy, weighed?.effective(q.items[0]!));
+    }
+  }
+  return questions;
+}
+
+/**
+ * Role counts; pct = count / questionnaires that answered the role question (minus `na`); with weights,
+ * weighted, with `unweightedCount` beside.
+ */
+function roles(plan: Plan, items: ItemState[], weighed: Weighed | undefined, unweighted: ItemState[]): TallyResult["roles"] {
   if (!plan.role) return null;
   const item = plan.items[plan.role.item]!;
-  const s = state.items[plan.role.item]!;
+  const s = items[plan.role.item]!;
   const base = baseOf(item, s);
+  const n = weighed?.effective(plan.role.item).base ?? base;
   return {
     question: plan.role.id,
-    counts: item.options.map((o, k) => ({ code: o.code, label: o.label, count: s.counts![k]!, pct: share(s.counts![k]!, base), ci95: wilsonOf(s.counts![k]!, base) })),
+    counts: item.options.map((o, k) => {
+      const count = s.counts![k]!;
+      const entry: NonNullable<TallyResult["roles"]>["counts"][number] = { code: o.code, label: o.label, count, pct: share(count, base), ci95: ciOf(count, base, n) };
+      if (weighed) entry.unweightedCount = unweighted[plan.role!.item]!.counts![k]!;
+      return entry;
+    }),
   };
+}
+
+/** The Wilson interval of `part / base` on `n` (the base itself, or with weights its effective size). */
+function ciOf(part: number, base: number, n: number): [number, number] | null {
+  return wilsonInterval(share(part, base), n);
 }
 
 /** answered − answers in the scale's `na` codes. */
@@ -167,19 +202,21 @@ function isNa(item: PlanItem, k: number): boolean {
   return item.scale?.na.includes(item.options[k]!.code) ?? false;
 }
 
-function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords): QuestionTally {
+function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords | undefined, eff: Effective | undefined): QuestionTally {
   const item = plan.items[i]!;
   const base = baseOf(item, s);
+  const n = eff?.base ?? base;
   const q: QuestionTally = { type: item.type, text: item.text, answered: s.answered, skipped: s.skipped, missing: s.missing, base };
+  if (eff) q.effectiveBase = eff.base;
   const others = othersByCode(s);
   switch (item.type) {
     case "single":
     case "scale":
-      q.options = singleOptions(item, s.counts!, base, others);
-      if (item.type === "scale") Object.assign(q, scaleFields(item, s.counts!, base));
+      q.options = singleOptions(item, s.counts!, base, others, n);
+      if (item.type === "scale") Object.assign(q, scaleFields(item, s.counts!, base, n));
       break;
     case "multi":
-      q.options = multiOptions(item, s.counts!, base, others);
+      q.options = multiOptions(item, s.counts!, base, others, n);
       break;
     case "rank":
       q.ranks = ranks(item, s.positions!, s.answered);
@@ -189,19 +226,19 @@ function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords): Que
       const sum = summarize(sortedCounts(s.values!));
       Object.assign(q, sum);
       if (item.bins && item.bins.length) {
-        q.bins = item.binLabels!.map((label, k) => ({ label, count: s.bins![k]!, pct: share(s.bins![k]!, sum.n), ci95: wilsonOf(s.bins![k]!, sum.n) }));
+        q.bins = item.binLabels!.map((label, k) => ({ label, count: s.bins![k]!, pct: share(s.bins![k]!, sum.n), ci95: ciOf(s.bins![k]!, sum.n, eff?.base ?? sum.n) }));
       }
       break;
     }
     case "text":
       q.answers = s.texts!;
-      lazy.define(q, s.texts!);
+      if (lazy) lazy.define(q, s.texts!);
       // Counted from the answers themselves (unweighted): where the state keeps them.
       if (item.themes?.length && s.texts) Object.assign(q, themeTally(item.themes, s.texts, wordSets));
       break;
   }
   if (item.otherCodes && q.options && s.others) q.recoded = recodedTally(item, s.recoded ?? [], q.options);
-  Object.assign(q, breakdownsOf(plan, i, item, s));
+  Object.assign(q, breakdownsOf(plan, i, item, s, eff));
   return q;
 }
 
@@ -210,7 +247,7 @@ function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords): Que
  * question) the item's statistics over the group's own base, and the test of independence. The first
  * breakdown is also `byRole` and `chiSquare`, as before there were several.
  */
-function breakdownsOf(plan: Plan, i: number, item: PlanItem, s: ItemState): Pick<QuestionTally, "byRole" | "chiSquare" | "breakdowns" | "breakdownTests"> {
+function breakdownsOf(plan: Plan, i: number, item: PlanItem, s: ItemState, eff: Effective | undefined): Pick<QuestionTally, "byRole" | "chiSquare" | "breakdowns" | "breakdownTests"> {
   const breakdowns: Record<string, RoleBreakdown[]> = {};
   const tests: Record<string, ChiSquare | null> = {};
   plan.breakdowns.forEach((b, bi) => {
@@ -227,10 +264,12 @@ function breakdownsOf(plan: Plan, i: number, item: PlanItem, s: ItemState): Pick
       tests[b.id] = null;
     } else if (s.byCounts) {
       const table = s.byCounts[bi]!;
-      breakdowns[b.id] = groups.map((r, k) => roleBreakdown(item, r, table[k]!, s.byAnswered?.[bi]?.[k]));
+      const groupN = eff?.groups?.[bi];
+      breakdowns[b.id] = groups.map((r, k) => roleBreakdown(item, r, table[k]!, s.byAnswered?.[bi]?.[k], groupN?.[k]));
       // A respondent of a multi-select question sits in several cells at once, which the test of
       // independence does not allow: only single and scale questions get one.
-      tests[b.id] = item.type === "multi" ? null : independenceTest(table.map((row) => row.filter((_, k) => !isNa(item, k))));
+      const tested = table.map((row) => row.filter((_, k) => !isNa(item, k)));
+      tests[b.id] = item.type === "multi" ? null : eff ? eff.test(tested, bi) : independenceTest(tested);
     }
   });
   if (Object.keys(breakdowns).length === 0) return {};
@@ -254,19 +293,19 @@ function withOthers(o: OptionTally, others: string[] | undefined): OptionTally {
 }
 
 /** single / scale options: pct = count / base; an `na` option keeps its count and has pct null (it is outside the base). */
-function singleOptions(item: PlanItem, counts: number[], base: number, others = new Map<number, string[]>()): OptionTally[] {
+function singleOptions(item: PlanItem, counts: number[], base: number, others = new Map<number, string[]>(), n = base): OptionTally[] {
   return item.options.map((o, k) =>
     withOthers(
       isNa(item, k)
         ? { code: o.code, label: o.label, count: counts[k]!, pct: null, ci95: null }
-        : { code: o.code, label: o.label, count: counts[k]!, pct: share(counts[k]!, base), ci95: wilsonOf(counts[k]!, base) },
+        : { code: o.code, label: o.label, count: counts[k]!, pct: share(counts[k]!, base), ci95: ciOf(counts[k]!, base, n) },
       others.get(o.code),
     ),
   );
 }
 
 /** multi options: pctOfRespondents = count / respondents who answered (普及率); pctOfSelections = count / all selections (响应率). */
-function multiOptions(item: PlanItem, counts: number[], respondents: number, others = new Map<number, string[]>()): OptionTally[] {
+function multiOptions(item: PlanItem, counts: number[], respondents: number, others = new Map<number, string[]>(), n = respondents): OptionTally[] {
   const selections = counts.reduce((a, b) => a + b, 0);
   return item.options.map((o, k) =>
     withOthers(
@@ -275,7 +314,7 @@ function multiOptions(item: PlanItem, counts: number[], respondents: number, oth
         label: o.label,
         count: counts[k]!,
         pctOfRespondents: share(counts[k]!, respondents),
-        ci95: wilsonOf(counts[k]!, respondents),
+        ci95: ciOf(counts[k]!, respondents, n),
         pctOfSelections: share(counts[k]!, selections),
       },
       others.get(o.code),
@@ -287,7 +326,7 @@ function multiOptions(item: PlanItem, counts: number[], respondents: number, oth
  * Scale statistics over the base: positiveRate = Σ counts of positive codes / base, negativeRate
  * likewise; meanScore and sdScore (sample, n − 1) of the options' scores, weighted by their counts.
  */
-function scaleFields(item: PlanItem, counts: number[], base: number) {
+function scaleFields(item: PlanItem, counts: number[], base: number, n = base) {
   const scale = item.scale!;
   let positive = 0;
   let negative = 0;
@@ -301,23 +340,27 @@ function scaleFields(item: PlanItem, counts: number[], base: number) {
   const sum = summarize(sortedCounts(pairs));
   return {
     positiveRate: share(positive, base),
-    positiveRateCi95: wilsonOf(positive, base),
+    positiveRateCi95: ciOf(positive, base, n),
     negativeRate: share(negative, base),
-    negativeRateCi95: wilsonOf(negative, base),
+    negativeRateCi95: ciOf(negative, base, n),
     meanScore: sum.mean,
     sdScore: sum.sd,
   };
 }
 
-function roleBreakdown(item: PlanItem, role: { code: number; label: string }, counts: number[], answered: number | undefined): RoleBreakdown {
+/** One group of a breakdown over its own base; `n` is that base's effective size with weights. */
+function roleBreakdown(item: PlanItem, role: { code: number; label: string }, counts: number[], answered: number | undefined, n?: number): RoleBreakdown {
   if (item.type === "multi") {
     const base = answered ?? 0;
-    return { code: role.code, label: role.label, base, options: multiOptions(item, counts, base) };
+    const out: RoleBreakdown = { code: role.code, label: role.label, base, options: multiOptions(item, counts, base, undefined, n ?? base) };
+    if (n !== undefined) out.effectiveBase = n;
+    return out;
   }
   const base = counts.reduce((sum, c, k) => (isNa(item, k) ? sum : sum + c), 0);
-  const out: RoleBreakdown = { code: role.code, label: role.label, base, options: singleOptions(item, counts, base) };
+  const out: RoleBreakdown = { code: role.code, label: role.label, base, options: singleOptions(item, counts, base, undefined, n ?? base) };
+  if (n !== undefined) out.effectiveBase = n;
   if (item.type === "scale") {
-    const f = scaleFields(item, counts, base);
+    const f = scaleFields(item, counts, base, n ?? base);
     out.positiveRate = f.positiveRate;
     out.positiveRateCi95 = f.positiveRateCi95;
     out.meanScore = f.meanScore;

@@ -66,7 +66,7 @@ export async function tallyState(survey: Survey, files: InputFile[], opts: Tally
   const summary = await scan(survey, files, {
     progress: opts.progress,
     onResponse: (r, verdict) => {
-      if (verdict.valid) counter.add(r.answers);
+      if (verdict.valid) counter.add(r.answers, r.weight);
     },
   });
   addSummary(state, summary);

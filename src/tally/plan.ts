@@ -22,6 +22,20 @@ export interface Plan {
   groups: { id: string; label: string; items: number[] }[];
   /** The definition's `period` (2025年), when it has one: how a later round's report names this round. */
   period?: string;
+  /** How answers are weighted; absent when they are not (every questionnaire counts 1). */
+  weighting?: Weighting;
+}
+
+/**
+ * Weights: a column of weights (`data.weight_column`), raking to population shares (`weights.rake`), or
+ * both (the column's weights are then the starting weights that raking adjusts).
+ */
+export interface Weighting {
+  column: string | null;
+  /** Each raking question as an index into `items`, with the population's share of each of its options (null: `na`). */
+  rake: { id: string; item: number; targets: (number | null)[] }[];
+  tolerance: number;
+  maxIterations: number;
 }
 
 export interface PlanOption {
@@ -87,6 +101,14 @@ export function buildPlan(survey: Survey, opts: { by?: string | string[]; issued
   const groups = survey.groups.map((g) => ({ id: g.id, label: g.label, items: g.items.map((id) => index.get(id)!) }));
   const plan: Plan = { title: survey.title, issued: opts.issued ?? survey.issued ?? null, lang: survey.lang, role, breakdowns, items, questions, groups };
   if (survey.period !== undefined) plan.period = survey.period;
+  if (survey.data.weightColumn !== undefined || survey.weights) {
+    plan.weighting = {
+      column: survey.data.weightColumn ?? null,
+      rake: (survey.weights?.rake ?? []).map((r) => ({ id: r.id, item: index.get(r.id)!, targets: [...r.targets] })),
+      tolerance: survey.weights?.tolerance ?? 1e-6,
+      maxIterations: survey.weights?.maxIterations ?? 100,
+    };
+  }
   return plan;
 }
 

@@ -27,6 +27,45 @@ export interface TallyState {
   groups: CovarianceSums[];
   screening: { speeders: RowRef[]; straightliners: RowRef[] };
   problems: Problem[];
+  /** With weights (`plan.weighting`): the weighted counts. Everything above stays unweighted. */
+  weighted?: WeightedState;
+}
+
+/**
+ * A weight is counted as the whole number round(w × WEIGHT_UNIT): weighted sums are then integers (exact
+ * while below 2⁵³, i.e. up to 9 × 10⁹ in total weight), so partial tallies add up in any order to exactly
+ * the sums of one pass, which floating-point sums of weights would not.
+ */
+export const WEIGHT_UNIT = 1_000_000;
+
+/**
+ * Weighted counts, per raking cell: the questionnaires that gave the same answers to every raking
+ * question (an option each, or none) share one raking factor, known only when all the data is in. So the
+ * counts are kept per cell, weighted by the questionnaires' own weights (the weight column, else 1), and
+ * `finalize` multiplies each cell by its factor. Without raking there is one cell, "0".
+ */
+export interface WeightedState {
+  cells: Record<string, WeightedCell>;
+}
+
+export interface WeightedCell {
+  /** Questionnaires in the cell. */
+  n: number;
+  /** Σ round(w × UNIT) over the cell's questionnaires. */
+  total: number;
+  /** Σ round(w² × UNIT) over the cell's questionnaires. */
+  totalSq: number;
+  /** The smallest and largest round(w × UNIT) in the cell (0 while it is empty). */
+  min: number;
+  max: number;
+  /** Per item, the counts of `items` weighted (in units): the same layout, without open answers or fill-ins. */
+  items: ItemState[];
+  /** Per item, Σ round(w² × UNIT) over the questionnaires in its base (for Kish's effective sample size). */
+  sq: number[];
+  /** Per item with breakdowns, the same per group: bySq[item][breakdown][group]; null without breakdowns. */
+  bySq: (number[][] | null)[];
+  /** Matrix questions as wholes, weighted. */
+  matrices: Record<string, { answered: number; skipped: number; missing: number; base: number; sq: number }>;
 }
 
 export interface ItemState {
@@ -72,6 +111,25 @@ export function emptyState(plan: Plan): TallyState {
     })),
     screening: { speeders: [], straightliners: [] },
     problems: [],
+    ...(plan.weighting ? { weighted: { cells: {} } } : {}),
+  };
+}
+
+/** A raking cell with nothing counted yet. */
+export function emptyCell(plan: Plan): WeightedCell {
+  const groups = plan.breakdowns.map((b) => plan.items[b.item]!.options.length);
+  return {
+    n: 0,
+    total: 0,
+    totalSq: 0,
+    min: 0,
+    max: 0,
+    items: plan.items.map((item) => ({ ...emptyItem(item, groups), texts: undefined, others: undefined })),
+    sq: plan.items.map(() => 0),
+    bySq: plan.items.map((item) => (groups.length && item.type !== "text" ? groups.map(zeros) : null)),
+    matrices: Object.fromEntries(
+      plan.questions.filter((q) => q.type === "matrix").map((q) => [q.id, { answered: 0, skipped: 0, missing: 0, base: 0, sq: 0 }]),
+    ),
   };
 }
 
@@ -224,12 +282,75 @@ export class Counter {
   private readonly matrices: Plan["questions"];
   private readonly kinds: Uint8Array;
 
-  /** Adds one valid questionnaire. */
-  add(answers: readonly Answer[]): void {
+  /** Adds one valid questionnaire, of weight `weight` (its weight column's; 1 without one) when the plan weights. */
+  add(answers: readonly Answer[], weight = 1): void {
     const { plan, items } = this.state;
     const groups = this.groupsOf(answers);
     for (let i = 0; i < items.length; i++) this.addItem(i, plan.items[i]!, this.kinds[i]!, items[i]!, answers[i]!, groups);
     this.addAcrossItems(answers);
+    if (this.state.weighted) this.addWeighted(answers, groups, weight);
+  }
+
+  /**
+   * The weighted counts of one questionnaire, in its raking cell: the counting of `add` with the weight
+   * as a whole number of units, and its square summed over each base it is in.
+   */
+  private addWeighted(answers: readonly Answer[], groups: readonly number[], weight: number): void {
+    const { plan } = this.state;
+    const units = Math.round(weight * WEIGHT_UNIT);
+    const squares = Math.round((units * units) / WEIGHT_UNIT);
+    const key = String(this.cellOf(answers));
+    const cells = this.state.weighted!.cells;
+    const cell = (cells[key] ??= emptyCell(plan));
+    cell.n++;
+    cell.total += units;
+    cell.totalSq += squares;
+    if (cell.n === 1 || units < cell.min) cell.min = units;
+    if (units > cell.max) cell.max = units;
+    for (let i = 0; i < plan.items.length; i++) {
+      const a = answers[i]!;
+      this.addItem(i, plan.items[i]!, this.kinds[i]!, cell.items[i]!, a, groups, units);
+      if (!this.inBase(i, a)) continue;
+      cell.sq[i]! += squares;
+      const bySq = cell.bySq[i];
+      if (bySq) for (let b = 0; b < bySq.length; b++) if (groups[b]! >= 0) bySq[b]![groups[b]!]! += squares;
+    }
+    for (const q of this.matrices) {
+      const m = cell.matrices[q.id]!;
+      const status = this.matrixStatus(q.items, answers);
+      if (status.answered) m.answered += units;
+      else if (status.asked) m.missing += units;
+      else m.skipped += units;
+      if (status.inBase) {
+        m.base += units;
+        m.sq += squares;
+      }
+    }
+  }
+
+  /** Whether an answer is in its item's base: answered, and not with an `na` code of a scale. */
+  private inBase(i: number, a: Answer): boolean {
+    const kind = this.kinds[i]!;
+    if (kind === TEXT) return false;
+    if (kind === NUMBER) return a.kind === "number";
+    return a.kind === "choice" && !(this.naCodes[i]!.size > 0 && this.naCodes[i]!.has(a.codes[0]!));
+  }
+
+  /**
+   * The raking cell of a questionnaire: its answers to the raking questions as one mixed-radix number,
+   * digit k being the option's position in question k, or its number of options when there is none (or
+   * an `na` answer). 0 without raking.
+   */
+  private cellOf(answers: readonly Answer[]): number {
+    let cell = 0;
+    for (const r of this.state.plan.weighting!.rake) {
+      const options = this.state.plan.items[r.item]!.options.length;
+      const a = answers[r.item]!;
+      const at = a.kind === "choice" ? this.codeIndex[r.item]!.get(a.codes[0]!) : undefined;
+      const digit = at === undefined || r.targets[at] === null ? options : at;
+      cell = cell * (options + 1) + digit;
+    }
+    return cell;
   }
 
   /**
@@ -247,17 +368,7 @@ export class Counter {
     for (let k = 0; k < this.matrices.length; k++) {
       const q = this.matrices[k]!;
       const m = this.state.matrices[q.id]!;
-      let answered = false;
-      let inBase = false;
-      let asked = false;
-      for (const i of q.items) {
-        const a = answers[i]!;
-        if (a.kind !== "skipped") asked = true;
-        if (a.kind === "choice") {
-          answered = true;
-          if (!this.naCodes[i]!.has(a.codes[0]!)) inBase = true;
-        }
-      }
+      const { answered, asked, inBase } = this.matrixStatus(q.items, answers);
       if (answered) m.answered++;
       else if (asked) m.missing++;
       else m.skipped++;
@@ -265,6 +376,22 @@ export class Counter {
     }
     const groups = this.state.plan.groups;
     for (let gi = 0; gi < groups.length; gi++) this.addGroup(gi, answers, groups[gi]!.items);
+  }
+
+  /** A matrix question as a whole: asked (a row not skipped), answered (a row answered), in its base (a row outside `na`). */
+  private matrixStatus(rows: readonly number[], answers: readonly Answer[]): { answered: boolean; asked: boolean; inBase: boolean } {
+    let answered = false;
+    let inBase = false;
+    let asked = false;
+    for (const i of rows) {
+      const a = answers[i]!;
+      if (a.kind !== "skipped") asked = true;
+      if (a.kind === "choice") {
+        answered = true;
+        if (!this.naCodes[i]!.has(a.codes[0]!)) inBase = true;
+      }
+    }
+    return { answered, asked, inBase };
   }
 
   /**
@@ -313,7 +440,7 @@ export class Counter {
             if (s.byAnswered) s.byAnswered[b]![g]! += weight;
           }
         }
-        if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
+        if (a.others && s.others) for (const o of a.others) s.others.push([o.code, detach(o.text)]);
         return;
       }
       case RANK: {
@@ -334,7 +461,7 @@ export class Counter {
             s.byAnswered![b]![g]! += weight;
           }
         }
-        if (a.others) for (const o of a.others) s.others!.push([o.code, detach(o.text)]);
+        if (a.others && s.others) for (const o of a.others) s.others.push([o.code, detach(o.text)]);
         return;
       }
       case NUMBER: {
@@ -344,7 +471,7 @@ export class Counter {
         return;
       }
       case TEXT: {
-        if (a.kind === "text") s.texts!.push(this.intern(a.value));
+        if (a.kind === "text" && s.texts) s.texts.push(this.intern(a.value));
         return;
       }
     }
@@ -407,6 +534,34 @@ export function mergeInto(out: TallyState, b: TallyState): void {
   for (const x of b.screening.speeders) out.screening.speeders.push(x);
   for (const x of b.screening.straightliners) out.screening.straightliners.push(x);
   for (const x of b.problems) out.problems.push(x);
+  if (out.weighted && b.weighted) mergeCells(out.weighted, b.weighted);
+}
+
+/** Adds weighted cells (whole numbers of units: exact in any order). */
+function mergeCells(out: WeightedState, b: WeightedState): void {
+  for (const [key, o] of Object.entries(b.cells)) {
+    const c = out.cells[key];
+    if (!c) {
+      out.cells[key] = cellFromJson(cellToJson(o));
+      continue;
+    }
+    c.n += o.n;
+    c.total += o.total;
+    c.totalSq += o.totalSq;
+    if (o.n > 0 && (c.n === o.n || o.min < c.min)) c.min = o.min;
+    c.max = Math.max(c.max, o.max);
+    c.items.forEach((s, i) => mergeItem(s, o.items[i]!));
+    addInto(c.sq, o.sq);
+    c.bySq.forEach((table, i) => table?.forEach((row, b) => addInto(row, o.bySq[i]![b]!)));
+    for (const [id, m] of Object.entries(c.matrices)) {
+      const x = o.matrices[id]!;
+      m.answered += x.answered;
+      m.skipped += x.skipped;
+      m.missing += x.missing;
+      m.base += x.base;
+      m.sq += x.sq;
+    }
+  }
 }
 
 function mergeItem(s: ItemState, o: ItemState): void {
@@ -438,20 +593,40 @@ function cloneState(s: TallyState): TallyState {
   return stateFromJson(stateToJson(s));
 }
 
+/** An item's counts as written in JSON: number values as sorted `[value, count]` pairs. */
+type ItemStateJson = Omit<ItemState, "values"> & { values?: [number, number][] };
+type WeightedCellJson = Omit<WeightedCell, "items"> & { items: ItemStateJson[] };
+
 /** A state as it is written in JSON: number values as sorted `[value, count]` pairs. */
-export type TallyStateJson = Omit<TallyState, "items"> & { items: (Omit<ItemState, "values"> & { values?: [number, number][] })[] };
+export type TallyStateJson = Omit<TallyState, "items" | "weighted"> & { items: ItemStateJson[]; weighted?: { cells: Record<string, WeightedCellJson> } };
+
+function itemToJson(item: ItemState): ItemStateJson {
+  const { values, ...rest } = item;
+  const copy: ItemStateJson = structuredClone(rest);
+  if (values) copy.values = [...values].sort((x, y) => x[0] - y[0]);
+  return copy;
+}
+
+function itemFromJson({ values, ...rest }: ItemStateJson): ItemState {
+  return values ? { ...rest, values: new Map(values) } : rest;
+}
+
+function cellToJson(c: WeightedCell): WeightedCellJson {
+  return { ...structuredClone({ ...c, items: [] }), items: c.items.map(itemToJson) };
+}
+
+function cellFromJson(c: WeightedCellJson): WeightedCell {
+  return { ...c, items: c.items.map(itemFromJson) };
+}
 
 /** The state as plain JSON (number values as sorted `[value, count]` pairs). */
 export function stateToJson(s: TallyState): TallyStateJson {
+  const { weighted, ...rest } = s;
   return {
-    ...s,
+    ...rest,
+    ...(weighted ? { weighted: { cells: Object.fromEntries(Object.entries(weighted.cells).map(([k, c]) => [k, cellToJson(c)])) } } : {}),
     plan: structuredClone(s.plan),
-    items: s.items.map((item) => {
-      const { values, ...rest } = item;
-      const copy: Omit<ItemState, "values"> & { values?: [number, number][] } = structuredClone(rest);
-      if (values) copy.values = [...values].sort((x, y) => x[0] - y[0]);
-      return copy;
-    }),
+    items: s.items.map(itemToJson),
     responses: structuredClone(s.responses),
     matrices: structuredClone(s.matrices),
     groups: structuredClone(s.groups),
@@ -493,8 +668,10 @@ export function upgradeState(json: TallyStateJson | (Omit<TallyStateJson, "versi
  */
 export function stateFromJson(json: TallyStateJson, opts: { adopt?: boolean } = {}): TallyState {
   const s = opts.adopt ? json : structuredClone(json);
+  const { weighted, ...rest } = s;
   return {
-    ...s,
-    items: s.items.map(({ values, ...rest }) => (values ? { ...rest, values: new Map(values) } : rest)),
+    ...rest,
+    items: s.items.map(itemFromJson),
+    ...(weighted ? { weighted: { cells: Object.fromEntries(Object.entries(weighted.cells).map(([k, c]) => [k, cellFromJson(c)])) } } : {}),
   };
 }

@@ -17,6 +17,8 @@ export interface TallyResult {
   screening: { speeders: RowRef[]; straightliners: RowRef[] };
   /** Examples of the problems found while reading (errors first; the first 20 of each code), for context. `survey validate` lists and counts them all. */
   problems: Problem[];
+  /** With weights (`data.weight_column`, `weights.rake`): how the answers were weighted. Absent without. */
+  weighting?: WeightingSummary;
   /**
    * Added beyond §6: the raw counts this result was computed from (see `TallyState` in state.ts), which
    * `survey merge` adds up. Scripts should read the fields above; this section may change between versions.
@@ -24,6 +26,32 @@ export interface TallyResult {
   _state?: import("./state.js").TallyStateJson;
   /** With `--previous`: the earlier round compared with, and what could not be matched (see compare.ts). */
   comparison?: import("./compare.js").Comparison;
+}
+
+/**
+ * How a weighted tally was weighted. With weights, every `count` and `base` is a sum of weights, with the
+ * number of questionnaires beside it (`unweightedCount`, `unweightedBase`) and Kish's effective sample
+ * size (`effectiveBase`, what intervals and tests are computed on); `answered`, `skipped`, `missing` and
+ * the response counts stay numbers of questionnaires.
+ */
+export interface WeightingSummary {
+  /** The weight column, or null. */
+  column: string | null;
+  /** The raking questions with their target shares by option label; empty without raking. */
+  rake: { question: string; targets: Record<string, number> }[];
+  /** Rounds of raking (0 without). */
+  iterations: number;
+  /** The largest gap left between a raking question's weighted share and its target. */
+  maxGap: number;
+  /** Valid questionnaires weighted, and the sum of their weights (raking keeps the column's sum). */
+  n: number;
+  sum: number;
+  /** Kish's effective sample size of the whole sample, (Σw)² / Σw², and the design effect n / that. */
+  effectiveN: number;
+  designEffect: number;
+  /** The smallest and largest weight of a questionnaire. */
+  min: number;
+  max: number;
 }
 
 export interface Responses {
@@ -46,7 +74,7 @@ export interface Responses {
 export interface Roles {
   question: string;
   /** pct: count / valid questionnaires that answered the role question. */
-  counts: { code: number; label: string; count: number; pct: number | null; ci95: Interval | null }[];
+  counts: { code: number; label: string; count: number; pct: number | null; ci95: Interval | null; unweightedCount?: number }[];
 }
 
 /**
@@ -59,6 +87,8 @@ export interface OptionTally {
   code: number;
   label: string;
   count: number;
+  /** With weights: the questionnaires that chose the option (`count` is then the sum of their weights). */
+  unweightedCount?: number;
   /** single/scale/matrix row: count / base. */
   pct?: number | null;
   /** multi: count / respondents who answered (普及率); shares add up to more than 100%. */
@@ -134,6 +164,10 @@ export interface QuestionTally extends ScaleFields {
   missing: number;
   /** answered − answers in `na` codes: the base of every percentage of this question. */
   base: number;
+  /** With weights: the questionnaires in the base (`base` is then the sum of their weights)… */
+  unweightedBase?: number;
+  /** …and Kish's effective sample size of the base, (Σw)² / Σw², on which its intervals are computed. */
+  effectiveBase?: number;
   options?: OptionTally[];
   // number
   n?: number;
@@ -143,7 +177,7 @@ export interface QuestionTally extends ScaleFields {
   min?: number | null;
   max?: number | null;
   /** pct: count / n (the answers); ci95 its 95% interval. */
-  bins?: { label: string; count: number; pct: number | null; ci95: Interval | null }[];
+  bins?: { label: string; count: number; pct: number | null; ci95: Interval | null; unweightedCount?: number }[];
   // text
   answers?: string[];
   keywords?: { word: string; count: number }[];
@@ -200,6 +234,8 @@ export interface RowTally extends ScaleFields {
   skipped: number;
   missing: number;
   base: number;
+  unweightedBase?: number;
+  effectiveBase?: number;
   options: OptionTally[];
   byRole?: RoleBreakdown[];
   chiSquare?: ChiSquare | null;
@@ -211,6 +247,9 @@ export interface RoleBreakdown {
   code: number;
   label: string;
   base: number;
+  /** With weights: the group's questionnaires in the base, and Kish's effective size of it. */
+  unweightedBase?: number;
+  effectiveBase?: number;
   options: OptionTally[];
   positiveRate?: number | null;
   /** The 95% interval of `positiveRate`, on this group's base. */
@@ -225,7 +264,7 @@ export interface RoleBreakdown {
  * enumeration), or its seeded Monte-Carlo estimate ("fisher-monte-carlo") when the table is too large to
  * enumerate — both used when more than 20% of the expected counts are below 5.
  */
-export type TestMethod = "chi-square" | "fisher" | "fisher-monte-carlo";
+export type TestMethod = "chi-square" | "fisher" | "fisher-monte-carlo" | "rao-scott-kish";
 
 export interface ChiSquare {
   /** The test that gave `p`. */

@@ -3,13 +3,14 @@ import type { Survey } from "../definition/model.js";
 import type { Response } from "../answers/read.js";
 import { IdSet, type IdSetPart } from "./id-set.js";
 
-export type InvalidReason = "duplicate" | "too_few_answers" | "speeder" | "straightline";
+export type InvalidReason = "duplicate" | "too_few_answers" | "speeder" | "straightline" | "bad_weight";
 
 export const REASON_LABELS: Record<InvalidReason, { zh: string; en: string }> = {
   duplicate: { zh: "重复提交", en: "duplicate" },
   too_few_answers: { zh: "作答题数不足", en: "too few answers" },
   speeder: { zh: "作答时间过短", en: "answered too fast" },
   straightline: { zh: "矩阵题答案全部相同", en: "same answer to every item" },
+  bad_weight: { zh: "权重缺失或无效", en: "no valid weight" },
 };
 
 /** Screening flags a reasonable reader would want to see even when they do not exclude anything. */
@@ -172,6 +173,8 @@ export class Screener {
         this.report({ code: "DUPLICATE_ID", severity: "warning", file: r.file, row: r.row, message: `respondent ${r.id ?? idNumber} appears again; this copy is left out` });
       }
     }
+    // BAD_WEIGHT was reported where the row was read: a questionnaire without a weight cannot be counted.
+    if (this.survey.data.weightColumn !== undefined && r.weight === undefined) (reasons ??= []).push("bad_weight");
     if (r.answered === 0 || (r.asked > 0 && r.answered / r.asked < minAnswered)) {
       (reasons ??= []).push("too_few_answers");
       this.report({

@@ -30,6 +30,9 @@ const WORDS = {
     fisher: "Fisher精确检验", lowFisher: "超过20%的期望频数小于5", monteCarlo: (n: number, seed: number) => `蒙特卡洛模拟${n}次,种子${seed}`,
     letters: (m: number) => `字母:该组比例显著高于所标字母的组(两比例z检验,Bonferroni校正:各列${m}对组两两比较,p < 0.05/${m})`, alpha: "信度(Cronbach's α)", ifDeleted: "删除该项后α",
     others: "其他填写",
+    weightedBase: "加权基数", effective: "有效样本量", raoScott: "加权卡方检验(Rao-Scott一阶校正,设计效应按Kish公式)",
+    weighting: "加权", weightColumn: (c: string) => `按权重列“${c}”`, raked: (q: string) => `按${q}的总体比例调整(迭代比例拟合)`,
+    weightSummary: (n: number, eff: string, deff: string, min: string, max: string) => `${n}份有效问卷;有效样本量${eff}(设计效应${deff});权重${min}~${max};“小计”为加权合计`,
   },
   en: {
     option: "Option", count: "Count", pct: "Share", valid: "Valid answers", base: "Base", ofSelections: "Of selections",
@@ -42,6 +45,9 @@ const WORDS = {
     fisher: "Fisher's exact test", lowFisher: "over 20% of expected counts are below 5", monteCarlo: (n: number, seed: number) => `Monte Carlo, ${n} tables, seed ${seed}`,
     letters: (m: number) => `Letters: the group's share is significantly higher than the lettered groups' (two-proportion z-test, Bonferroni-corrected for the ${m} pairs of groups in a column: p < 0.05/${m})`, alpha: "Reliability (Cronbach's α)", ifDeleted: "α if deleted",
     others: "Fill-ins",
+    weightedBase: "weighted base", effective: "effective n", raoScott: "Weighted chi-square (first-order Rao–Scott, Kish design effect)",
+    weighting: "Weighting", weightColumn: (c: string) => `by the weight column "${c}"`, raked: (q: string) => `raked to population shares of ${q}`,
+    weightSummary: (n: number, eff: string, deff: string, min: string, max: string) => `${n} valid questionnaires; effective n ${eff} (design effect ${deff}); weights ${min} to ${max}; counts are sums of weights`,
   },
 } as const;
 
@@ -92,20 +98,38 @@ function summaryBlock(r: TallyResult, w: Words, d: number): Block {
     });
   }
   if (r.roles) {
-    const base = r.roles.counts.reduce((a, c) => a + c.count, 0);
+    const base = r.roles.counts.reduce((a, c) => a + (c.unweightedCount ?? c.count), 0);
     tables.push({
       header: [`${w.role} (${r.roles.question})`, w.count, w.pct],
-      rows: r.roles.counts.map((c) => [c.label, String(c.count), formatPct(c.pct, d)]),
+      rows: r.roles.counts.map((c) => [c.label, amount(c.count), formatPct(c.pct, d)]),
       right: [false, true, true],
-      caption: `${w.valid} ${base}`,
+      caption: `${w.valid} ${amount(base)}`,
     });
   }
-  return { title: r.survey.title, tables, notes: [] };
+  const notes: string[] = [];
+  const g = r.weighting;
+  if (g) {
+    const how = [...(g.column !== null ? [w.weightColumn(g.column)] : []), ...(g.rake.length ? [w.raked(g.rake.map((x) => x.question).join(", "))] : [])];
+    notes.push(`${w.weighting}: ${how.join("; ")}. ${w.weightSummary(g.n, formatNumber(g.effectiveN, 1), formatNumber(g.designEffect, 2), String(+g.min.toFixed(3)), String(+g.max.toFixed(3)))}`);
+  }
+  return { title: r.survey.title, tables, notes };
+}
+
+/** A count as the tables show it: whole numbers as they are, sums of weights to one decimal. */
+function amount(x: number): string {
+  return Number.isInteger(x) ? String(x) : formatNumber(x, 1);
 }
 
 function questionBlock(title: string, q: QuestionTally, w: Words, d: number): Block {
   const block: Block = { title, tables: [], notes: [] };
-  const counts = `${w.valid}: ${q.answered}` + (q.base !== q.answered ? ` (${w.base} ${q.base})` : "") + skipNote(q, w);
+  const counts =
+    `${w.valid}: ${q.answered}` +
+    (q.effectiveBase !== undefined
+      ? ` (${w.weightedBase} ${amount(q.base)}, ${w.effective} ${formatNumber(q.effectiveBase, 1)})`
+      : q.base !== q.answered
+        ? ` (${w.base} ${q.base})`
+        : "") +
+    skipNote(q, w);
   switch (q.type) {
     case "single":
     case "scale":
@@ -115,7 +139,7 @@ function questionBlock(title: string, q: QuestionTally, w: Words, d: number): Bl
     case "multi":
       block.tables.push({
         header: [w.option, w.count, w.pct, w.ofSelections],
-        rows: q.options!.map((o) => [o.label, String(o.count), formatPct(o.pctOfRespondents, d), formatPct(o.pctOfSelections, d)]),
+        rows: q.options!.map((o) => [o.label, amount(o.count), formatPct(o.pctOfRespondents, d), formatPct(o.pctOfSelections, d)]),
         right: [false, true, true, true],
         caption: counts,
       });
@@ -127,10 +151,10 @@ function questionBlock(title: string, q: QuestionTally, w: Words, d: number): Bl
         header: [w.row, ...labels, w.positive, w.mean, w.base],
         rows: rows.map((r) => [
           r.label,
-          ...r.options.map((o) => `${o.count} (${formatPct(o.pct, d)})`),
+          ...r.options.map((o) => `${amount(o.count)} (${formatPct(o.pct, d)})`),
           formatPct(r.positiveRate, d),
           formatNumber(r.meanScore, 2),
-          String(r.base),
+          amount(r.base),
         ]),
         right: [false, ...labels.map(() => true), true, true, true],
         caption: counts,
@@ -157,7 +181,7 @@ function questionBlock(title: string, q: QuestionTally, w: Words, d: number): Bl
       if (q.bins) {
         block.tables.push({
           header: [w.bin, w.count, w.pct],
-          rows: q.bins.map((b) => [b.label, String(b.count), formatPct(b.pct, d)]),
+          rows: q.bins.map((b) => [b.label, amount(b.count), formatPct(b.pct, d)]),
           right: [false, true, true],
           caption: counts,
         });
@@ -184,7 +208,7 @@ function skipNote(q: { skipped: number; missing: number }, w: Words): string {
 function optionTable(options: OptionTally[], w: Words, d: number, caption: string): Block["tables"][number] {
   return {
     header: [w.option, w.count, w.pct],
-    rows: options.map((o) => [o.label, String(o.count), o.pct === null ? `(${w.na})` : formatPct(o.pct, d)]),
+    rows: options.map((o) => [o.label, amount(o.count), o.pct === null ? `(${w.na})` : formatPct(o.pct, d)]),
     right: [false, true, true],
     caption,
   };
@@ -213,19 +237,34 @@ function addRoleTable(block: Block, prefix: string, q: QuestionTally | RowTally,
       // rank: each group's 综合得分 per option
       block.tables.push({
         header: [head, ...labels.map((l) => `${l} ${w.score}`), w.base],
-        rows: groups.map((r) => [r.label, ...r.ranks!.map((x) => formatNumber(x.score, 2)), String(r.base)]),
+        rows: groups.map((r) => [r.label, ...r.ranks!.map((x) => formatNumber(x.score, 2)), amount(r.base)]),
         right: [false, ...labels.map(() => true), true],
       });
       return;
     }
     const letters = groups.map((_, g) => letter(g));
     const bases = groups.map((r) => r.base);
+    // With weights, groups are compared at their effective sizes: the shares times n_eff as counts.
+    const sizes = groups.map((r) => r.effectiveBase ?? r.base);
     const multi = groups[0]!.options.some((o) => o.pctOfRespondents !== undefined);
+    const compare = (shares: (number | null | undefined)[]) =>
+      significantlyHigher(
+        shares.map((x, g) => (x ?? 0) * sizes[g]!),
+        sizes,
+      ).map((hs) => hs.map(letter).join(""));
     const marks = labels.map((_, j) =>
-      groups[0]!.options[j]!.pct === null && !multi ? groups.map(() => "") : significantlyHigher(groups.map((r) => r.options[j]!.count), bases).map((hs) => hs.map(letter).join("")),
+      groups[0]!.options[j]!.pct === null && !multi
+        ? groups.map(() => "")
+        : groups[0]!.effectiveBase === undefined
+          ? significantlyHigher(groups.map((r) => r.options[j]!.count), bases).map((hs) => hs.map(letter).join(""))
+          : compare(groups.map((r) => r.options[j]!.pct ?? r.options[j]!.pctOfRespondents)),
     );
     const hasScale = groups.some((r) => r.meanScore !== undefined);
-    const positive = hasScale ? significantlyHigher(groups.map((r) => Math.round((r.positiveRate ?? 0) * r.base)), bases).map((hs) => hs.map(letter).join("")) : [];
+    const positive = !hasScale
+      ? []
+      : groups[0]!.effectiveBase === undefined
+        ? significantlyHigher(groups.map((r) => Math.round((r.positiveRate ?? 0) * r.base)), bases).map((hs) => hs.map(letter).join(""))
+        : compare(groups.map((r) => r.positiveRate));
     // letters after the figure, padded to the column's longest so that the figures stay aligned
     const mark = (text: string, column: string[], g: number) => {
       const width = Math.max(0, ...column.map((m) => m.length));
@@ -234,8 +273,8 @@ function addRoleTable(block: Block, prefix: string, q: QuestionTally | RowTally,
     const header = [head, ...labels, w.base, ...(hasScale ? [w.positive, w.mean] : [])];
     const rows = groups.map((r, g) => [
       `(${letters[g]}) ${r.label}`,
-      ...r.options.map((o, j) => mark(`${o.count} (${formatPct(o.pct ?? o.pctOfRespondents, d)})`, marks[j]!, g)),
-      String(r.base),
+      ...r.options.map((o, j) => mark(`${amount(o.count)} (${formatPct(o.pct ?? o.pctOfRespondents, d)})`, marks[j]!, g)),
+      amount(r.base),
       ...(hasScale ? [mark(formatPct(r.positiveRate, d), positive, g), formatNumber(r.meanScore, 2)] : []),
     ]);
     const live = bases.filter((n) => n > 0).length;
@@ -257,6 +296,7 @@ function chiLine(prefix: string, c: ChiSquare | null | undefined, w: Words): str
   const chi = `χ² = ${formatNumber(c.statistic, 2)}, df = ${c.df}`;
   const v = `Cramér's V = ${formatNumber(c.cramersV, 3)}`;
   if (c.method === "chi-square") return `${head}${w.chi}: ${chi}, ${p}, ${v}${c.lowExpected ? ` (${w.low})` : ""}`;
+  if (c.method === "rao-scott-kish") return `${head}${w.raoScott}: ${chi}, ${p}, ${v}${c.lowExpected ? ` (${w.low})` : ""}`;
   // Fisher's test where the chi-square's expected counts are too small; Pearson's χ² is still shown
   const how = c.method === "fisher-monte-carlo" ? ` (${w.monteCarlo(c.replicates ?? 0, c.seed ?? 0)})` : "";
   return `${head}${w.fisher}: ${p}${how}; ${chi}, ${v} (${w.lowFisher})`;

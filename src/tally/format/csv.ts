@@ -25,6 +25,12 @@ export function renderCsv(result: TallyResult): string {
   meta("validRate", r.validRate, r.returned);
   meta("effectiveRate", r.effectiveRate, r.issued);
   for (const [reason, n] of Object.entries(r.invalidReasons)) meta(`invalid:${reason}`, n);
+  const g = result.weighting;
+  if (g) {
+    const weights = (statistic: string, value: number) => rows.push(row({ type: "weighting", text: g.column ?? "", statistic, value }));
+    for (const k of ["n", "sum", "effectiveN", "designEffect", "min", "max", "iterations", "maxGap"] as const) weights(k, g[k]);
+    for (const t of g.rake) for (const [label, share] of Object.entries(t.targets)) rows.push(row({ question: t.question, type: "weighting", option_label: label, statistic: "target", value: share }));
+  }
   for (const [id, q] of Object.entries(result.questions)) {
     if (q.rows) {
       questionRows(rows, id, "", q);
@@ -48,6 +54,8 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
   at({ statistic: "skipped", value: q.skipped });
   at({ statistic: "missing", value: q.missing });
   at({ statistic: "base", value: q.base });
+  if (q.unweightedBase !== undefined) at({ statistic: "unweightedBase", value: q.unweightedBase });
+  if (q.effectiveBase !== undefined) at({ statistic: "effectiveBase", value: q.effectiveBase });
   /** An interval as two rows, `<name>Low` and `<name>High` (empty values when there is no base). */
   const interval = (where: Partial<Row>, name: string, ci: Interval | null | undefined, base: number | null) => {
     at({ ...where, statistic: `${name}Low`, value: ci?.[0] ?? null, base });
@@ -57,6 +65,7 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
     for (const o of os ?? []) {
       const where = { option_code: o.code, option_label: o.label, by: byId ?? null, by_code: by?.code ?? null, by_label: by?.label ?? null };
       at({ ...where, statistic: "count", value: o.count, base });
+      if (o.unweightedCount !== undefined) at({ ...where, statistic: "unweightedCount", value: o.unweightedCount });
       if (o.pct !== undefined) at({ ...where, statistic: "pct", value: o.pct, base });
       if (o.pctOfRespondents !== undefined) at({ ...where, statistic: "pctOfRespondents", value: o.pctOfRespondents, base });
       if (o.ci95 !== undefined) interval(where, "ci95", o.ci95, base);
@@ -74,6 +83,7 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
     for (const k of ["n", "mean", "sd", "median", "min", "max"] as const) at({ statistic: k, value: nq[k] ?? null });
     for (const b of nq.bins ?? []) {
       at({ option_label: b.label, statistic: "count", value: b.count, base: nq.n ?? null });
+      if (b.unweightedCount !== undefined) at({ option_label: b.label, statistic: "unweightedCount", value: b.unweightedCount });
       at({ option_label: b.label, statistic: "pct", value: b.pct, base: nq.n ?? null });
       interval({ option_label: b.label }, "ci95", b.ci95, nq.n ?? null);
     }
@@ -95,6 +105,8 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
     for (const by of groups) {
       const group = { by: byId ?? null, by_code: by.code, by_label: by.label };
       at({ ...group, statistic: "base", value: by.base });
+      if (by.unweightedBase !== undefined) at({ ...group, statistic: "unweightedBase", value: by.unweightedBase });
+      if (by.effectiveBase !== undefined) at({ ...group, statistic: "effectiveBase", value: by.effectiveBase });
       options(by.options, by.base, by, byId);
       if (by.positiveRate !== undefined) {
         at({ ...group, statistic: "positiveRate", value: by.positiveRate, base: by.base });
