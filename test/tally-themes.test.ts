@@ -227,10 +227,15 @@ function naiveTarget(rules: Record<string, string[]>, labels: string[], fill: st
   return null;
 }
 
+/** The tally without what is about files: parts are different files (a short one may warn FILE_ENCODING_GUESS). */
 function withoutSources(t: TallyResult): unknown {
   const copy = structuredClone(t);
   copy.responses.bySource = {};
-  if (copy._state) copy._state.responses.bySource = {};
+  copy.problems = [];
+  if (copy._state) {
+    copy._state.responses.bySource = {};
+    copy._state.problems = [];
+  }
   return copy;
 }
 

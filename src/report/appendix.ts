@@ -6,6 +6,7 @@ import type { Block, Chart, Figure, Table } from "./model.js";
 import { groupLabel, rateName, renderLabel } from "./evidence.js";
 import { shareOf } from "./findings.js";
 import type { Template } from "./template.js";
+import { recodedNote, themesTable } from "./themes.js";
 
 /**
  * 附件: every question in questionnaire order, as 问卷星's statistics page shows it — a table of 选项 / 小计 /
@@ -52,6 +53,8 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
         footer: [l.validN, String(t.base), ""],
       };
       const blocks: Block[] = [table];
+      const note = recodedNote(t, template);
+      if (note) blocks.push(note);
       if (q.type === "scale") {
         const name = rateName(q.scale, template);
         blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: `${name}${sep(template)}${pct(t.positiveRate)}${semi(template)}${l.mean}${sep(template)}${fixed(t.meanScore)}` }] });
@@ -152,12 +155,12 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
       return [stats, binTable, ...figure(barChart(bins.map((b) => ({ label: b.label, count: b.count, share: b.pct })), template, false))];
     }
     case "text":
-      return distinctAnswers(t.answers ?? []).map(([a, n], i) => ({
+      return [...(q.themes ? [themesTable(q.text, t, template)!] : []), ...distinctAnswers(t.answers ?? []).map(([a, n], i): Block => ({
         kind: "paragraph",
         style: "plain",
         marker: `${i + 1}.`,
         runs: [{ text: n > 1 ? `${a}${template.lang === "en" ? ` (${n})` : `\uff08${n}\u4eba\uff09`}` : a }],
-      }));
+      }))].filter((b): b is Block => b !== undefined);
   }
 }
 

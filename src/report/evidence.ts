@@ -52,6 +52,9 @@ export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] 
       case "others":
         blocks.push(para(sentence(template, "others", { text: f.text, option: f.option, n: f.n, items: f.items.slice(0, 3), repeated: f.items[0]!.count > 1 })));
         break;
+      case "themes":
+        blocks.push(para(sentence(template, "themes", { text: f.text, subject: f.subject, n: f.n, small: f.small, items: f.items })));
+        break;
       case "rank":
         blocks.push(para(sentence(template, "rank", { text: f.text, subject: f.subject, items: f.items })));
         break;
@@ -145,7 +148,7 @@ function differenceBlocks(f: Of<"difference">, input: EvidenceInput): Block[] {
 
 /** Beside each problem the report states, a marked place for the author's suggestion. */
 function suggestionPlaces({ findings, template }: EvidenceInput): Block[] {
-  const problems = findings.filter((f) => f.section === "problems" && !f.omitted && (f.kind === "rate" || f.kind === "choices" || f.kind === "difference" || f.kind === "open"));
+  const problems = findings.filter((f) => f.section === "problems" && !f.omitted && (f.kind === "rate" || f.kind === "choices" || f.kind === "difference" || f.kind === "open" || f.kind === "themes"));
   const topics: string[] = [];
   for (const f of problems) {
     if (f.kind === "rate") topics.push(sentence(template, "problemTopic", { kind: "rate", subject: f.subject, rateName: f.rateName, option: null }));
@@ -155,7 +158,8 @@ function suggestionPlaces({ findings, template }: EvidenceInput): Block[] {
       if (!problems.some((r) => r.kind === "rate" && r.subject === f.subject)) {
         topics.push(sentence(template, "problemTopic", { kind: "difference", subject: f.subject, rateName: f.rateName ?? "", option: f.option ?? null }));
       }
-    } else if (f.kind === "open" && f.quotes[0]) topics.push(sentence(template, "problemTopic", { kind: "choice", subject: f.subject, rateName: "", option: f.quotes[0].text }));
+    } else if (f.kind === "themes") topics.push(sentence(template, "problemTopic", { kind: "choice", subject: f.subject, rateName: "", option: f.items[0]!.theme }));
+    else if (f.kind === "open" && f.quotes[0]) topics.push(sentence(template, "problemTopic", { kind: "choice", subject: f.subject, rateName: "", option: f.quotes[0].text }));
   }
   return [...new Set(topics)].map((topic) => ({
     kind: "paragraph" as const,

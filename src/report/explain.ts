@@ -41,6 +41,8 @@ function summary(f: Finding): string {
       return `${f.subject}: ${f.items.map((r) => `${r.label} ${fixed(r.score)}`).join(", ")}`;
     case "open":
       return `${f.n} answers; ${f.quotes.length ? f.quotes.map((q) => `“${q.text}” ${q.count}`).join(", ") : f.keyword ? `“${f.keyword.word}” in ${f.keyword.count}` : "all different"}`;
+    case "themes":
+      return `${f.n} answers; ${f.items.map((x) => `${x.theme} ${x.count}${f.small ? "" : ` (${pct(x.pct)})`} “${x.example}”`).join(", ")}; ${f.unmatched} mention no theme`;
     case "others":
       return `${f.option}: ${f.n} fill-ins; ${f.items.slice(0, 3).map((q) => `“${q.text}” ${q.count}`).join(", ")}`;
     case "difference":

@@ -4,6 +4,7 @@ import { chiSquareTest } from "../tally/stats.js";
 import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../tally/types.js";
 import { approx, fixed, pct } from "./format.js";
 import type { ReportRules } from "./rules.js";
+import { themesFinding } from "./themes.js";
 import type { SectionKey } from "./template.js";
 
 /**
@@ -72,6 +73,17 @@ export type Finding = FindingBase &
     | { kind: "rank"; subject: string; text: string; base: number; items: { label: string; score: number }[] }
     | { kind: "open"; subject: string; text: string; questionKind: QuestionKind; n: number; quotes: { text: string; count: number }[]; keyword?: { word: string; count: number; example: string } }
     | { kind: "others"; subject: string; text: string; option: string; n: number; items: { text: string; count: number }[] }
+    /** An open question coded by its codebook (see report/themes.ts): n answers, small when under min_group. */
+    | {
+        kind: "themes";
+        subject: string;
+        text: string;
+        questionKind: QuestionKind;
+        n: number;
+        small: boolean;
+        items: { theme: string; count: number; pct: number | null; example: string }[];
+        unmatched: number;
+      }
     | {
         kind: "difference";
         subject: string;
@@ -250,6 +262,11 @@ export function deriveFindings(input: FindingsInput): Finding[] {
       case "text": {
         const answers = t.answers ?? [];
         if (!answers.length) break;
+        const themed = themesFinding(q.id, t, subject, q.text, kind, section ?? (kind === "problem" ? "problems" : "suggestions"), rules);
+        if (themed) {
+          out.push(themed);
+          break;
+        }
         const { quotes, keyword } = openAnswers(answers, q.text, t.keywords ?? []);
         out.push({
           id: q.id,
@@ -446,7 +463,7 @@ function countDistinct(entries: readonly (readonly string[])[]): { text: string;
  * A quoted answer as a report prints it: an ASCII comma or semicolon between Chinese characters, as typed on
  * a phone, in Chinese punctuation, and no full stop of its own inside the quotation marks.
  */
-function typography(s: string): string {
+export function typography(s: string): string {
   return s
     .replace(/[。.，,；;、\s]+$/u, "").replace(/(?<=\p{Script=Han})\s*,\s*(?=\p{Script=Han})/gu, "，").replace(/(?<=\p{Script=Han})\s*;\s*(?=\p{Script=Han})/gu, "；");
 }

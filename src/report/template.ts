@@ -15,7 +15,7 @@ import { approx, count, fixed, pct, type Lang } from "./format.js";
 const sentenceKeys = [
   "title", "opening", "coverage", "openingEnd", "roles", "distribution", "numberSummary", "scaleStrong",
   "choices", "scaleWeak", "problemLead", "difference", "suggestionChoices", "rank", "openAnswers", "others",
-  "problemTopic", "attachmentNote", "notes",
+  "problemTopic", "attachmentNote", "notes", "themes", "recodedNote",
 ] as const;
 export type SentenceKey = (typeof sentenceKeys)[number];
 
@@ -40,6 +40,7 @@ const templateSchema = z.strictObject({
     count: z.string(), share: z.string(), validN: z.string(), role: z.string(), people: z.string(), rate: z.string(),
     mean: z.string(), row: z.string(), score: z.string(), meanPosition: z.string(), position: z.string(),
     statistic: z.string(), value: z.string(), answers: z.string(), all: z.string(), binsSuffix: z.string(),
+    theme: z.string(), unmatched: z.string(),
     types: z.strictObject({ single: z.string(), multi: z.string(), scale: z.string(), matrix: z.string(), rank: z.string(), number: z.string(), text: z.string() }),
     numberStats: z.strictObject({ n: z.string(), mean: z.string(), sd: z.string(), median: z.string(), min: z.string(), max: z.string() }),
     noAnswers: z.string(),
