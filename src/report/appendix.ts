@@ -5,6 +5,7 @@ import { fixed, pct } from "./format.js";
 import type { Block, Chart, Figure, Table } from "./model.js";
 import { groupLabel, rateName, renderLabel } from "./evidence.js";
 import { shareOf } from "./findings.js";
+import { changeNote, waveNote, wavesOf, withChangeColumns, withRowChangeColumns, type Waves } from "./appendix-waves.js";
 import type { Template } from "./template.js";
 import { recodedNote, themesTable } from "./themes.js";
 
@@ -15,6 +16,7 @@ import { recodedNote, themesTable } from "./themes.js";
  */
 export function appendixBlocks(tally: TallyResult, survey: Survey, template: Template, charts: boolean, notes?: string): Block[] {
   const l = template.text.labels;
+  const waves = wavesOf(tally, survey, template);
   const blocks: Block[] = [
     { kind: "pageBreak" },
     { kind: "paragraph", style: "label", runs: [{ text: l.appendix }] },
@@ -26,12 +28,14 @@ export function appendixBlocks(tally: TallyResult, survey: Survey, template: Tem
     if (!t) continue;
     const heading = renderLabel(template, l.questionHeading, { number: q.number, text: q.text, type: l.types[q.type] });
     blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: heading, bold: true }] });
-    blocks.push(...questionBlocks(q, t, template, charts, q.id === survey.role));
+    const unmatched = waves && waveNote(template, waves, q.id);
+    if (unmatched) blocks.push(unmatched);
+    blocks.push(...questionBlocks(q, t, template, charts, q.id === survey.role, waves));
   }
   return blocks;
 }
 
-function questionBlocks(q: Question, t: QuestionTally, template: Template, charts: boolean, role = false): Block[] {
+function questionBlocks(q: Question, t: QuestionTally, template: Template, charts: boolean, role = false, waves?: Waves): Block[] {
   const l = template.text.labels;
   const n = q.type === "matrix" ? Math.max(0, ...Object.values(t.rows ?? {}).map((r) => r.base)) : t.base;
   if (n === 0 && !(t.answers?.length)) return [{ kind: "paragraph", style: "plain", runs: [{ text: l.noAnswers }] }];
@@ -52,12 +56,13 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
         align: ["left", "right", "right"],
         footer: [l.validN, String(t.base), ""],
       };
+      if (waves && t.previous) withChangeColumns(table, options, q.type === "multi" ? "pctOfRespondents" : "pct", waves);
       const blocks: Block[] = [table];
       const note = recodedNote(t, template);
       if (note) blocks.push(note);
       if (q.type === "scale") {
         const name = rateName(q.scale, template);
-        blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: `${name}${sep(template)}${pct(t.positiveRate)}${semi(template)}${l.mean}${sep(template)}${fixed(t.meanScore)}` }] });
+        blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: `${name}${sep(template)}${pct(t.positiveRate)}${waves ? changeNote(template, waves, t, "positiveRate") : ""}${semi(template)}${l.mean}${sep(template)}${fixed(t.meanScore)}${waves ? changeNote(template, waves, t, "mean") : ""}` }] });
         blocks.push(...figure(scaleChart(t, template)));
       } else {
         // The role list and ordered amounts (16~19岁 … 60岁以上, 没有投入 … 超过50%) keep the questionnaire's order.
@@ -100,6 +105,7 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
           })),
         unit: "percent",
       };
+      if (waves && t.previous) withRowChangeColumns(table, rows.map(({ r }) => r), name, waves);
       return [table, ...figure(chart)];
     }
     case "rank": {

@@ -1,6 +1,7 @@
 import type { Survey } from "../definition/model.js";
 import type { TallyResult } from "../tally/types.js";
 import { appendixBlocks } from "./appendix.js";
+import { comparisonNotes, wavesOf } from "./appendix-waves.js";
 import { coverageSentence, rateName, renderLabel, sectionEvidence, type EvidenceInput } from "./evidence.js";
 import { deriveFindings, type Finding } from "./findings.js";
 import type { Block, Paragraph, ReportModel, TextRun } from "./model.js";
@@ -95,6 +96,8 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
       strongGapPoints: Math.round(rules.strongGap * 1000) / 10,
       significance: rules.significance,
       differences: findings.some((f) => f.kind === "difference" && !f.omitted),
+      // With --previous: the rule of the change column, and the test only when a sentence says a change is beyond it.
+      comparison: comparisonNotes(wavesOf(tally, survey, template), findings.some((f) => f.kind === "change" && !f.omitted && f.significant)),
       // Points, one decimal, rounded up: the 说明 must not understate the margin.
       marginPoints: margin ? Math.ceil(margin.margin * 1000 - 1e-9) / 10 : null,
     });

@@ -31,6 +31,8 @@ type Of<K extends Finding["kind"]> = Extract<Finding, { kind: K }>;
 export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] {
   const { template } = input;
   const here = input.findings.filter((f) => f.section === key && !f.omitted);
+  // A change since the earlier round is said in its figure's sentence, right after the figure.
+  const said = changeClauses(here, template);
   const blocks: Block[] = [];
   const rates = here.filter((f): f is Of<"rate"> => f.kind === "rate");
   const success = rates.filter((f) => f.polarity === "success").sort((a, b) => b.rate - a.rate);
@@ -47,7 +49,7 @@ export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] 
         blocks.push(para(sentence(template, "numberSummary", { subject: f.subject, mean: f.mean, median: f.median, min: f.min, max: f.max, unit: f.unit, n: f.n })));
         break;
       case "choices":
-        blocks.push(para(choicesSentence(f, template)));
+        blocks.push(para(choicesSentence(f, template, said(f.id))));
         break;
       case "others":
         blocks.push(para(sentence(template, "others", { text: f.text, option: f.option, n: f.n, items: f.items.slice(0, 3), repeated: f.items[0]!.count > 1 })));
@@ -64,13 +66,14 @@ export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] 
       case "rate":
         // All the section's rates in one sentence, where the first of them was found.
         if (f === rates[0]) {
-          if (success.length) blocks.push(para(sentence(template, "scaleStrong", { items: success.map(rateVars) })));
-          if (weak.length) blocks.push(para(sentence(template, "scaleWeak", { items: weak.map(rateVars) })));
+          if (success.length) blocks.push(para(sentence(template, "scaleStrong", { items: success.map((r) => ({ ...rateVars(r), change: said(r.id) })) })));
+          if (weak.length) blocks.push(para(sentence(template, "scaleWeak", { items: weak.map((r) => ({ ...rateVars(r), change: said(r.id) })) })));
         }
         break;
       case "difference":
         blocks.push(...differenceBlocks(f, input));
         break;
+      case "change":
       case "note":
         break;
     }
@@ -93,8 +96,32 @@ function rateVars(f: Of<"rate">) {
   };
 }
 
-function choicesSentence(f: Of<"choices">, template: Template): string {
-  const vars = { text: f.text, subject: f.subject, multi: f.multi, n: f.base, items: f.items, top: f.items[0], next: f.items.slice(1, 3), small: f.small };
+/**
+ * The clause that says how each figure of a section changed since the earlier round (比2025年提高5.2个百分点,
+ * 与2025年基本持平), by the id of the figure's finding; "" for a figure without a change to say.
+ */
+function changeClauses(here: readonly Finding[], template: Template): (figure: string) => string {
+  const clauses = new Map<string, string>();
+  for (const f of here) {
+    if (f.kind !== "change") continue;
+    clauses.set(
+      f.of,
+      sentence(template, "change", {
+        period: f.period ?? template.text.labels.waves.inText,
+        rate: f.option === undefined,
+        up: f.direction === "up",
+        down: f.direction === "down",
+        flat: f.direction === "flat",
+        points: f.points,
+        significant: f.significant,
+      }),
+    );
+  }
+  return (figure) => clauses.get(figure) ?? "";
+}
+
+function choicesSentence(f: Of<"choices">, template: Template, change: string): string {
+  const vars = { text: f.text, subject: f.subject, multi: f.multi, n: f.base, items: f.items, top: f.items[0], next: f.items.slice(1, 3), small: f.small, change };
   // 认为 only where the question asks for a view; a problem question names its subject when that reads as a noun.
   if (f.questionKind === "problem") return sentence(template, "problemLead", { ...vars, nounSubject: namesProblem(f.subject) });
   if (f.questionKind === "suggestion") return sentence(template, "suggestionChoices", vars);

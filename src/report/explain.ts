@@ -47,6 +47,8 @@ function summary(f: Finding): string {
       return `${f.option}: ${f.n} fill-ins; ${f.items.slice(0, 3).map((q) => `“${q.text}” ${q.count}`).join(", ")}`;
     case "difference":
       return `${f.subject}${f.option ? ` “${f.option}”` : ""} by ${f.noun}: ${f.low.labels.join("/")} ${pct(f.low.value)} (n ${f.low.base}) vs ${f.high.labels.join("/")} ${pct(f.high.value)} (n ${f.high.base}), gap ${fixed(f.gap * 100, 1)} points${f.small.length ? `; left out as small: ${f.small.map((s) => `${s.label} (n ${s.base})`).join(", ")}` : ""}`;
+    case "change":
+      return `${f.subject}${f.option ? ` “${f.option}”` : ` ${f.rateName ?? ""}`}: ${pct(f.previous)} (n ${f.previousBase}, ${f.period ?? "earlier round"}) → ${pct(f.current)} (n ${f.base}), ${f.direction === "flat" ? "about the same" : f.direction} ${fixed(f.points, 1)} points${f.p === null ? "" : `, p=${fixed(f.p, 3)}`}${f.significant ? ", beyond the margin of error" : ""}`;
     case "note":
       return f.subject;
   }

@@ -4,6 +4,7 @@ import { chiSquareTest } from "../tally/stats.js";
 import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../tally/types.js";
 import { approx, fixed, pct } from "./format.js";
 import type { ReportRules } from "./rules.js";
+import { changeFindings, type ChangeFigure } from "./changes.js";
 import { themesFinding } from "./themes.js";
 import type { SectionKey } from "./template.js";
 
@@ -73,6 +74,8 @@ export type Finding = FindingBase &
     | { kind: "rank"; subject: string; text: string; base: number; items: { label: string; score: number }[] }
     | { kind: "open"; subject: string; text: string; questionKind: QuestionKind; n: number; quotes: { text: string; count: number }[]; keyword?: { word: string; count: number; example: string } }
     | { kind: "others"; subject: string; text: string; option: string; n: number; items: { text: string; count: number }[] }
+    /** A figure's change since the earlier round (--previous): see changes.ts. */
+    | ChangeFigure
     /** An open question coded by its codebook (see report/themes.ts): n answers, small when under min_group. */
     | {
         kind: "themes";
@@ -290,7 +293,10 @@ export function deriveFindings(input: FindingsInput): Finding[] {
   }
 
   out.push(...differences(input, kindOf, subjectOf, sectionOf, quote));
-  return capRates(markSaid(out, input.narrative ?? []));
+  const findings = capRates(markSaid(out, input.narrative ?? []));
+  // A change is said with its figure, so it is decided once the figures are placed (or kept out).
+  for (const f of changeFindings(findings, tally, rules)) findings.push(f);
+  return findings;
 }
 
 /** A share as an author may write it: "70.0%", or in words ("七成", "七成以上"). */

@@ -14,7 +14,7 @@ import { approx, count, fixed, pct, type Lang } from "./format.js";
 
 const sentenceKeys = [
   "title", "opening", "coverage", "openingEnd", "roles", "distribution", "numberSummary", "scaleStrong",
-  "choices", "scaleWeak", "problemLead", "difference", "suggestionChoices", "rank", "openAnswers", "others",
+  "choices", "scaleWeak", "problemLead", "difference", "suggestionChoices", "rank", "openAnswers", "others", "change", "waveNote",
   "problemTopic", "attachmentNote", "notes", "themes", "recodedNote",
 ] as const;
 export type SentenceKey = (typeof sentenceKeys)[number];
@@ -58,6 +58,12 @@ const templateSchema = z.strictObject({
     date: z.string(),
     /** The title of a per-group report (--each): title, group. */
     groupTitle: z.string(),
+    /**
+     * With --previous: how the rounds are named where their `period` is unknown — columns `previous` and
+     * `current`, `inText` in sentences —, the change column, and `changeNote` (previous, value, change)
+     * after an evaluation's rate in the appendix.
+     */
+    waves: z.strictObject({ previous: z.string(), current: z.string(), change: z.string(), inText: z.string(), changeNote: z.string() }),
   }),
   /** The rules that keep generated sentences true (survey.yaml's `rules:` overrides them). */
   rules: reportRulesSchema.optional(),
@@ -207,6 +213,7 @@ function checkSentences(template: Template, shownDir: string): void {
     ["labels.groupOfRange", template.text.labels.groupOfRange],
     ["labels.date", template.text.labels.date],
     ["labels.groupTitle", template.text.labels.groupTitle],
+    ["labels.waves.changeNote", template.text.labels.waves.changeNote],
     ["placeholders.suggestionFor", template.text.placeholders.suggestionFor],
   ];
   for (const [key, source] of patterns) {
