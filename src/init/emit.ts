@@ -91,6 +91,8 @@ export function emitDraft(draft: Draft, ctx: EmitContext): string {
     const node = questionsNode.items[i] as YAMLMap;
     flowOptions(node.get("options", true));
     flowOptions(node.get("rows", true));
+    const themes = node.get("themes", true);
+    if (isMap(themes)) for (const pair of themes.items) flow(pair.value);
     const check = [...q.check, sectionNote(q, draft.role)];
     node.commentBefore = check.map((c) => `${CHECK} ${c}`).join("\n");
   });
@@ -140,6 +142,7 @@ function questionDoc(q: DraftQuestion, role: string | undefined): Record<string,
   if (q.max !== undefined) out.max = q.max;
   if (q.integer) out.integer = true;
   if (q.unit) out.unit = q.unit;
+  if (q.themes) out.themes = q.themes;
   return out;
 }
 

@@ -5,6 +5,7 @@ import { openTable, type InputFile } from "../io/table.js";
 import { matchQuestions, mergeDrafts, pairRows, type BothResult } from "./both.js";
 import { emitDraft } from "./emit.js";
 import { inferDraft, type Draft } from "./infer.js";
+import { draftCodebooks } from "./codebook.js";
 import { addCell, emptyProfile } from "./profile.js";
 
 export interface DraftResult {
@@ -41,6 +42,7 @@ async function readExport(input: InputFile, diagnostics: Diagnostic[]): Promise<
     });
   }
   const draft = inferDraft(table.header, profiles, input.name);
+  draftCodebooks(draft.questions, profiles);
   if (draft.questions.length === 0) {
     throw new SurveyError([
       {

@@ -30,6 +30,8 @@ export interface DraftQuestion {
   check: string[];
   /** The export's columns this question was drafted from (header positions). */
   columns?: number[];
+  /** Text questions: a codebook drafted from the answers' keywords (see codebook.ts). */
+  themes?: Record<string, string[]>;
 }
 
 export interface DraftScale {
