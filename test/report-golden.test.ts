@@ -9,6 +9,7 @@ import type { Survey } from "../src/definition/model.js";
 import { buildReport } from "../src/report/build.js";
 import type { Block, ReportModel } from "../src/report/model.js";
 import { tallySurvey } from "../src/tally/index.js";
+import { compareTallies } from "../src/tally/compare.js";
 import type { TallyResult } from "../src/tally/types.js";
 import { REASON_LABELS, type InvalidReason } from "../src/validate/screen.js";
 import { ROOT } from "./helpers/cli.js";
@@ -67,6 +68,13 @@ async function tallyOf(survey: Survey, files?: string[]): Promise<TallyResult> {
 }
 
 describe("golden body text of each scenario", () => {
+  it("two-waves: the second round compared with the first (--previous), every change after its figure", async () => {
+    const first = await tallyOf(loadFixtureSurvey("two-waves/2025/survey.yaml"));
+    const survey = loadFixtureSurvey("two-waves/2026/survey.yaml");
+    const tally = compareTallies(await tallyOf(survey), first, { map: survey.previousMap });
+    golden("two-waves/expected/body.txt", bodyText(buildReport(tally, survey, zh, { date: DATE, reasonLabel })));
+  });
+
   it("example: the bundled township survey, with its narrative", async () => {
     const survey = loadFixtureSurvey("example/survey.yaml");
     const tally = await tallyOf(survey);
