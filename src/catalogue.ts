@@ -55,6 +55,8 @@ export const FIXES: Record<DiagnosticCode, string> = {
   TOO_FEW_ANSWERS: "Nothing to do if the questionnaire is really incomplete; otherwise lower `data.min_answered`.",
   SPEEDER: "Review the questionnaire; set `data.invalid_if.speeder` to leave such questionnaires out.",
   STRAIGHTLINE: "Review the questionnaire; set `data.invalid_if.straightline: true` to leave them out.",
+  NO_VALID_ANSWERS:
+    "Run `survey validate` to see why each row is left out: often another file or export than the definition describes (HEADER_MISSING), or `data.min_answered` / `data.invalid_if` too strict for these answers.",
   USAGE: "Run the command with --help for its options and a worked example.",
   OUTPUT_EXISTS: "Pass --force to replace the file, or choose another name with -o.",
   TALLY_INVALID: "Give `survey merge` or `report --tally` files written by `survey tally --format json` of the same definition.",

@@ -75,6 +75,7 @@ export const CATALOGUE = {
   TOO_FEW_ANSWERS: "a questionnaire answers less than min_answered of the questions it was asked",
   SPEEDER: "a questionnaire was filled in much faster than the median",
   STRAIGHTLINE: "a questionnaire gives the same answer to every item of a matrix or group",
+  NO_VALID_ANSWERS: "not one questionnaire is valid (or there are none), so tally, merge and report have nothing to count",
   // command line
   USAGE: "a command-line argument is wrong",
   TALLY_INVALID: "a saved tally (survey merge, survey report --tally) is not the JSON that survey tally --format json writes",

@@ -7,10 +7,11 @@ import { EXIT, usageError } from "../errors.js";
 import { draftFromExports } from "../init/from-export.js";
 import { checkForms } from "../init/check.js";
 import { scaffold } from "../init/scaffold.js";
-import { scan } from "../validate/scan.js";
+import { scan, type ScanSummary } from "../validate/scan.js";
 import { displayPath, type Io } from "./context.js";
 import { writeOutput } from "./output.js";
 import type { Run } from "./main.js";
+import { noValidAnswers } from "./valid-answers.js";
 import { summaryLine } from "./validate.js";
 
 interface InitOptions {
@@ -54,8 +55,11 @@ the questionnaire's codes and order from the codes, the labels from the text (an
 headers), rows paired by 序号; an option nobody chose gets a placeholder (选项1) marked 请核对. Both
 exports are then read with it and must give the same counts, and the same answers row by row.
 
-Exit codes: 0 written (or nothing to do), 2 the command could not run (unreadable export, two exports
-of one form, the definition exists without --force).
+Exit codes: 0 written (or nothing to do): problems the check finds in the answers do not change it, as
+the draft is there to be corrected (survey validate lists them); 1 written, but not one questionnaire of
+the export is valid (NO_VALID_ANSWERS: a header alone, or every row left out), so there is nothing to
+count yet; 2 the command could not run (unreadable export, two exports of one form, the definition
+exists without --force).
 
 Examples:
   $ survey init 调研 && cd 调研 && survey report
@@ -120,9 +124,11 @@ async function draft(io: Io, from: string[], output: string, force: boolean, qui
     io.stderr("the draft does not load; this is a bug in survey init, please report it with the export's header row\n");
     return EXIT.internal;
   }
+  const checked: { name: string; summary: ScanSummary }[] = [];
   if (result.both) {
     const [a, b] = result.exports;
     const check = await checkForms(parsed.survey, [a!.input, b!.input]);
+    result.exports.forEach(({ input }, k) => checked.push({ name: input.name, summary: check.summaries[k]! }));
     result.exports.forEach(({ input }, k) => io.stdout(`check: ${input.name}: ${summaryLine(check.summaries[k]!, parsed.survey!.lang)}\n`));
     const items = parsed.survey.items.length;
     if (check.counts.length) {
@@ -136,12 +142,16 @@ async function draft(io: Io, from: string[], output: string, force: boolean, qui
     }
   } else {
     const summary = await scan(parsed.survey, [result.exports[0]!.input]);
+    checked.push({ name: result.exports[0]!.input.name, summary });
     io.stdout(`check: ${summaryLine(summary, parsed.survey.lang)}\n`);
   }
   if (!result.both && result.exports[0]!.form === "text" && /codes: guessed/.test(result.yaml) && !quiet) {
     io.stderr(`note: option codes are guessed from labels (codes: guessed); to read a 按选项序号 export of these answers too, draft from both: survey init --from ${from[0]} --from <按选项序号 export>\n`);
   }
-  return EXIT.ok;
+  // The draft is written (its questions come from the header), but a run on it would count nothing.
+  const empty = checked.flatMap(({ name, summary }) => noValidAnswers(summary, parsed.survey!.lang, name) ?? []);
+  for (const d of empty) io.stderr(`${formatDiagnostic(d)}\n`);
+  return empty.length ? EXIT.dataErrors : EXIT.ok;
 }
 
 const FORM = { text: "按选项文本", code: "按选项序号" } as const;

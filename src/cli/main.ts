@@ -40,9 +40,13 @@ Examples:
   # one report per answer file (or per answer to a question: --each q4)
   $ survey report --each file -o reports/
 
-Colour only on a terminal: NO_COLOR or --no-color turn it off, FORCE_COLOR on. A progress line appears
-on stderr only when stderr is a terminal and a command takes more than a second.
-Exit codes: 0 success, 1 the data has errors, 2 the command could not run, 70 a bug in survey.`,
+An answer file named - is standard input (CSV or TSV, in any encoding a file may have); -o - is
+standard output (tally, merge; report only into a pipe or a file).
+Colour only on a terminal: NO_COLOR or --no-color turn it off, FORCE_COLOR on. A progress line (rows
+read, share of the input, time left) appears on stderr only when stderr is a terminal and a command
+takes more than a second.
+Exit codes: 0 success, 1 the data has errors, 2 the command could not run, 70 a bug in survey; what
+"the data has errors" means for each command is under Exit codes in each command's --help.`,
     )
     .exitOverride()
     .configureOutput({

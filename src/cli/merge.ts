@@ -8,6 +8,7 @@ import { render, wholeNumber, type Format } from "./tally.js";
 import { writeOutput, writeStdout } from "./output.js";
 import { fromSavedTally } from "./saved-tally.js";
 import { toStdout } from "./streams.js";
+import { requireValidAnswers } from "./valid-answers.js";
 import { chalkFor } from "./validate.js";
 
 interface MergeOptions {
@@ -35,7 +36,8 @@ Counts add up and lists (open answers, fill-ins, screening, problems) follow the
 the result equals one \`survey tally\` over all the parts' files in that order. Every part must come from
 the same survey.yaml and the same --by.
 
-Exit codes: 0 merged, 2 a part cannot be read, is not a tally, or was made from another definition.
+Exit codes: 0 merged; 1 not one questionnaire of all the parts is valid (nothing is written); 2 a part
+cannot be read, is not a tally, or was made from another definition.
 
 Example:
   $ survey tally -s survey.yaml --format json data/村1.csv -o parts/村1.json
@@ -59,6 +61,7 @@ async function merge(io: Io, parts: string[], opts: MergeOptions, command: Comma
     const issued = opts.issued === undefined ? undefined : wholeNumber(opts.issued, "--issued", 1, Number.MAX_SAFE_INTEGER);
   const merged = mergeTallies(results, parts, { issued });
     const lang = merged._state?.plan.lang ?? "zh-CN";
+    requireValidAnswers(merged.responses, lang);
     return render(merged, opts.format, { decimals, lang, chalk: chalkFor(io, globals.color, toStdout(opts.output) && io.stdoutIsTTY) });
   });
   if (toStdout(opts.output)) writeStdout(io, text);

@@ -13,6 +13,7 @@ import { eachOption, runEach, summaryOption } from "./each.js";
 import { surveyOption, type Run } from "./main.js";
 import { writeOutput, writeStdout } from "./output.js";
 import { STREAM_ARG } from "./streams.js";
+import { requireValidAnswers } from "./valid-answers.js";
 import { compareWithPrevious, fromSavedTally } from "./saved-tally.js";
 
 interface ReportOptions {
@@ -48,7 +49,7 @@ export function reportCommand(program: Command, run: Run): void {
   program
     .command("report")
     .description("write the research report (调研报告) as a Word document")
-    .argument("[files...]", "answer files or globs (default: data.files of the definition)")
+    .argument("[files...]", "answer files or globs; - reads standard input (default: data.files of the definition)")
     .addOption(surveyOption())
     .option("-o, --output <file>", "the .docx to write (default: 调研报告.docx, or report.docx in English); - writes it to stdout, which must not be a terminal")
     .option("--template <name|dir>", "a template folder, or the name of a built-in one: zh-research-report, en-research-report")
@@ -103,8 +104,10 @@ too, but cannot be edited. The same input gives the same bytes on the same day; 
 properties are dated SOURCE_DATE_EPOCH when set, else 2000-01-01, and the date under the 落款 is the
 definition's \`date:\`, else SOURCE_DATE_EPOCH, else today (China time).
 
-Exit codes: 0 written; 2 the command could not run (bad definition, template or narrative — named with
-file:line —, missing file, output exists without --force).
+Exit codes: 0 written (problems in the data are left out, as by tally); 1 the data cannot be counted
+(no valid questionnaire, CODES_GUESSED: nothing is written); 2 the command could not run (bad
+definition, template or narrative — named with file:line —, missing file, output exists without --force,
+-o - on a terminal). With --each, the highest code of any group.
 
 Example:
   $ survey report -s fixtures/example/survey.yaml -o 调研报告.docx
@@ -166,6 +169,7 @@ async function reportWith(
     : undefined;
   const signatureDate = dateParts(io.env.SOURCE_DATE_EPOCH ? date : new Date());
   const write = async (tally: TallyResult, survey: Survey, output: string, group?: string): Promise<ReportModel> => {
+    requireValidAnswers(tally.responses, lang);
     const narrative = narrate?.(tally, survey);
     const model = buildReport(tally, survey, template, {
       narrative,

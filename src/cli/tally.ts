@@ -8,6 +8,7 @@ import { tallySurvey, type TallyResult } from "../tally/index.js";
 import { loadSurvey, resolveFiles, type Io } from "./context.js";
 import { eachOption, runEach, summaryOption } from "./each.js";
 import { toStdout } from "./streams.js";
+import { requireValidAnswers } from "./valid-answers.js";
 import { surveyOption, type Run } from "./main.js";
 import { writeOutput, writeStdout, type Content } from "./output.js";
 import { compareWithPrevious } from "./saved-tally.js";
@@ -33,7 +34,7 @@ export function tallyCommand(program: Command, run: Run): void {
   program
     .command("tally")
     .description("compute every statistic; readable tables, or --format json|csv|md for scripts")
-    .argument("[files...]", "answer files or globs, read in the order given (default: data.files of the definition)")
+    .argument("[files...]", "answer files or globs, read in the order given; - reads standard input (default: data.files of the definition)")
     .addOption(surveyOption())
     .addOption(new Option("--format <format>", "text (tables), json (the scripting contract), csv (tidy), md").choices(["text", "json", "csv", "md"]).default("text"))
     .option("--decimals <n>", "decimals of displayed percentages (text, md); rounded half away from zero", "1")
@@ -77,9 +78,10 @@ breakdown question; in JSON, \`breakdowns\` and \`breakdownTests\` hold them all
                question). Cells that a spreadsheet would run as formulas (= + - @ tab CR) are
                prefixed with an apostrophe.
 
-Exit codes: 0 done (problems in the data are reported on stderr and their rows or cells left out),
-1 with --strict when the data has errors, 2 the command could not run (bad definition, missing
-file, bad option, output exists without --force).
+Exit codes: 0 done (problems in the data are reported on stderr and their rows or cells left out);
+1 the data cannot be counted (no valid questionnaire, CODES_GUESSED: nothing is written), or under
+--strict has errors (the tally is still written); 2 the command could not run (bad definition, missing
+file, bad option, output exists without --force). With --each, the highest code of any group.
 
 Example:
   $ survey tally -s fixtures/wjx800/survey.yaml ../shared/realdata/wjx-800/wjx-800-text.xls
@@ -104,12 +106,14 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
     const extension = `.${opts.format === "text" ? "txt" : opts.format}`;
     return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, extension, async (group) => {
       const result = await tallySurvey(group.survey, group.files, { by: opts.by, issued });
+      requireValidAnswers(result.responses, survey.lang);
       const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, false, false) });
       await writeOutput(io, group.output, text, Boolean(opts.force));
     });
   }
   const counted = await tallySurvey(survey, files, { by: opts.by, issued, progress: io.progress });
   const result = opts.previous === undefined ? counted : await compareWithPrevious(io, counted, opts.previous, survey);
+  requireValidAnswers(result.responses, survey.lang);
   if (!globals.quiet) reportProblems(io, result);
   const stdout = toStdout(opts.output);
   const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, globals.color, stdout && io.stdoutIsTTY) });

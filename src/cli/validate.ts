@@ -6,6 +6,7 @@ import { scanFast } from "../parallel/index.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
 import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";
 import { loadSurvey, resolveFiles, type Io } from "./context.js";
+import { noValidAnswers } from "./valid-answers.js";
 import { surveyOption, type Run } from "./main.js";
 
 interface ValidateOptions {
@@ -18,7 +19,7 @@ export function validateCommand(program: Command, run: Run): void {
   program
     .command("validate")
     .description("check the definition and every answer; list each problem with file, row and column")
-    .argument("[files...]", "answer files or globs: CSV, TSV, .xlsx, .xls (default: data.files of the definition)")
+    .argument("[files...]", "answer files or globs: CSV, TSV, .xlsx, .xls; - reads standard input (default: data.files of the definition)")
     .addOption(surveyOption())
     .addOption(new Option("--format <format>", "text for people, json for scripts").choices(["text", "json"]).default("text"))
     .option("--examples <n>", "examples shown for each kind of problem", "5")
@@ -29,8 +30,9 @@ Rows are numbered as a spreadsheet shows them: the header is row 1.
 A questionnaire is valid (有效问卷) unless it is a duplicate id, answers less than data.min_answered of
 the questions it was asked (or nothing), or is screened out by data.invalid_if (speeder, straightline).
 
-Exit codes: 0 the data is usable (warnings only), 1 the data has errors, 2 the command could not run
-(bad definition, missing file, bad option).
+Exit codes: 0 the data is usable (warnings only); 1 the data has errors: an error listed, or not one
+valid questionnaire (NO_VALID_ANSWERS); 2 the command could not run (bad definition, missing file, bad
+option).
 
 Example:
   $ survey validate -s fixtures/example/survey.yaml fixtures/example/answers.csv
@@ -49,8 +51,11 @@ async function validate(io: Io, args: string[], opts: ValidateOptions, command: 
   const progress = io.progress;
   const summary = (await scanFast(survey, files, { progress })) ?? (await scan(survey, files, { progress }));
   const sink = summary.diagnostics;
-  const exit = sink.errorCount > 0 ? EXIT.dataErrors : EXIT.ok;
+  // Nothing valid is unusable data even when each row's problems are only warnings (all duplicates).
+  const none = noValidAnswers(summary, survey.lang, undefined, true);
+  const exit = sink.errorCount > 0 || none ? EXIT.dataErrors : EXIT.ok;
   if (opts.format === "json") {
+    if (none) io.stderr(`${formatDiagnostic(none)}\n`);
     io.stdout(`${JSON.stringify(toJson(summary), null, 2)}\n`);
     return exit;
   }
@@ -64,6 +69,7 @@ async function validate(io: Io, args: string[], opts: ValidateOptions, command: 
     for (const d of (sink.examples.get(code) ?? []).slice(0, examples)) lines.push(`  ${formatDiagnostic(d)}`);
     if (count > examples && examples > 0) lines.push(color.dim(`  … and ${count - Math.min(examples, count)} more`));
   }
+  if (none) lines.push(formatDiagnostic(none));
   if (lines.length) io.stderr(`${lines.join("\n")}\n\n`);
   io.stdout(`${summaryLine(summary, survey.lang)}\n`);
   return exit;
