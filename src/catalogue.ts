@@ -63,6 +63,7 @@ export const FIXES: Record<DiagnosticCode, string> = {
   TEMPLATE_INVALID: "Fix the template file named in the message; start from templates/zh-research-report.",
   NARRATIVE_EXPR: "Correct the name in `{{ … }}` at the line shown; `survey tally --format json` lists every statistic.",
   NARRATIVE_SECTION: "Use a section title of the template (基本情况, 主要做法与成效, 存在的问题, 对策建议) or one of its `sectionAliases` as the `##` heading.",
+  NARRATIVE_TOO_DEEP: "Write the text at the line shown out flat: a report has paragraphs, lists and at most a few levels of quotation.",
 };
 
 /** The README's error catalogue: every code, what it means, and the fix. */

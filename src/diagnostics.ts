@@ -84,6 +84,7 @@ export const CATALOGUE = {
   TEMPLATE_INVALID: "a report template's template.yaml or style.yaml is wrong, or a sentence pattern cannot be rendered",
   NARRATIVE_EXPR: "an expression in the narrative (report.md) names something unknown or cannot be parsed",
   NARRATIVE_SECTION: "a `##` heading of the narrative matches none of the report's sections",
+  NARRATIVE_TOO_DEEP: "the narrative nests blockquotes, lists or emphasis more than 50 levels deep",
 } as const;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -2,6 +2,7 @@ import type { CsvRecord } from "../io/fast-csv.js";
 import { cellText } from "../io/fast-csv.js";
 import type { ScanMemory } from "../io/scan-memory.js";
 import { MAX_CELL_CHARS } from "../io/limits.js";
+import { append } from "../arrays.js";
 import { smallWholeNumberOfBytes } from "../validate/id-set.js";
 import { ByteCache, ByteDictionaries, type CellDictionaries } from "./byte-cache.js";
 import { itemOptionIndex, MISSING, parseDuration, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
@@ -138,7 +139,7 @@ export class ByteRowReader {
       answers[k] = read.answer;
       if (read.problems.length) {
         if (problems === NO_PROBLEMS) problems = [];
-        problems.push(...read.problems);
+        append(problems, read.problems);
       }
     }
     const { asked, answered } = settleAnswers(ctx, row, answers, problems === NO_PROBLEMS ? [] : problems);

@@ -156,7 +156,8 @@ async function reportWith(
     import("../report/build.js"),
     import("../report/docx/render.js"),
   ]);
-  const template = parseTemplate(...(await readTemplate(io, opts.template ?? (lang === "en" ? "en-research-report" : "zh-research-report"))));
+  const [templateName, templateFiles, templateShown] = await readTemplate(io, opts.template ?? (lang === "en" ? "en-research-report" : "zh-research-report"));
+  const template = parseTemplate(templateName, templateFiles, templateShown);
   // The font for chart images, loaded only when they are asked for.
   const chartImages = opts.charts === "image" ? (await import("../io/chart-font.js")).bundledChartFont : undefined;
   const narrativeFile = opts.narrative === false ? undefined : await findNarrative(io, survey, opts.narrative);

@@ -1,3 +1,4 @@
+import { append } from "../arrays.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Locate } from "./load.js";
 import {
@@ -53,7 +54,7 @@ export function buildSurvey(
     }
     const scores = new Map<number, number>();
     options.forEach((o, i) => scores.set(o.code, s.scores?.[i] ?? options.length - i));
-    diagnostics.push(...scaleDirection(name, options, s, scores, path, at));
+    append(diagnostics, scaleDirection(name, options, s, scores, path, at));
     scales.set(name, {
       name,
       options,

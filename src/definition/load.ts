@@ -1,5 +1,7 @@
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, stringify, type Document } from "yaml";
 import type { z } from "zod";
+import { append } from "../arrays.js";
+import { MAX_YAML_ALIASES } from "../io/limits.js";
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import type { Survey } from "./model.js";
 import { buildSurvey, type BrokenNames } from "./build.js";
@@ -7,7 +9,7 @@ import { codebookFiles, parseCodebook } from "./codebook.js";
 import { groupSchema, questionSchema, scaleSchema, surveySchema, type SurveyDoc } from "./schema.js";
 
 /** More aliases than this in one survey.yaml is an attack ("billion laughs"), not a definition. */
-export const MAX_YAML_ALIASES = 100;
+export { MAX_YAML_ALIASES };
 
 /**
  * Questions in one definition, each matrix row counted as one (README "Limits"). Measured here: a report
@@ -77,13 +79,13 @@ export function parseSurvey(text: string, file = "survey.yaml", opts: { readCode
 
   const parsed = surveySchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) diagnostics.push(...issueToDiagnostics(issue, at));
+    for (const issue of parsed.error.issues) append(diagnostics, issueToDiagnostics(issue, at));
     // Cross-references are checked on the parts that are well-formed, so that one run reports them too.
     const salvaged = salvage(raw as Record<string, unknown>);
     for (const d of includeCodebooks(salvaged.doc, (path, ...rest) => at(["questions", salvaged.questionIndex[path[1] as number]!, ...path.slice(2)], ...rest), opts.readCodebook)) diagnostics.push(d);
     const original: Locate = (path, ...rest) =>
       at(path[0] === "questions" && typeof path[1] === "number" ? ["questions", salvaged.questionIndex[path[1]]!, ...path.slice(2)] : path, ...rest);
-    diagnostics.push(...buildSurvey(salvaged.doc, original, salvaged.broken).diagnostics);
+    append(diagnostics, buildSurvey(salvaged.doc, original, salvaged.broken).diagnostics);
     return { diagnostics: sortByPlace(dedupe(diagnostics)) };
   }
   const included = includeCodebooks(parsed.data, at, opts.readCodebook);

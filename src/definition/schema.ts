@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_BINS, MAX_OPTIONS, MAX_RANK_OPTIONS } from "../io/limits.js";
 
 /**
  * The zod schema of survey.yaml (PRODUCT §2). It checks the shape of each key; references between keys
@@ -27,7 +28,10 @@ const option = z.union([
   }),
 ]);
 
-const options = z.array(option).min(1, { message: "list at least one option" });
+const options = z
+  .array(option)
+  .min(1, { message: "list at least one option" })
+  .max(MAX_OPTIONS, { message: `a question may have at most ${MAX_OPTIONS.toLocaleString("en-US")} options` });
 
 /** Whether the options' codes are the questionnaire's: `survey init` marks codes it guessed from labels. */
 const codes = z
@@ -93,14 +97,24 @@ const matrix = z.strictObject({
   scale: z.string().describe("the name of a scale under `scales`"),
   rows: z.array(matrixRow).min(1).describe("each row is a sub-question q9.1, q9.2, …"),
 });
-const rank = z.strictObject({ ...common, type: z.literal("rank"), options, codes });
+// A ranking's tally counts every option at every position: options² counts.
+const rank = z.strictObject({
+  ...common,
+  type: z.literal("rank"),
+  options: options.max(MAX_RANK_OPTIONS, { message: `a ranking may have at most ${MAX_RANK_OPTIONS.toLocaleString("en-US")} options` }),
+  codes,
+});
 const numberQuestion = z.strictObject({
   ...common,
   type: z.literal("number"),
   min: z.number().optional(),
   max: z.number().optional(),
   integer: z.boolean().optional(),
-  bins: z.array(z.number()).optional().describe("upper bounds: [30, 40] gives ≤30, 31–40, >40"),
+  bins: z
+    .array(z.number())
+    .max(MAX_BINS, { message: `at most ${MAX_BINS.toLocaleString("en-US")} bins` })
+    .optional()
+    .describe("upper bounds: [30, 40] gives ≤30, 31–40, >40"),
   unit: z.string().optional(),
 });
 /** A codebook: theme → the patterns of the answers that mention it. */

@@ -1,4 +1,5 @@
 import jsep from "jsep";
+import { MAX_WHEN_DEPTH } from "../io/limits.js";
 
 /**
  * Skip logic (`when: "q5 >= 4"`). Expressions are parsed by jsep into a syntax tree and evaluated by the
@@ -37,12 +38,15 @@ export class WhenError extends Error {}
 const COMPARISONS = new Set(["==", "!=", "===", "!==", "<", "<=", ">", ">="]);
 
 export function compileWhen(source: string, ctx: WhenContext): WhenExpr {
+  // jsep recurses once per bracket, unary operator and `?`, the checks below once per level of the tree.
+  if (nestingMarks(source) > MAX_WHEN_DEPTH) throw tooDeep();
   let ast: Node;
   try {
     ast = jsep(source);
   } catch (err) {
     throw new WhenError(`cannot parse "${source}": ${(err as Error).message}`);
   }
+  if (depthOf(ast) > MAX_WHEN_DEPTH) throw tooDeep();
   const refs = new Set<string>();
   const resolved = resolveNode(ast, ctx, refs);
   return {
@@ -50,6 +54,42 @@ export function compileWhen(source: string, ctx: WhenContext): WhenExpr {
     refs: [...refs],
     evaluate: (lookup) => truthy(evaluate(resolved, lookup)),
   };
+}
+
+function tooDeep(): WhenError {
+  return new WhenError(`the expression nests more than ${MAX_WHEN_DEPTH} levels deep (brackets, ! and -, ?:, or terms joined by && and ||)`);
+}
+
+/**
+ * The characters outside string literals at which jsep goes one level deeper: `(`, `[`, `?` and the unary
+ * operators (`-` and `+` counted whether unary or not). An upper bound of its recursion, found without it.
+ */
+function nestingMarks(source: string): number {
+  let n = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '"' || c === "'") {
+      for (i++; i < source.length && source[i] !== c; i++) if (source[i] === "\\") i++;
+    } else if (c === "(" || c === "[" || c === "?" || (c === "!" && source[i + 1] !== "=") || c === "-" || c === "+" || c === "~") n++;
+  }
+  return n;
+}
+
+/** The depth of a parsed tree, found without recursion (a chain of 5,000 `&&` is 5,000 deep). */
+function depthOf(root: Node): number {
+  let max = 0;
+  const stack: [Node, number][] = [[root, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    if (max > MAX_WHEN_DEPTH) break;
+    for (const key of ["left", "right", "argument", "test", "consequent", "alternate", "object", "property"]) {
+      const child = (node as Record<string, unknown>)[key];
+      if (child && typeof child === "object") stack.push([child as Node, depth + 1]);
+    }
+    for (const child of (node.elements as (Node | null)[] | undefined) ?? []) if (child) stack.push([child, depth + 1]);
+  }
+  return max;
 }
 
 /** A checked tree: identifiers become item references, labels become codes. */

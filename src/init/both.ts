@@ -1,4 +1,5 @@
 import { normalizeHeader, normalizeLabel, parseSubColumn } from "../answers/normalize.js";
+import { maxOf, minOf } from "../arrays.js";
 import type { RawRow } from "../io/table.js";
 import type { Draft, DraftQuestion, DraftScale } from "./infer.js";
 import { matchLikert } from "./likert.js";
@@ -278,10 +279,10 @@ export function mergeDrafts(text: FormDraft, code: FormDraft, matched: Map<strin
     const labelOfCode = new Map<number, string>();
     for (const [label, code] of byLabel) labelOfCode.set(code, label);
     const codes = new Set<number>([...labelOfCode.keys(), ...(cq.options ?? []).map((o) => o.code)]);
-    const max = Math.max(...codes);
+    const max = maxOf(codes);
     const missing: number[] = [];
     const options: DraftOption[] = [];
-    for (let code = Math.min(1, ...codes); code <= max; code++) {
+    for (let code = minOf(codes, 1); code <= max; code++) {
       const label = labelOfCode.get(code);
       if (label === undefined) {
         missing.push(code);

@@ -9,6 +9,17 @@ export const MAX_CELL_CHARS = 32_767;
 /** Columns in one file: Excel's own maximum (16,384, column XFD). */
 export const MAX_COLUMNS = 16_384;
 
+/** Rows of one sheet: Excel's own maximum (1,048,576). */
+export const MAX_SHEET_ROWS = 1_048_576;
+
+/**
+ * Cells a sheet may span (its used range, rows × columns, empty cells included): the most an .xls can
+ * hold (65,536 rows × 256 columns). A real export is far smaller — an .xlsx within the unpacked limit
+ * below holds a few million cells — but a file may declare any range: a 48-byte SYLK text naming cell
+ * Y100000;X1000 made the grid of every row 2.4 GB before this bound.
+ */
+export const MAX_SHEET_CELLS = 65_536 * 256;
+
 /**
  * Characters in one row (record) of a CSV. A quote that is never closed makes the rest of the file one
  * cell: without a bound, a 2 GB file would be held in memory whole (and re-scanned by the parser for every
@@ -104,3 +115,40 @@ export class RecordGuard {
     return this.length + this.carry.length;
   }
 }
+
+/**
+ * Options of one choice question. Dropdowns of every city in China hold about 3,000; far more is a broken
+ * definition, and its report would chart every option.
+ */
+export const MAX_OPTIONS = 10_000;
+
+/** Options of a ranking: its tally holds one count per option and position, so options² of them. */
+export const MAX_RANK_OPTIONS = 1_000;
+
+/** Bins of a number question (`bins:`): each becomes a row of its table and a bar of its chart. */
+export const MAX_BINS = 1_000;
+
+/**
+ * How deeply a `when` expression may nest: brackets, unary operators, `?:` and the operands of a chain of
+ * `&&`/`||` each add a level. The parser and the evaluator recurse once per level, and a few thousand levels
+ * overflow the stack; real conditions have fewer than ten.
+ */
+export const MAX_WHEN_DEPTH = 100;
+
+/**
+ * How deeply the narrative (report.md) may nest blockquotes and lists. marked recurses per level, and a few
+ * thousand `>` overflow the stack; the report has no use for more than a few.
+ */
+export const MAX_NARRATIVE_DEPTH = 50;
+
+/** Aliases a YAML file (survey.yaml, a template's template.yaml or style.yaml) may expand: more is an attack ("billion laughs"), not a definition. */
+export const MAX_YAML_ALIASES = 100;
+
+/**
+ * Files and folders a glob (`'data/**\/*.csv'`) may pass on its walk. `'/proc/**\/*.csv'` walked 2.5 GB
+ * of the kernel's files before; a folder of answer files holds hundreds.
+ */
+export const MAX_GLOB_ENTRIES = 100_000;
+
+/** Folders a glob descends below the folder it starts in. */
+export const MAX_GLOB_DEPTH = 32;

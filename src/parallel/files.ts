@@ -1,5 +1,6 @@
 import { open, stat, type FileHandle } from "node:fs/promises";
 import { mapColumns } from "../answers/columns.js";
+import { append } from "../arrays.js";
 import type { Survey } from "../definition/model.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { settledByHead } from "../io/encoding.js";
@@ -45,7 +46,7 @@ export async function inspect(survey: Survey, file: InputFile, diagnostics: Diag
 
   const problems: Diagnostic[] = [];
   mapColumns(survey, table.header, file.name, problems);
-  diagnostics.push(...problems);
+  append(diagnostics, problems);
   return { file, header, scanner, dataStart, size, checkUtf8: encoding === "utf-8" && (bom > 0 || settled !== undefined || survey.data.encoding !== "auto") };
 }
 

@@ -1,3 +1,4 @@
+import { append, maxOf } from "../arrays.js";
 import type { Question, Survey } from "../definition/model.js";
 import { isOrdinal } from "../definition/ordinal.js";
 import type { QuestionTally, TallyResult } from "../tally/types.js";
@@ -30,14 +31,14 @@ export function appendixBlocks(tally: TallyResult, survey: Survey, template: Tem
     blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: heading, bold: true }] });
     const unmatched = waves && waveNote(template, waves, q.id);
     if (unmatched) blocks.push(unmatched);
-    blocks.push(...questionBlocks(q, t, template, charts, q.id === survey.role, waves));
+    append(blocks, questionBlocks(q, t, template, charts, q.id === survey.role, waves));
   }
   return blocks;
 }
 
 function questionBlocks(q: Question, t: QuestionTally, template: Template, charts: boolean, role = false, waves?: Waves): Block[] {
   const l = template.text.labels;
-  const n = q.type === "matrix" ? Math.max(0, ...Object.values(t.rows ?? {}).map((r) => r.base)) : t.base;
+  const n = q.type === "matrix" ? maxOf(Object.values(t.rows ?? {}).map((r) => r.base), 0) : t.base;
   if (n === 0 && !(t.answers?.length)) return [{ kind: "paragraph", style: "plain", runs: [{ text: l.noAnswers }] }];
   const caption = renderLabel(template, l.tableCaption, { text: q.text, n });
   const figureCaption = renderLabel(template, l.figureCaption, { text: q.text, n });
@@ -63,11 +64,11 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
       if (q.type === "scale") {
         const name = rateName(q.scale, template);
         blocks.push({ kind: "paragraph", style: "plain", runs: [{ text: `${name}${sep(template)}${pct(t.positiveRate)}${waves ? changeNote(template, waves, t, "positiveRate") : ""}${semi(template)}${l.mean}${sep(template)}${fixed(t.meanScore)}${waves ? changeNote(template, waves, t, "mean") : ""}` }] });
-        blocks.push(...figure(scaleChart(t, template)));
+        append(blocks, figure(scaleChart(t, template)));
       } else {
         // The role list and ordered amounts (16~19岁 … 60岁以上, 没有投入 … 超过50%) keep the questionnaire's order.
         const sort = !role && !isOrdinal(q.options);
-        blocks.push(...figure(barChart(options.map((o) => ({ label: o.label, count: o.count, share: shareOf(t, o) })), template, sort)));
+        append(blocks, figure(barChart(options.map((o) => ({ label: o.label, count: o.count, share: shareOf(t, o) })), template, sort)));
       }
       return blocks;
     }
@@ -110,7 +111,7 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
     }
     case "rank": {
       const ranks = t.ranks ?? [];
-      const positions = Math.max(0, ...ranks.map((r) => r.positions.length));
+      const positions = maxOf(ranks.map((r) => r.positions.length), 0);
       const table: Table = {
         kind: "table",
         number: 0,

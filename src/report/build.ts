@@ -1,3 +1,4 @@
+import { append } from "../arrays.js";
 import type { Survey } from "../definition/model.js";
 import type { TallyResult } from "../tally/types.js";
 import { appendixBlocks } from "./appendix.js";
@@ -54,7 +55,7 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
   const title = opts.group ? renderLabel(template, template.text.labels.groupTitle, { title: baseTitle, group: opts.group }) : baseTitle;
 
   const opening: Block[] = [];
-  if (narrative?.opening.length) opening.push(...narrative.opening);
+  if (narrative?.opening.length) append(opening, narrative.opening);
   else if (survey.purpose || survey.organization || survey.methods.length) {
     opening.push(
       body(
@@ -83,13 +84,13 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
     const rest = firstHeading < 0 ? [] : written.slice(firstHeading);
     if (!written.length) blocks.push(placeholder(template, key));
     // The author's opening words, then the survey's evidence, then the author's numbered points.
-    blocks.push(...lead, ...evidence, ...rest);
+    for (const part of [lead, evidence, rest]) append(blocks, part);
   });
   const appendix = opts.appendix ?? true;
   const margin = largestMargin(tally);
   // GB/T 9704 §7.3.4–7.3.5: the attachment note one blank line under the body, the 落款 two lines under that.
   if (appendix) blocks.push(blankLine(), body(sentence(template, "attachmentNote", { title: template.text.labels.appendixTitle })));
-  blocks.push(blankLine(), blankLine(), ...signature(survey, template, opts.date));
+  append(blocks, [blankLine(), blankLine(), ...signature(survey, template, opts.date)]);
   if (appendix) {
     const notes = sentence(template, "notes", {
       minGroup: rules.minGroup,
@@ -101,7 +102,7 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
       // Points, one decimal, rounded up: the 说明 must not understate the margin.
       marginPoints: margin ? Math.ceil(margin.margin * 1000 - 1e-9) / 10 : null,
     });
-    blocks.push(...appendixBlocks(tally, survey, template, charts, notes));
+    append(blocks, appendixBlocks(tally, survey, template, charts, notes));
   }
 
   const model: ReportModel = {

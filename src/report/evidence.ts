@@ -1,3 +1,4 @@
+import { append } from "../arrays.js";
 import type { Scale, Survey } from "../definition/model.js";
 import type { TallyResult } from "../tally/types.js";
 import { namesProblem, subjectOf } from "../definition/question-kind.js";
@@ -71,14 +72,14 @@ export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] 
         }
         break;
       case "difference":
-        blocks.push(...differenceBlocks(f, input));
+        append(blocks, differenceBlocks(f, input));
         break;
       case "change":
       case "note":
         break;
     }
   }
-  if (key === "suggestions" && !input.written.suggestions) blocks.push(...suggestionPlaces(input));
+  if (key === "suggestions" && !input.written.suggestions) append(blocks, suggestionPlaces(input));
   return blocks;
 }
 

@@ -1,3 +1,4 @@
+import { append, maxOf, minOf } from "../arrays.js";
 import type { Question, Scale, Survey } from "../definition/model.js";
 import { questionKind, sectionOfKind, subjectOf, type QuestionKind } from "../definition/question-kind.js";
 import { chiSquareTest } from "../tally/stats.js";
@@ -204,7 +205,7 @@ export function deriveFindings(input: FindingsInput): Finding[] {
             items,
           });
         }
-        out.push(...othersFindings(q, t, subject, section ?? "situation"));
+        append(out, othersFindings(q, t, subject, section ?? "situation"));
         break;
       }
       case "number": {
@@ -292,7 +293,7 @@ export function deriveFindings(input: FindingsInput): Finding[] {
     }
   }
 
-  out.push(...differences(input, kindOf, subjectOf, sectionOf, quote));
+  append(out, differences(input, kindOf, subjectOf, sectionOf, quote));
   const findings = capRates(markSaid(out, input.narrative ?? []));
   // A change is said with its figure, so it is decided once the figures are placed (or kept out).
   for (const f of changeFindings(findings, tally, rules)) findings.push(f);
@@ -595,8 +596,8 @@ function bestGap(groups: readonly RoleBreakdown[], measures: readonly Measure[],
   let largest: Gap | undefined;
   for (const m of measures) {
     const values = m.counts.map((c, i) => c / groups[i]!.base);
-    const max = Math.max(...values);
-    const min = Math.min(...values);
+    const max = maxOf(values);
+    const min = minOf(values);
     const gap = max - min;
     if (!(gap > 0)) continue;
     const across = chiSquareTest(m.counts.map((c, i) => [c, groups[i]!.base - c]));

@@ -1,6 +1,8 @@
 import { marked, type Token, type Tokens } from "marked";
+import { append } from "../arrays.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { SurveyError } from "../errors.js";
+import { MAX_NARRATIVE_DEPTH } from "../io/limits.js";
 import type { Block, TextRun } from "./model.js";
 import type { SectionKey, Template } from "./template.js";
 
@@ -19,7 +21,7 @@ export interface Narrative {
 
 export function parseNarrative(source: string, file: string, template: Template, context: Record<string, unknown>): Narrative {
   const text = renderExpressions(source.replace(/^\uFEFF/, ""), file, template, context);
-  const tokens = marked.lexer(text, { gfm: true });
+  const tokens = lexBounded(text, file);
   const narrative: Narrative = { opening: [], sections: {} };
   const titles = new Map<string, SectionKey>([
     ...(Object.entries(template.text.sectionAliases ?? {}) as [SectionKey, string[]][]).flatMap(([k, list]) =>
@@ -85,6 +87,89 @@ function normaliseTitle(t: string): string {
     .replace(/^\s*([一二三四五六七八九十]+、|[IVX]+\.|\d+[.、])\s*/u, "")
     .replace(/\s+/g, "")
     .toLowerCase();
+}
+
+/**
+ * marked's lexer recurses once per level of blockquote, list and emphasis, and blocks nested by indentation
+ * take it time cubic in their depth (300 levels: 2 s; 1,000: 19 s); 2,000 `>` overflow the stack. Lines that
+ * open more than MAX_NARRATIVE_DEPTH containers are refused before lexing; emphasis, which can span lines, is
+ * measured on the tokens, and a stack overflow inside marked is located by lexing paragraph by paragraph.
+ * The walks below (blocksOf, inlineRuns) recurse once per level, so they stay bounded too.
+ */
+function lexBounded(text: string, file: string): Token[] {
+  const lines = text.split("\n");
+  lines.forEach((l, i) => {
+    if (containerDepth(l) > MAX_NARRATIVE_DEPTH) throw tooDeep(file, i + 1);
+  });
+  let tokens: Token[];
+  try {
+    tokens = marked.lexer(text, { gfm: true });
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    let start = 0;
+    for (let i = 0; i <= lines.length; i++) {
+      if (i < lines.length && lines[i]!.trim() !== "") continue;
+      try {
+        marked.lexer(lines.slice(start, i).join("\n"), { gfm: true });
+      } catch (e) {
+        if (e instanceof RangeError) throw tooDeep(file, start + 1);
+        throw e;
+      }
+      start = i + 1;
+    }
+    throw tooDeep(file);
+  }
+  let line = 1;
+  for (const token of tokens) {
+    // Below the innermost container or emphasis come a paragraph and its text: two levels more.
+    if (tokenDepth(token) > MAX_NARRATIVE_DEPTH + 2) throw tooDeep(file, line);
+    line += countNewlines(token.raw);
+  }
+  return tokens;
+}
+
+/**
+ * How many blocks a line opens: its `>` and list markers (`-`, `*`, `+`, `1.`, `1)`) at the start, plus one
+ * for every two columns of indentation before them (a list nested by indentation).
+ */
+function containerDepth(line: string): number {
+  const m = /^([ \t]*)((?:(?:>|[-*+]|\d{1,9}[.)])(?:[ \t]+|$))+)/.exec(line);
+  if (!m) return 0;
+  const indent = m[1]!.replace(/\t/g, "    ").length;
+  const markers = m[2]!.match(/>|[-*+]|\d{1,9}[.)]/g)!.length;
+  return Math.floor(indent / 2) + markers;
+}
+
+/** The depth of a token's tree (blockquotes, list items, emphasis), found without recursion. */
+function tokenDepth(root: Token): number {
+  let max = 0;
+  const stack: [Token, number][] = [[root, 1]];
+  while (stack.length && max <= MAX_NARRATIVE_DEPTH + 2) {
+    const [t, depth] = stack.pop()!;
+    max = Math.max(max, depth);
+    const children: unknown[] = [];
+    if ("tokens" in t && Array.isArray(t.tokens)) children.push(t.tokens);
+    if (t.type === "list") children.push((t as Tokens.List).items);
+    if (t.type === "table") {
+      const table = t as Tokens.Table;
+      for (const row of [table.header, ...table.rows]) for (const cell of row) children.push(cell.tokens);
+    }
+    for (const list of children as Token[][]) for (const c of list) stack.push([c, depth + 1]);
+  }
+  return max;
+}
+
+function tooDeep(file: string, line?: number): SurveyError {
+  return new SurveyError([
+    {
+      code: "NARRATIVE_TOO_DEEP",
+      severity: "error",
+      file,
+      line,
+      message: `blockquotes (>), lists or emphasis (** _ ~~) nest more than ${MAX_NARRATIVE_DEPTH} levels deep`,
+      hint: "the report has no use for such nesting: write the text out flat",
+    },
+  ]);
 }
 
 function countNewlines(s: string): number {
@@ -166,14 +251,14 @@ function inlineRuns(tokens: Token[], marks: { bold?: boolean; italic?: boolean }
   for (const t of tokens) {
     switch (t.type) {
       case "strong":
-        runs.push(...inlineRuns(t.tokens ?? [], { ...marks, bold: true }));
+        append(runs, inlineRuns(t.tokens ?? [], { ...marks, bold: true }));
         break;
       case "em":
-        runs.push(...inlineRuns(t.tokens ?? [], { ...marks, italic: true }));
+        append(runs, inlineRuns(t.tokens ?? [], { ...marks, italic: true }));
         break;
       case "link":
       case "del":
-        runs.push(...inlineRuns(t.tokens ?? [], marks));
+        append(runs, inlineRuns(t.tokens ?? [], marks));
         break;
       case "br":
         runs.push({ text: "\n", ...marks });
@@ -183,7 +268,7 @@ function inlineRuns(tokens: Token[], marks: { bold?: boolean; italic?: boolean }
         break;
       case "text":
       case "escape":
-        if ("tokens" in t && t.tokens?.length) runs.push(...inlineRuns(t.tokens, marks));
+        if ("tokens" in t && t.tokens?.length) append(runs, inlineRuns(t.tokens, marks));
         else runs.push({ text: decodeEntities(t.text ?? t.raw), ...marks });
         break;
       default:

@@ -1,8 +1,9 @@
 import { Liquid } from "liquidjs";
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import type { Diagnostic } from "../diagnostics.js";
 import { SurveyError } from "../errors.js";
+import { MAX_YAML_ALIASES } from "../io/limits.js";
 import { reportRulesSchema } from "../definition/schema.js";
 import { approx, count, fixed, pct, type Lang } from "./format.js";
 
@@ -37,7 +38,7 @@ const templateSchema = z.strictObject({
     .optional(),
   labels: z.strictObject({
     appendix: z.string(), appendixTitle: z.string(), table: z.string(), figure: z.string(), option: z.string(),
-    count: z.string(), share: z.string(), validN: z.string(), role: z.string(), people: z.string(), rate: z.string(),
+    count: z.string(), share: z.string(), weightedShare: z.string().optional(), validN: z.string(), role: z.string(), people: z.string(), rate: z.string(),
     mean: z.string(), row: z.string(), score: z.string(), meanPosition: z.string(), position: z.string(),
     statistic: z.string(), value: z.string(), answers: z.string(), all: z.string(), binsSuffix: z.string(),
     theme: z.string(), unmatched: z.string(),
@@ -155,7 +156,18 @@ function parseYaml<T>(source: string | undefined, file: string, schema: z.ZodTyp
     }
     return undefined;
   }
-  const result = schema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // yaml refuses to expand a "billion laughs" alias bomb (a ReferenceError): point at the first alias.
+    let at: number | undefined;
+    visit(doc, { Alias: (_, node) => ((at = node.range?.[0]), visit.BREAK) });
+    const pos = at === undefined ? { line: 1, col: 1 } : lineCounter.linePos(at);
+    out.push({ code: "TEMPLATE_INVALID", severity: "error", file, line: pos.line, col: pos.col, message: `${(err as Error).message}: more than ${MAX_YAML_ALIASES} aliases are expanded`, hint: "write the repeated parts out" });
+    return undefined;
+  }
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number, number] } | undefined;

@@ -1,4 +1,5 @@
 import type { Answer } from "../answers/cells.js";
+import { maxOf } from "../arrays.js";
 import { recoders, type OtherRecoder, type Recoded } from "./other-codes.js";
 import { binOf, type Plan, type PlanItem } from "./plan.js";
 import type { CovarianceSums } from "./stats.js";
@@ -208,7 +209,7 @@ class CodeIndex {
 
   constructor(codes: number[]) {
     this.map = new Map(codes.map((c, i) => [c, i]));
-    const max = Math.max(0, ...codes);
+    const max = maxOf(codes, 0);
     if (codes.every((c) => Number.isInteger(c) && c >= 0) && max <= 4096) {
       this.table = new Int32Array(max + 1).fill(-1);
       codes.forEach((c, i) => (this.table![c] = i));

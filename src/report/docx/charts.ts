@@ -1,4 +1,5 @@
 import type { ChartRunOptions } from "docx/charts";
+import { maxOf } from "../../arrays.js";
 import type { Figure } from "../model.js";
 import type { StyleSheet } from "../template.js";
 import { textEms, typeHeight, typeWidth } from "./styles.js";
@@ -60,7 +61,7 @@ export function chartOptions(f: Figure, style: StyleSheet): ChartRunOptions {
   const width = Math.round(style.chart.width * PX_PER_MM);
   const percent = c.unit === "percent";
   const numberFormat = percent ? "0%" : "0.00";
-  const longest = Math.max(...c.categories.map((x) => x.length));
+  const longest = maxOf(c.categories.map((x) => x.length));
   // One series by group (a rate by role) reads best as labelled horizontal bars, like a bar chart.
   if (c.type === "bar" || (c.type === "grouped" && c.series.length === 1)) {
     // Word draws the first category at the bottom: reverse, so the largest bar is on top.
@@ -68,7 +69,7 @@ export function chartOptions(f: Figure, style: StyleSheet): ChartRunOptions {
     const s = c.series[0]!;
     const values = [...s.values].reverse();
     const labels = s.labels ? [...s.labels].reverse() : undefined;
-    const max = Math.max(0, ...values);
+    const max = maxOf(values, 0);
     const fixed = labels ? 12 : 18;
     const height = chartHeightMm(f, style, categories.length, fixed);
     return {

@@ -16,6 +16,7 @@ import {
 import { markerText, substituteMarkers } from "./plain-paragraphs.js";
 import { blockXml, boldHeading, headingStyle, markerPrefix, PARAGRAPH_STYLE, plainParagraph } from "./block-xml.js";
 import { xmlSafe } from "./xml-safe.js";
+import { append } from "../../arrays.js";
 import { breakableModel } from "./line-breaks.js";
 import { strFromU8, strToU8, unzipSync } from "fflate";
 import type { Block, Figure, ReportModel, TextRun as ModelRun } from "../model.js";
@@ -163,7 +164,7 @@ function blocks(list: Block[], style: StyleSheet, figures: Map<Figure, Paragraph
     if (xml !== undefined) run.push(xml);
     else {
       flush();
-      out.push(...block(b, style, figures));
+      append(out, block(b, style, figures));
     }
   }
   flush();
@@ -179,7 +180,7 @@ function block(b: Block, style: StyleSheet, figures: Map<Figure, ParagraphChild>
       if (plain) return [new Paragraph({ style: plain.style, children: [new TextRun(plain.text)] })];
       const runs: ParagraphChild[] = [];
       if (b.marker) runs.push(new TextRun(markerPrefix(b.marker)));
-      runs.push(...b.runs.flatMap((r) => textRuns(r, style)));
+      append(runs, b.runs.flatMap((r) => textRuns(r, style)));
       return [new Paragraph({ style: PARAGRAPH_STYLE[b.style ?? "body"], keepNext: boldHeading(b) || undefined, children: runs })];
     }
     case "table":

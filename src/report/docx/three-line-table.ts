@@ -2,6 +2,7 @@ import { AlignmentType, BorderStyle, Paragraph, Table as DocxTable, TableCell, T
 import type { Table } from "../model.js";
 import type { StyleSheet } from "../template.js";
 import { escapeXml } from "./xml-safe.js";
+import { maxOf } from "../../arrays.js";
 import { STYLE, textEms, typeWidth } from "./styles.js";
 
 /**
@@ -69,9 +70,9 @@ export function tableLayout(t: Table, style: StyleSheet): TableLayout {
   const n = t.header.length;
   const em = tableTextSize(t, style) * 20;
   const pad = cellPadding(t);
-  const width = (text: string) => Math.ceil(Math.max(...text.split("\n").map(textEms)) * em) + pad;
+  const width = (text: string) => Math.ceil(maxOf(text.split("\n").map(textEms)) * em) + pad;
   const cells = (i: number) => [...t.rows.map((r) => r[i] ?? ""), ...(t.footer ? [t.footer[i] ?? ""] : [])];
-  const natural = t.header.map((h, i) => Math.max(width(h), ...cells(i).map(width)));
+  const natural = t.header.map((h, i) => maxOf(cells(i).map(width), width(h)));
   const shares = t.header.map((_, i) => (i === 0 ? (n <= 3 ? 3 : 2) : 1));
   const total = shares.reduce((a, b) => a + b, 0);
   const byShares = shares.map((w) => Math.floor((area * w) / total));
@@ -83,11 +84,11 @@ export function tableLayout(t: Table, style: StyleSheet): TableLayout {
       // Labels keep six characters a line, every other column its header on one line.
       natural.map((w, i) => (i === 0 ? Math.min(w, 6 * em + pad) : w)),
       // Headers break between words; numbers stay whole.
-      natural.map((w, i) => (i === 0 ? Math.min(w, 6 * em + pad) : Math.max(...headerWords(t.header[i]!).map(width), ...cells(i).map(width)))),
+      natural.map((w, i) => (i === 0 ? Math.min(w, 6 * em + pad) : maxOf(cells(i).map(width), maxOf(headerWords(t.header[i]!).map(width))))),
       // Labels wrap down to their longest word, four characters at least.
-      natural.map((w, i) => (i === 0 ? Math.min(w, Math.max(4 * em + pad, ...labels.flatMap(headerWords).map(width))) : Math.max(...headerWords(t.header[i]!).map(width), ...cells(i).map(width)))),
+      natural.map((w, i) => (i === 0 ? Math.min(w, maxOf(labels.flatMap(headerWords).map(width), 4 * em + pad)) : maxOf(cells(i).map(width), maxOf(headerWords(t.header[i]!).map(width))))),
       // A table too wide for all that: headers and labels break where they must, numbers still whole.
-      natural.map((w, i) => (i === 0 ? Math.min(w, 2 * em + pad) : Math.max(pad, ...cells(i).map(width)))),
+      natural.map((w, i) => (i === 0 ? Math.min(w, 2 * em + pad) : maxOf(cells(i).map(width), pad))),
     ];
     columns = fit(natural, steps, area);
   }

@@ -1,3 +1,4 @@
+import { maxOf } from "../../arrays.js";
 import type { Chart, Figure } from "../model.js";
 import type { StyleSheet } from "../template.js";
 import { FONT_FAMILY, textWidth, wrapText } from "./metrics.js";
@@ -47,14 +48,14 @@ function horizontalBars(c: Canvas, chart: Chart, bandMin: number): void {
   const k = chart.series.length;
   const labelOf = (s: Chart["series"][number], i: number) => s.labels?.[i] ?? tickText(s.values[i] ?? 0, chart.unit);
   const labelSize = k === 1 ? fs : c.small;
-  const valueWidth = Math.max(0, ...chart.series.flatMap((s) => s.values.map((_, i) => textWidth(labelOf(s, i), labelSize)))) + 4;
+  const valueWidth = maxOf(chart.series.flatMap((s) => s.values.map((_, i) => textWidth(labelOf(s, i), labelSize))), 0) + 4;
   const { lines, width: labelWidth } = categoryLabels(c, chart.categories);
   const plotX = PAD + labelWidth + 8;
   const plotW = c.width - plotX - valueWidth - PAD;
   // One series: a bar 60% of its band; several: thinner bars side by side, 1 pt apart.
   const thick = k === 1 ? Math.min(bandMin * 0.6, fs * 1.8) : fs * 1.2;
   const group = k * thick + (k - 1);
-  const axis = valueAxis(Math.max(0, ...chart.series.flatMap((s) => s.values)), chart.unit);
+  const axis = valueAxis(maxOf(chart.series.flatMap((s) => s.values), 0), chart.unit);
   const top = PAD;
   let y = top;
   chart.categories.forEach((_, i) => {
@@ -115,7 +116,7 @@ function stackedBars(c: Canvas, chart: Chart, bandMin: number): void {
 function categoryLabels(c: Canvas, categories: string[]): { lines: string[][]; width: number } {
   const max = c.width * LABEL_SHARE;
   const lines = categories.map((t) => wrapText(t, max, c.size, LABEL_LINES));
-  return { lines, width: Math.max(0, ...lines.flat().map((l) => textWidth(l, c.size))) };
+  return { lines, width: maxOf(lines.flat().map((l) => textWidth(l, c.size)), 0) };
 }
 
 interface Axis {

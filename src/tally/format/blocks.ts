@@ -1,3 +1,4 @@
+import { maxOf } from "../../arrays.js";
 import { REASON_LABELS, type InvalidReason } from "../../validate/screen.js";
 import { formatNumber, formatPct, significantlyHigher } from "../stats.js";
 import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
@@ -267,7 +268,7 @@ function addRoleTable(block: Block, prefix: string, q: QuestionTally | RowTally,
         : compare(groups.map((r) => r.positiveRate));
     // letters after the figure, padded to the column's longest so that the figures stay aligned
     const mark = (text: string, column: string[], g: number) => {
-      const width = Math.max(0, ...column.map((m) => m.length));
+      const width = maxOf(column.map((m) => m.length), 0);
       return width ? `${text} ${column[g]!.padEnd(width)}` : text;
     };
     const header = [head, ...labels, w.base, ...(hasScale ? [w.positive, w.mean] : [])];

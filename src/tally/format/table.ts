@@ -1,4 +1,5 @@
 import stringWidth from "string-width";
+import { maxOf } from "../../arrays.js";
 
 /**
  * A plain-text table aligned by display width: a CJK character takes two columns on a terminal, so
@@ -6,7 +7,7 @@ import stringWidth from "string-width";
  * marks numeric columns. Colour codes, if any, are ignored by string-width.
  */
 export function textTable(header: string[], rows: string[][], right: boolean[] = []): string[] {
-  const widths = header.map((h, j) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[j] ?? ""))));
+  const widths = header.map((h, j) => maxOf(rows.map((r) => stringWidth(r[j] ?? "")), stringWidth(h)));
   const line = (cells: string[]) =>
     cells
       .map((c, j) => {

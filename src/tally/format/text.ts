@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import { append } from "../../arrays.js";
 import type { TallyResult } from "../types.js";
 import { blocks, type BlockOptions } from "./blocks.js";
 import { markdownTable, textTable } from "./table.js";
@@ -11,10 +12,11 @@ export function renderText(result: TallyResult, opts: BlockOptions & { chalk: Ch
     out.push(c.bold(b.title));
     for (const t of b.tables) {
       const [head, ...rows] = textTable(t.header, t.rows, t.right);
-      out.push(c.underline(head!), ...rows);
+      out.push(c.underline(head!));
+      append(out, rows);
       if (t.caption) out.push(c.dim(t.caption));
     }
-    out.push(...b.notes, "");
+    append(out, b.notes).push("");
   }
   return `${out.join("\n").trimEnd()}\n`;
 }
@@ -25,7 +27,7 @@ export function renderMarkdown(result: TallyResult, opts: BlockOptions): string 
   blocks(result, opts).forEach((b, i) => {
     out.push(`${i === 0 ? "#" : "###"} ${b.title.replace(/([\\`*_[\]#|<>])/g, "\\$1")}`, "");
     for (const t of b.tables) {
-      out.push(...markdownTable(t.header, t.rows, t.right), "");
+      append(out, markdownTable(t.header, t.rows, t.right)).push("");
       if (t.caption) out.push(t.caption, "");
     }
     for (const note of b.notes) out.push(note, "");
