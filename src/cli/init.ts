@@ -11,6 +11,7 @@ import { scan, type ScanSummary } from "../validate/scan.js";
 import { displayPath, type Io } from "./context.js";
 import { writeOutput } from "./output.js";
 import type { Run } from "./main.js";
+import { STREAM_ARG } from "./streams.js";
 import { noValidAnswers } from "./valid-answers.js";
 import { summaryLine } from "./validate.js";
 
@@ -96,6 +97,10 @@ async function init(io: Io, dir: string, opts: InitOptions, command: Command): P
 }
 
 async function draft(io: Io, from: string[], output: string, force: boolean, quiet: boolean): Promise<number> {
+  // The draft's data.files names the export, so that validate, tally and report read it without arguments.
+  if (from.includes(STREAM_ARG)) {
+    throw usageError("--from -: a draft names its export in data.files, so it is drafted from a file, not standard input", "save the export first, e.g. … > export.csv, then survey init --from export.csv");
+  }
   const inputs = from.map((name) => ({ path: resolve(io.cwd, name), name }));
   const shownOutput = displayPath(io, output);
   const result = await draftFromExports(inputs, output);

@@ -72,6 +72,12 @@ describe("- reads the answers from standard input", () => {
     expect(spooled()).toEqual(before);
   });
 
+  it("is refused by init --from, whose draft names its export in data.files", async () => {
+    const r = await runCli(["init", "--from", "-", "-o", join(tmp, "x.yaml")], { stdin: answers });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error USAGE: --from -: a draft names its export in data\.files, so it is drafted from a file, not standard input .*\n$/);
+  });
+
   it("an empty standard input is an empty file (FILE_EMPTY, exit 2), and its copy is removed too", async () => {
     const before = spooled();
     const r = await runCli(["tally", ...SURVEY, "-"], { stdin: "" });
