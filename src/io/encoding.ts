@@ -53,6 +53,21 @@ export function settledByHead(head: Buffer): Detected | undefined {
   return countNonAscii(head, AMBIGUOUS_BELOW) >= AMBIGUOUS_BELOW ? { encoding: "utf-8", bom: 0, ambiguous: false } : undefined;
 }
 
+/**
+ * Text held whole in memory (an HTML or SYLK workbook), decoded by the rule `detectEncoding` applies to
+ * files: a byte-order mark, else strict UTF-8, else strict GB18030; undefined when it is neither.
+ */
+export function decodeWhole(bytes: Buffer): { text: string; encoding: Encoding } | undefined {
+  const bom = byteOrderMark(bytes);
+  if (bom) return { text: new TextDecoder(bom.encoding).decode(bytes.subarray(bom.bom)), encoding: bom.encoding };
+  if (isUtf8(bytes)) return { text: bytes.toString("utf8"), encoding: "utf-8" };
+  try {
+    return { text: new TextDecoder("gb18030", { fatal: true }).decode(bytes), encoding: "gb18030" };
+  } catch {
+    return undefined;
+  }
+}
+
 async function validGb18030(path: string): Promise<boolean> {
   const gb = new TextDecoder("gb18030", { fatal: true });
   try {

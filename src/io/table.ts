@@ -4,6 +4,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { SurveyError } from "../errors.js";
 import { readCsv, sniffCsv, type Dialect } from "./csv.js";
 import { detectEncoding, type Detected, type Encoding } from "./encoding.js";
+import { sniffKind, SNIFF_BYTES, type FileKind } from "./sniff.js";
 
 /** One data row as read: cells as text, and the row number a spreadsheet shows (header = row 1). */
 export interface RawRow {
@@ -55,15 +56,16 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
     throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file, message: "no such file", hint: "check the path, or quote globs" }]);
   }
   const ext = extname(path).toLowerCase();
-  if (SPREADSHEET.has(ext)) {
-    const sheet = await readSpreadsheet(path, file);
+  // What the bytes are decides the reader, not the name: a CSV saved as .xls is read as CSV (with its
+  // encoding detected), and a workbook saved as .csv as a workbook. A name says spreadsheet, so HTML and
+  // SYLK texts go to the spreadsheet reader only under such a name.
+  const kind = sniffKind(await readHead(path));
+  const workbook = kind === "cfb" || kind === "zip" || kind === "biff";
+  if (workbook || (SPREADSHEET.has(ext) && kind !== "text")) {
+    const sheet = await readSpreadsheet(path, file, kind);
     opts.onBytes?.(info.size);
+    if (!sheet.header.some((h) => h.trim() !== "")) throw blankHeader(file);
     return { file, format: ext === ".xls" || ext === ".et" ? "xls" : "xlsx", header: sheet.header, rows: sheet.rows };
-  }
-  if (await looksLikeZipOrOle(path)) {
-    const sheet = await readSpreadsheet(path, file);
-    opts.onBytes?.(info.size);
-    return { file, format: "xlsx", header: sheet.header, rows: sheet.rows };
   }
 
   let encoding: Encoding;
@@ -111,6 +113,10 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
   if (first.done) {
     throw new SurveyError([{ code: "FILE_EMPTY", severity: "error", file, message: "the file is empty: no header row" }]);
   }
+  if (!first.value.cells.some((h) => h.trim() !== "")) {
+    await iterator.return?.(undefined);
+    throw blankHeader(file);
+  }
   return {
     file,
     format: "csv",
@@ -123,21 +129,29 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
 }
 
 /** SheetJS is loaded only for spreadsheets: a CSV run (and every worker thread of one) is spared its start-up. */
-async function readSpreadsheet(path: string, file: string) {
+async function readSpreadsheet(path: string, file: string, kind: FileKind) {
   const { readSpreadsheet: read } = await import("./spreadsheet.js");
-  return read(path, file);
+  return read(path, file, kind);
 }
 
-/** Spreadsheets saved with a .csv name still open: zip (xlsx) and OLE (xls) files have magic numbers. */
-async function looksLikeZipOrOle(file: string): Promise<boolean> {
+/** The first bytes of a file, enough for `sniffKind`. */
+async function readHead(file: string): Promise<Buffer> {
   const handle = await open(file, "r");
   try {
-    const buf = Buffer.alloc(8);
-    await handle.read(buf, 0, 8, 0);
-    const zip = buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
-    const ole = buf.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
-    return zip || ole;
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
+    return buf.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A first row with nothing in it: an empty workbook as Excel saves it (one blank cell A1) or a CSV of
+ * blank lines. Said as such, rather than as every question missing from the header.
+ */
+function blankHeader(file: string): SurveyError {
+  return new SurveyError([
+    { code: "FILE_EMPTY", severity: "error", file, row: 1, message: "the first row, which must be the header (the question texts), is blank" },
+  ]);
 }
