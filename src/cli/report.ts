@@ -90,6 +90,13 @@ given a percentage (survey.yaml's \`rules:\` changes these). --explain lists eve
 behind it. Sections come from each question's \`section:\`, else from its wording (background,
 problem, suggestion).
 
+With --previous last.json (the earlier round's \`survey tally --format json\` or \`survey merge\`), each
+evaluation's rate and each leading answer the text states is followed by its change since then:
+比2025年提高5.2个百分点 (the earlier round named by its \`period:\`, else 上一轮调查), 与2025年基本持平 under
+one point as written, 下降 when it fell, and 变化超出抽样误差 only when a two-proportion z-test of the two
+rounds' bases is significant. Questions match by id or survey.yaml's previous.map, options by label; the
+appendix's tables gain the earlier share and the change, and say what could not be compared.
+
 The narrative (report.md): text before the first ## opens the report; "## 基本情况" etc. hold the author's
 text for each section (### and #### are (一) and 1.); Liquid expressions pull any statistic of
 \`survey tally --format json\`: {{ q5.positiveRate | pct }}, {{ q8.options[0].label }},
