@@ -36,7 +36,10 @@ export async function withProgress<T>(io: Io, label: string, run: (io: Io) => Pr
     drawn = Date.now();
     const seconds = Math.round((drawn - started) / 1000);
     const reading = meter.describe(drawn);
-    io.stderr(`\r\x1b[K${FRAMES[frame++ % FRAMES.length]} ${label} ${seconds}s${reading ? `: ${reading}` : ""}`);
+    const line = `${FRAMES[frame++ % FRAMES.length]} ${label} ${seconds}s${reading ? `: ${reading}` : ""}`;
+    // A line longer than the terminal wraps, and \r then redraws only its last part: cut it to fit.
+    const columns = process.stderr.columns;
+    io.stderr(`\r\x1b[K${columns && line.length >= columns ? line.slice(0, Math.max(1, columns - 1)) : line}`);
     shown = true;
   };
   const meter = new ProgressMeter(() => {
