@@ -106,6 +106,21 @@ describe("survey tally --previous on two rounds (fixtures/two-waves)", () => {
     expect(broken.stderr).toMatch(/cut\.json.*TALLY_INVALID/);
   });
 
+  it("survey report --previous writes the report and --explain lists the changes, from answers or from a saved tally", async () => {
+    const r = await runCli(["report", "-s", W2, "--previous", last, "-o", join(tmp, "r.docx"), "--explain"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("s2~q2 change [success]: 社区服务 满意率: 60.0% (n 20, 2025年) → 72.0% (n 25), up 12.0 points, p=0.396");
+    const saved = join(tmp, "2026.json");
+    expect((await runCli(["tally", "-s", W2, "--format", "json", "-o", saved])).code).toBe(0);
+    const fromSaved = await runCli(["report", "-s", W2, "--tally", saved, "--previous", last, "-o", join(tmp, "r2.docx"), "--explain"]);
+    expect(fromSaved.code).toBe(0);
+    expect(fromSaved.stdout).toContain("q3~q3 change [problem]: 社区工作存在的最大困难 “缺钱”: 50.0% (n 20, 2025年) → 36.0% (n 25), down 14.0 points");
+    const each = await runCli(["report", "-s", W2, "--each", "q1", "-o", join(tmp, "each"), "--previous", last]);
+    expect(each.code).toBe(2);
+    expect(each.stderr).toContain("--previous");
+  });
+
   it("checks previous.map against the questions (DEF_UNKNOWN_REF at its line)", async () => {
     const yaml = readFileSync(W2, "utf8").replace("map: { s2: q2 }", "map: { s9: q2 }");
     const file = join(tmp, "survey.yaml");
