@@ -13,7 +13,7 @@ import { tallySurvey } from "../src/tally/index.js";
 import type { OptionTally, QuestionTally, TallyResult } from "../src/tally/types.js";
 import { ROOT } from "./helpers/cli.js";
 import { loadFixtureSurvey } from "./helpers/read.js";
-import { loadTemplate } from "./helpers/report.js";
+import { basicFixture, loadTemplate } from "./helpers/report.js";
 
 /**
  * Issue 18 item 1 in the report: the change of each stated figure since the earlier round, in the words of
@@ -122,6 +122,22 @@ describe("the report of the second round (fixtures/two-waves)", () => {
     expect(body).toContain("80.0%");
     expect(body).toContain("up 55.0 percentage points on 2025年, beyond the margin of error");
     expect(body).toContain("down 14.0 percentage points on 2025年");
+  });
+});
+
+describe("a matrix row's change", () => {
+  it("is said after the row's rate, and its table gains the earlier rate and the change", () => {
+    const { survey, tally } = basicFixture();
+    // fixtures/report-basic: 为民服务 (q5.2) 9 of 19 satisfied, 47.4%; the earlier round, without a period, had 60.0% of 19
+    const earlier = structuredClone(tally);
+    earlier.questions.q5!.rows!["q5.2"]!.positiveRate = 0.6;
+    const model = buildReport(compareTallies(tally, earlier), survey, zh, { date: DATE });
+    // 47.37% − 60% = −12.63 points
+    expect(bodyOf(model)).toContain("对“为民服务”的满意率仅为47.4%，比上一轮调查下降12.6个百分点，26.3%的被调查者");
+    const table = tableOf(model, "各项工作");
+    expect(table.header.slice(-4)).toEqual(["平均分", "上一轮满意率", "变化（百分点）", "N"]);
+    expect(table.rows[1]!.slice(-3)).toEqual(["60.0%", "-12.6", "19"]);
+    expect(table.rows[0]!.slice(-3)).toEqual(["80.0%", "0.0", "20"]);
   });
 });
 
