@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TallyResult } from "../../src/tally/types.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, SHARED } from "../helpers/cli.js";
 
 const SURVEY = ["-s", "fixtures/tally-basic/survey.yaml"];
 const ANSWERS = "fixtures/tally-basic/answers.csv";
@@ -94,6 +94,21 @@ describe("- reads the answers from standard input", () => {
     const byRole = await runCli(["tally", ...SURVEY, "--format", "json", "--each", "role", "-o", join(tmp, "roles"), "-"], { stdin: answers });
     expect(byRole.code, byRole.stderr).toBe(0);
     expect(readdirSync(join(tmp, "roles")).sort()).toEqual(["党员.json", "群众.json"]);
+  });
+});
+
+const real = join(SHARED, "realdata/wjx-800");
+const realPresent = existsSync(join(real, "wjx-800-code.xls"));
+if (!realPresent) console.warn(`skipped: the real export is not at ${real}`);
+
+describe.skipIf(!realPresent)("- with the real 问卷星 export (../shared/realdata/wjx-800)", () => {
+  it.each(["text", "code"])("the .xls of the %s form on standard input tallies as the file does", async (form) => {
+    const path = join(real, `wjx-800-${form}.xls`);
+    const args = ["tally", "-s", "fixtures/wjx800/survey.yaml", "--format", "json"];
+    const piped = JSON.parse((await runCli([...args, "-"], { stdin: readFileSync(path) })).stdout) as TallyResult;
+    const file = JSON.parse((await runCli([...args, path])).stdout) as TallyResult;
+    expect(piped.responses.valid).toBe(800);
+    expect(piped.questions).toEqual(file.questions);
   });
 });
 
