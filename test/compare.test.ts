@@ -74,6 +74,18 @@ describe("survey tally --previous on two rounds (fixtures/two-waves)", () => {
     expect(option(q4, "党员教育").change!.pctOfRespondents).toBeCloseTo(8 / 25 - 8 / 20, 12); // −8 points
   });
 
+  it("writes the same figures as CSV rows previous.<field> and change.<field>, without binary noise", async () => {
+    const r = await runCli(["tally", "-s", W2, "--format", "csv", "--previous", last]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split(/\r?\n/);
+    expect(lines).toContain("s2,s2,scale,您对社区服务的满意程度,,,,,,previous.positiveRate,0.6,20");
+    expect(lines).toContain("s2,s2,scale,您对社区服务的满意程度,,,,,,change.positiveRate,0.12,");
+    expect(lines).toContain("s2,s2,scale,您对社区服务的满意程度,,,,,,change.mean,0.31,");
+    expect(lines).toContain("q3,q3,single,您认为当前社区工作存在的最大困难是,,,,1,缺钱,change.pct,-0.14,");
+    expect(lines).toContain("q4,q4,multi,您认为最需要加强的工作是(可多选),,,,2,党员教育,previous.pctOfRespondents,0.4,");
+    expect(lines.some((l) => /,缺制度,(previous|change)\./u.test(l))).toBe(false);
+  });
+
   it("compares an unchanged id: 5/20 → 20/25 satisfied, mean 2.8 → 4", () => {
     const q6 = compared.questions.q6!;
     expect(q6.previous).toEqual({ id: "q6", base: 20, positiveRate: 0.25, mean: 2.8 });

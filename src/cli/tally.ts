@@ -72,7 +72,8 @@ breakdown question; in JSON, \`breakdowns\` and \`breakdownTests\` hold them all
                → old id), options and matrix rows by label; in JSON each matched option gains
                previous.pct and change.pct (multi-select: pctOfRespondents), each evaluation
                previous/change of positiveRate and mean, and "comparison" lists what could not be
-               matched. Changes are fractions: this round's share minus the earlier one.
+               matched. Changes are fractions: this round's share minus the earlier one; in
+               CSV, the statistics previous.<field> and change.<field>.
 --format csv   tidy, one row per statistic; columns question, item, type, text, by, by_code,
                by_label, option_code, option_label, statistic, value, base (by: the breakdown
                question). Cells that a spreadsheet would run as formulas (= + - @ tab CR) are

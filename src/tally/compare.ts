@@ -144,7 +144,10 @@ function compareOptions(
   return out;
 }
 
-/** now − then, or null when either is missing (a share with no base). */
+/**
+ * now − then, or null when either is missing (a share with no base). Cut to 15 significant digits, as
+ * display rounding is: 0.72 − 0.6 is 0.12, not the binary 0.12000000000000002 that scripts would print.
+ */
 function difference(now: number | null | undefined, then: number | null | undefined): number | null {
-  return typeof now === "number" && typeof then === "number" ? now - then : null;
+  return typeof now === "number" && typeof then === "number" ? Number((now - then).toPrecision(15)) : null;
 }

@@ -70,6 +70,9 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
       if (o.pctOfRespondents !== undefined) at({ ...where, statistic: "pctOfRespondents", value: o.pctOfRespondents, base });
       if (o.ci95 !== undefined) interval(where, "ci95", o.ci95, base);
       if (o.pctOfSelections !== undefined) at({ ...where, statistic: "pctOfSelections", value: o.pctOfSelections });
+      // With --previous: the earlier round's share of the same field and the change, named as in the JSON.
+      for (const [field, value] of Object.entries(o.previous ?? {})) at({ ...where, statistic: `previous.${field}`, value: value ?? null });
+      for (const [field, value] of Object.entries(o.change ?? {})) at({ ...where, statistic: `change.${field}`, value: value ?? null });
     }
   };
   options(q.options, q.base);
@@ -77,6 +80,14 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
     if (q[k] === undefined) continue;
     at({ statistic: k, value: q[k] ?? null, base: q.base });
     if (k === "positiveRate" || k === "negativeRate") interval({}, `${k}Ci95`, q[`${k}Ci95`], q.base);
+  }
+  if (q.previous) {
+    at({ statistic: "previous.base", value: q.previous.base });
+    for (const k of ["positiveRate", "mean"] as const) {
+      if (q.previous[k] === undefined) continue;
+      at({ statistic: `previous.${k}`, value: q.previous[k] ?? null, base: q.previous.base });
+      at({ statistic: `change.${k}`, value: q.change?.[k] ?? null });
+    }
   }
   if ("n" in q && q.n !== undefined) {
     const nq = q as QuestionTally;
