@@ -52,7 +52,7 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
         kind: "table",
         number: 0,
         caption,
-        header: [l.option, l.count, l.share],
+        header: [l.option, l.count, shareLabel(t, template)],
         rows: options.map((o) => [o.label, String(o.count), pct(shareOf(t, o))]),
         align: ["left", "right", "right"],
         footer: [l.validN, String(t.base), ""],
@@ -154,7 +154,7 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
         kind: "table",
         number: 0,
         caption: renderLabel(template, l.tableCaption, { text: `${q.text}${l.binsSuffix}`, n: t.n ?? t.base }),
-        header: [l.option, l.count, l.share],
+        header: [l.option, l.count, shareLabel(t, template)],
         rows: bins.map((b) => [b.label, String(b.count), pct(b.pct)]),
         align: ["left", "right", "right"],
         footer: [l.validN, String(t.n ?? t.base), ""],
@@ -201,6 +201,12 @@ function scaleChart(t: QuestionTally, template: Template): Chart {
     series: options.map((o) => ({ name: o.label, values: groups.map((g) => g.options.find((x) => x.code === o.code)?.pct ?? 0) })),
     unit: "percent",
   };
+}
+
+/** The share column's name: 加权比例 when the shares are weighted (the counts beside them are people). */
+function shareLabel(t: QuestionTally, template: Template): string {
+  const l = template.text.labels;
+  return t.effectiveBase !== undefined ? (l.weightedShare ?? l.share) : l.share;
 }
 
 function barLabel(n: number, share: number | null, template: Template): string {

@@ -9,6 +9,8 @@ import type { Block, Paragraph, ReportModel, TextRun } from "./model.js";
 import type { Narrative } from "./narrative.js";
 import { formatNumber } from "./numbering.js";
 import { largestMargin } from "../tally/margin.js";
+import { subjectOf } from "../definition/question-kind.js";
+import { peopleView } from "./people.js";
 import { resolveRules } from "./rules.js";
 import { renderPattern, sentence, type SectionKey, type Template } from "./template.js";
 
@@ -29,6 +31,21 @@ export interface BuildOptions {
   group?: string;
 }
 
+/** How the answers were weighted, for the 说明: the weight column, the raking questions by subject, the effective size. */
+function weightingVars(tally: TallyResult, survey: Survey) {
+  const w = tally.weighting;
+  if (!w) return null;
+  return {
+    column: w.column,
+    rake: w.rake.map((r) => {
+      const q = survey.questionById.get(r.question);
+      return q ? subjectOf(q) : r.question;
+    }),
+    effectiveN: w.effectiveN,
+    designEffect: w.designEffect,
+  };
+}
+
 const SECTIONS: SectionKey[] = ["situation", "practices", "problems", "suggestions"];
 
 /**
@@ -36,7 +53,9 @@ const SECTIONS: SectionKey[] = ["situation", "practices", "problems", "suggestio
  * author's text with the generated evidence after its first paragraphs) and the appendix. Pure: reads
  * nothing, writes nothing, and the same inputs give the same model.
  */
-export function buildReport(tally: TallyResult, survey: Survey, template: Template, opts: BuildOptions = {}): ReportModel {
+export function buildReport(counted: TallyResult, survey: Survey, template: Template, opts: BuildOptions = {}): ReportModel {
+  // A weighted report gives weighted shares of real numbers of people.
+  const tally = peopleView(counted);
   const charts = opts.charts ?? true;
   const narrative = opts.narrative;
   const rules = resolveRules(template.text.rules, survey.rules);
@@ -101,6 +120,7 @@ export function buildReport(tally: TallyResult, survey: Survey, template: Templa
       comparison: comparisonNotes(wavesOf(tally, survey, template), findings.some((f) => f.kind === "change" && !f.omitted && f.significant)),
       // Points, one decimal, rounded up: the 说明 must not understate the margin.
       marginPoints: margin ? Math.ceil(margin.margin * 1000 - 1e-9) / 10 : null,
+      weighting: weightingVars(tally, survey),
     });
     append(blocks, appendixBlocks(tally, survey, template, charts, notes));
   }

@@ -32,6 +32,8 @@ type Of<K extends Finding["kind"]> = Extract<Finding, { kind: K }>;
 export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] {
   const { template } = input;
   const here = input.findings.filter((f) => f.section === key && !f.omitted);
+  // Weighted shares beside numbers of people are said to be weighted.
+  const weighted = input.tally.weighting !== undefined;
   // A change since the earlier round is said in its figure's sentence, right after the figure.
   const said = changeClauses(here, template);
   const blocks: Block[] = [];
@@ -41,16 +43,19 @@ export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] 
   for (const f of here) {
     switch (f.kind) {
       case "roles":
-        blocks.push(para(sentence(template, "roles", { roles: f.items.map((r) => ({ ...r, label: groupName(r.label, template, false) })), n: f.n, small: f.small })), rolesTable(f, template, input));
+        blocks.push(
+          para(sentence(template, "roles", { roles: f.items.map((r) => ({ ...r, label: groupName(r.label, template, false) })), n: f.n, small: f.small, weighted })),
+          rolesTable(f, template, input),
+        );
         break;
       case "composition":
-        blocks.push(para(sentence(template, "distribution", { subject: f.subject, items: f.items, small: f.small, base: f.base })));
+        blocks.push(para(sentence(template, "distribution", { subject: f.subject, items: f.items, small: f.small, base: f.base, weighted })));
         break;
       case "number":
         blocks.push(para(sentence(template, "numberSummary", { subject: f.subject, mean: f.mean, median: f.median, min: f.min, max: f.max, unit: f.unit, n: f.n })));
         break;
       case "choices":
-        blocks.push(para(choicesSentence(f, template, said(f.id))));
+        blocks.push(para(choicesSentence(f, template, said(f.id), weighted)));
         break;
       case "others":
         blocks.push(para(sentence(template, "others", { text: f.text, option: f.option, n: f.n, items: f.items.slice(0, 3), repeated: f.items[0]!.count > 1 })));
@@ -121,8 +126,8 @@ function changeClauses(here: readonly Finding[], template: Template): (figure: s
   return (figure) => clauses.get(figure) ?? "";
 }
 
-function choicesSentence(f: Of<"choices">, template: Template, change: string): string {
-  const vars = { text: f.text, subject: f.subject, multi: f.multi, n: f.base, items: f.items, top: f.items[0], next: f.items.slice(1, 3), small: f.small, change };
+function choicesSentence(f: Of<"choices">, template: Template, change: string, weighted: boolean): string {
+  const vars = { text: f.text, subject: f.subject, multi: f.multi, n: f.base, items: f.items, top: f.items[0], next: f.items.slice(1, 3), small: f.small, change, weighted };
   // 认为 only where the question asks for a view; a problem question names its subject when that reads as a noun.
   if (f.questionKind === "problem") return sentence(template, "problemLead", { ...vars, nounSubject: namesProblem(f.subject) });
   if (f.questionKind === "suggestion") return sentence(template, "suggestionChoices", vars);
@@ -195,7 +200,7 @@ function suggestionPlaces({ findings, template }: EvidenceInput): Block[] {
   }));
 }
 
-function rolesTable(f: Of<"roles">, template: Template, { survey }: EvidenceInput): Block {
+function rolesTable(f: Of<"roles">, template: Template, { survey, tally }: EvidenceInput): Block {
   const l = template.text.labels;
   const q = survey.questionById.get(f.id);
   const noun = q ? breakdownNoun(subjectOf(q)) : l.role;
@@ -204,7 +209,7 @@ function rolesTable(f: Of<"roles">, template: Template, { survey }: EvidenceInpu
     number: 0,
     caption: renderLabel(template, l.roleTableCaption, { n: f.n, noun }),
     // Under min_group people in all, shares would be percentages of a handful: counts only.
-    header: f.small ? [noun, l.people] : [noun, l.people, l.share],
+    header: f.small ? [noun, l.people] : [noun, l.people, tally.weighting ? (l.weightedShare ?? l.share) : l.share],
     rows: f.items.map((r) => (f.small ? [r.label, String(r.count)] : [r.label, String(r.count), pctText(r.pct)])),
     align: f.small ? ["left", "right"] : ["left", "right", "right"],
     footer: f.small ? [l.validN, String(f.n)] : [l.validN, String(f.n), ""],

@@ -508,11 +508,28 @@ function differences(
     const smallGroups = groups.filter((r) => r.base < rules.minGroup).map((r) => ({ label: r.label, base: r.base }));
     const kind = kindOf(q);
     if (groups.length < 2) return;
+    // With weights, groups are compared at their effective sizes (Kish): each group's weighted share times
+    // n_eff stands for its count, n_eff for its base; unweighted, the counts themselves.
+    const sizes = big.map((r) => r.effectiveBase ?? r.base);
+    const weighted = big.some((r) => r.effectiveBase !== undefined);
+    const share = (r: RoleBreakdown, o: OptionTally | undefined) => (o?.pct ?? o?.pctOfRespondents ?? 0) * (r.effectiveBase ?? r.base);
     const measures: Measure[] =
       type === "scale" && scale
-        ? [{ counts: big.map((r) => r.options.filter((o) => scale.positive.includes(o.code)).reduce((s, o) => s + o.count, 0)) }]
-        : (t.options ?? []).map((o) => ({ option: spoken(o.label), counts: big.map((r) => r.options.find((x) => x.code === o.code)?.count ?? 0) }));
-    const best = bestGap(big, measures, rules);
+        ? [
+            {
+              counts: big.map((r) =>
+                weighted ? (r.positiveRate ?? 0) * (r.effectiveBase ?? r.base) : r.options.filter((o) => scale.positive.includes(o.code)).reduce((s, o) => s + o.count, 0),
+              ),
+            },
+          ]
+        : (t.options ?? []).map((o) => ({
+            option: spoken(o.label),
+            counts: big.map((r) => {
+              const x = r.options.find((y) => y.code === o.code);
+              return weighted ? share(r, x) : (x?.count ?? 0);
+            }),
+          }));
+    const best = bestGap(big, measures, rules, sizes);
     const base = {
       id: `${id}@${tally.roles!.question}`,
       subject,
@@ -590,17 +607,17 @@ interface Gap {
 }
 
 /** The largest material gap over all measures, else the largest gap with why it is not material. */
-function bestGap(groups: readonly RoleBreakdown[], measures: readonly Measure[], rules: ReportRules): Gap | undefined {
+function bestGap(groups: readonly RoleBreakdown[], measures: readonly Measure[], rules: ReportRules, sizes = groups.map((g) => g.base)): Gap | undefined {
   if (groups.length < 2) return undefined;
   let bestMaterial: Gap | undefined;
   let largest: Gap | undefined;
   for (const m of measures) {
-    const values = m.counts.map((c, i) => c / groups[i]!.base);
+    const values = m.counts.map((c, i) => c / sizes[i]!);
     const max = maxOf(values);
     const min = minOf(values);
     const gap = max - min;
     if (!(gap > 0)) continue;
-    const across = chiSquareTest(m.counts.map((c, i) => [c, groups[i]!.base - c]));
+    const across = chiSquareTest(m.counts.map((c, i) => [c, sizes[i]! - c]));
     if (!across) continue;
     const at = (v: number) => values.flatMap((x, i) => (x === v ? [i] : []));
     // Of tied groups, the pair whose test is the strongest is the one tested; all tied groups are named.
@@ -608,8 +625,8 @@ function bestGap(groups: readonly RoleBreakdown[], measures: readonly Measure[],
     for (const hi of at(max)) {
       for (const lo of at(min)) {
         const test = chiSquareTest([
-          [m.counts[hi]!, groups[hi]!.base - m.counts[hi]!],
-          [m.counts[lo]!, groups[lo]!.base - m.counts[lo]!],
+          [m.counts[hi]!, sizes[hi]! - m.counts[hi]!],
+          [m.counts[lo]!, sizes[lo]! - m.counts[lo]!],
         ]);
         const p = test?.p ?? 1;
         if (!pair || p < pair.p) pair = { hi, lo, p };
