@@ -41,7 +41,7 @@ const answers = [{ path: join(FIXTURE, "answers.csv"), name: "answers.csv" }];
 const RANGES = { threads: 2, parallelFrom: 0, rangeBytes: 300 };
 
 describe("fixtures/open-themes, counted by hand", () => {
-  it("counts the answers that mention each theme of a codebook file, of all 19 who answered", async () => {
+  it("counts the answers that mention each theme of a codebook, of all 19 who answered", async () => {
     const t = await tallySurvey(fixture(), answers, { reader: "general" });
     const q4 = t.questions.q4!;
     expect(q4.answered).toBe(19); // row 9 is blank
@@ -63,6 +63,13 @@ describe("fixtures/open-themes, counted by hand", () => {
       expect(theme.examples.length).toBeGreaterThan(0);
     }
     expect(q4.themes![3]!.examples.sort()).toEqual(["道路坑洼，下雨积水", "路面破损"].sort());
+  });
+
+  it("reads the same codebook from a file of its own (codebook-file.yaml names codebook.yaml)", async () => {
+    const path = join(FIXTURE, "codebook-file.yaml");
+    const fromFile = await tallySurvey(load(readFileSync(path, "utf8"), path), answers, { reader: "general" });
+    const inline = await tallySurvey(fixture(), answers, { reader: "general" });
+    expect(fromFile.questions.q4).toEqual(inline.questions.q4);
   });
 
   it("counts inline themes, with a regular expression, of all 18 who answered", async () => {
