@@ -59,6 +59,8 @@ export const FIXES: Record<DiagnosticCode, string> = {
     "Run `survey validate` to see why each row is left out: often another file or export than the definition describes (HEADER_MISSING), or `data.min_answered` / `data.invalid_if` too strict for these answers.",
   USAGE: "Run the command with --help for its options and a worked example.",
   OUTPUT_EXISTS: "Pass --force to replace the file, or choose another name with -o.",
+  OUTPUT_IS_INPUT: "Write the output under another name with -o: survey never writes over a file it reads.",
+  FILE_SYSTEM: "Fix what the message names at the path shown (permissions, free space, the path itself), or write to another folder with -o.",
   TALLY_INVALID: "Give `survey merge` or `report --tally` files written by `survey tally --format json` of the same definition.",
   TEMPLATE_INVALID: "Fix the template file named in the message; start from templates/zh-research-report.",
   NARRATIVE_EXPR: "Correct the name in `{{ … }}` at the line shown; `survey tally --format json` lists every statistic.",

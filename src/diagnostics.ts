@@ -80,6 +80,8 @@ export const CATALOGUE = {
   USAGE: "a command-line argument is wrong",
   TALLY_INVALID: "a saved tally (survey merge, survey report --tally) is not the JSON that survey tally --format json writes",
   OUTPUT_EXISTS: "the output file exists (use --force to overwrite)",
+  OUTPUT_IS_INPUT: "the output file is one of the command's own inputs (never replaced, even with --force)",
+  FILE_SYSTEM: "a file or folder cannot be read or written: permissions, a read-only or full disk, a file where a folder should be, a link loop, a name too long",
   // report
   TEMPLATE_INVALID: "a report template's template.yaml or style.yaml is wrong, or a sentence pattern cannot be rendered",
   NARRATIVE_EXPR: "an expression in the narrative (report.md) names something unknown or cannot be parsed",

@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { glob, isDynamicPattern } from "tinyglobby";
+import { isDynamicPattern } from "tinyglobby";
+import { append } from "../arrays.js";
 import { parseSurvey } from "../definition/load.js";
 import type { Survey } from "../definition/model.js";
 import { SurveyError, usageError } from "../errors.js";
+import { distinctFiles, expandGlob } from "../io/glob.js";
 import type { ReadProgress } from "../io/read-progress.js";
 import type { InputFile } from "../io/table.js";
 import { spoolStdin, STREAM_ARG } from "./streams.js";
@@ -27,6 +29,13 @@ export interface Io {
   progress?: ReadProgress;
   /** Work to do when the command ends, whether it succeeded or not (set by the program for each command). */
   atEnd?: (cleanup: () => Promise<void>) => void;
+  /** The files the command reads (absolute paths): never replaced by its output (see noteInputs). */
+  inputs?: Set<string>;
+}
+
+/** Records files the command reads, so that writeOutput never replaces one of them (even with --force). */
+export function noteInputs(io: Io, paths: Iterable<string>): void {
+  for (const path of paths) io.inputs?.add(resolve(io.cwd, path));
 }
 
 export function processIo(): Io {
@@ -78,6 +87,7 @@ export async function loadSurvey(io: Io, path: string): Promise<Survey> {
   const { survey, diagnostics } = parseSurvey(text.replace(/^\uFEFF/, ""), shown, { readCodebook });
   if (!survey) throw new SurveyError(diagnostics);
   survey.file = full;
+  noteInputs(io, [full]);
   return survey;
 }
 
@@ -104,16 +114,17 @@ export async function resolveFiles(io: Io, survey: Survey, args: string[]): Prom
     if (k === stdinAt) {
       files.push(STREAM_ARG);
     } else if (isDynamicPattern(pattern)) {
-      const matches = (await glob(pattern, { cwd: base, absolute: true, onlyFiles: true, expandDirectories: false })).sort();
+      const matches = expandGlob(pattern, base);
       if (!matches.length) {
         throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: pattern, message: "no file matches this pattern" }]);
       }
-      files.push(...matches);
+      append(files, matches);
     } else {
       files.push(resolve(base, pattern));
     }
   }
-  const inputs = [...new Set(files)].map((path) => ({ path, name: displayPath(io, path) }));
+  const inputs = distinctFiles(files).map((path) => ({ path, name: displayPath(io, path) }));
+  noteInputs(io, files.filter((f) => f !== STREAM_ARG));
   if (stdinAt >= 0) {
     const at = inputs.findIndex((f) => f.path === STREAM_ARG);
     inputs[at] = await spoolStdin(io);

@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
+import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { basename, extname, isAbsolute, join, relative, resolve } from "node:path";
 import { Option } from "commander";
@@ -12,6 +13,8 @@ import { EXIT, SurveyError, usageError } from "../errors.js";
 import { openTable, type InputFile } from "../io/table.js";
 import { displayPath, type Io } from "./context.js";
 import { trackTemporary } from "./output.js";
+import { fromSystemError, systemDiagnostic } from "../system-errors.js";
+import { makeWorkFolder, MAX_NAME_BYTES, removeStaleWorkFolders, truncateBytes } from "./temporaries.js";
 import { STREAM_ARG, STDIN_NAME } from "./streams.js";
 
 /**
@@ -81,10 +84,16 @@ export async function runEach(
   if (extname(outDir) && extname(outDir).toLowerCase() === extension.toLowerCase()) {
     throw usageError(`with --each, -o names a folder, not a ${extension} file`, `e.g. -o reports/ writes reports/<value>${extension}`);
   }
-  const work = await mkdtemp(join(tmpdir(), "survey-each-"));
-  const untrack: (() => void)[] = [];
+  // The split copies of the data go to the temporary folder (TMPDIR): in one folder of this process's own,
+  // removed when the batch ends, on Ctrl-C or a kill; one that kill -9 left is removed here, by the next run.
+  const temporary = io.env.TMPDIR || tmpdir();
+  await removeStaleWorkFolders(temporary);
+  const work = await makeWorkFolder(temporary).catch((err: unknown) => {
+    throw fromSystemError(err, displayPath(io, temporary));
+  });
+  const untrack: (() => void)[] = [trackTemporary(work)];
   try {
-    const groups = opts.each === "file" ? byFile(files) : await byQuestion(io, survey, files, opts.each, work, opts.quiet ?? false, untrack);
+    const groups = opts.each === "file" ? byFile(files) : await byQuestion(io, survey, files, opts.each, work, opts.quiet ?? false);
     if (groups.length === 0) throw usageError(`--each ${opts.each}: no group has any answers`);
     await mkdir(outDir, { recursive: true });
     const names = uniqueNames(groups.map((g) => safeFileName(g.value)));
@@ -112,7 +121,7 @@ export async function runEach(
     }
     return failed.reduce((code, f) => Math.max(code, f.exitCode), EXIT.ok as number);
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true }).catch(() => undefined);
     for (const done of untrack) done();
   }
 }
@@ -121,10 +130,9 @@ function failure(err: unknown): Pick<EachOutcome, "ok" | "exitCode" | "error"> {
   if (err instanceof SurveyError) {
     return { ok: false, exitCode: err.exitCode, error: err.diagnostics.map(formatDiagnostic).join("; ") };
   }
+  const system = systemDiagnostic(err);
+  if (system) return { ok: false, exitCode: EXIT.cannotRun, error: formatDiagnostic(system) };
   const e = err as NodeJS.ErrnoException;
-  if (e?.code && ["EACCES", "ENOENT", "EISDIR", "ENOSPC", "EPERM", "EEXIST"].includes(e.code)) {
-    return { ok: false, exitCode: EXIT.cannotRun, error: e.message };
-  }
   return { ok: false, exitCode: EXIT.internal, error: `internal error: ${e?.message ?? String(err)} (a bug in survey; please report it)` };
 }
 
@@ -150,7 +158,6 @@ async function byQuestion(
   questionId: string,
   work: string,
   quiet: boolean,
-  untrack: (() => void)[],
 ): Promise<Grouped[]> {
   const item = survey.itemById.get(questionId);
   if (!item || (item.type !== "single" && item.type !== "scale")) {
@@ -160,7 +167,53 @@ async function byQuestion(
     );
   }
   const index = itemOptionIndex(item)!;
-  const writers = new Map<string, { stream: WriteStream; row: number }>();
+  const writers = new Map<string, Split>();
+  try {
+    return await split(io, survey, files, item, questionId, index, work, quiet, writers);
+  } catch (err) {
+    // A full disk (ENOSPC), a quota, a read-only TMPDIR: one line naming the folder, and no split left open.
+    for (const w of writers.values()) w.stream.destroy();
+    throw fromSystemError(err, displayPath(io, work));
+  }
+}
+
+/**
+ * One split copy being written. A stream reports a failed write (a full disk) as an 'error' event, which
+ * unheard crashes the process: it is kept here and thrown by the next write or by `end`.
+ */
+class Split {
+  readonly stream: WriteStream;
+  private error: Error | undefined;
+  row = 1;
+  constructor(path: string) {
+    this.stream = createWriteStream(path, { flags: "wx" });
+    this.stream.on("error", (err) => (this.error ??= err));
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.error) throw this.error;
+    // Waiting for the disk keeps memory bounded when the data is read faster than it is written.
+    if (!this.stream.write(text)) await once(this.stream, "drain");
+  }
+
+  async end(): Promise<void> {
+    if (this.error) throw this.error;
+    await new Promise<void>((done, fail) => this.stream.end((err?: Error | null) => (err ? fail(err) : done())));
+    if (this.error) throw this.error;
+  }
+}
+
+async function split(
+  io: Io,
+  survey: Survey,
+  files: InputFile[],
+  item: NonNullable<ReturnType<Survey["itemById"]["get"]>>,
+  questionId: string,
+  index: NonNullable<ReturnType<typeof itemOptionIndex>>,
+  work: string,
+  quiet: boolean,
+  writers: Map<string, Split>,
+): Promise<Grouped[]> {
   const groups = new Map<number, Grouped>();
   let ungrouped = 0;
   for (const [fi, input] of files.entries()) {
@@ -186,11 +239,9 @@ async function byQuestion(
       let out = writers.get(key);
       if (!out) {
         const path = join(work, `${option.code}-${fi}.csv`);
-        // Splits can be as large as the data: an interruption removes them like any temporary.
-        untrack.push(trackTemporary(path));
-        out = { stream: createWriteStream(path), row: 1 };
-        out.stream.write(`\uFEFF${csvLine(table.header)}`);
+        out = new Split(path);
         writers.set(key, out);
+        await out.write(`\uFEFF${csvLine(table.header)}`);
         const group = groups.get(option.code) ?? { value: option.label, files: [] };
         // Shown under the original name: the row numbers are the original ones too (see below).
         group.files.push({ path, name: input.name });
@@ -198,12 +249,12 @@ async function byQuestion(
       }
       // Other groups' rows become empty lines, which the reader passes over silently: every row keeps
       // the number it has in the original file, so a group's messages point at the right row.
-      if (row - out.row > 1) out.stream.write("\r\n".repeat(row - out.row - 1));
-      out.stream.write(csvLine(cells));
+      if (row - out.row > 1) await out.write("\r\n".repeat(row - out.row - 1));
+      await out.write(csvLine(cells));
       out.row = row;
     }
   }
-  await Promise.all([...writers.values()].map(({ stream: w }) => new Promise<void>((done, fail) => w.end((err?: Error | null) => (err ? fail(err) : done())))));
+  await Promise.all([...writers.values()].map((w) => w.end()));
   if (ungrouped && !quiet) {
     io.stderr(`--each ${questionId}: ${ungrouped === 1 ? "1 row has" : `${ungrouped} rows have`} no answer to ${questionId} and ${ungrouped === 1 ? "belongs" : "belong"} to no group\n`);
   }
@@ -216,22 +267,35 @@ function csvLine(cells: string[]): string {
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 const MAX_NAME = 80;
+/**
+ * Bytes of a name's UTF-8: 80 characters of Chinese are 240, and with the longest extension (.docx) and a
+ * `-2` to tell two groups apart still under the 255 bytes file systems allow.
+ */
+const MAX_NAME_UTF8 = MAX_NAME_BYTES - 15;
+/**
+ * Characters that are invisible or change how a name is shown: the controls (C0, DEL, C1), format
+ * characters (category Cf: the bidirectional overrides and isolates such as U+202E, which make
+ * `exe.docx` look like `xcod.exe`, zero-width spaces and joiners, the BOM, soft hyphens), line and
+ * paragraph separators, and halves of surrogate pairs.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
 /**
  * A file name made from an answer or a file name, safe on every platform: no path separators or
- * characters Windows forbids, no control characters (NUL), no leading or trailing dots and spaces (so
- * never `.` or `..`), not a reserved Windows device name, at most 80 characters. The result never names
- * anything outside the output folder.
+ * characters Windows forbids, no control characters (NUL) and no invisible ones (INVISIBLE), no leading
+ * or trailing dots and spaces (so never `.` or `..`), not a reserved Windows device name, at most 80
+ * characters and MAX_NAME_UTF8 bytes. The result never names anything outside the output folder.
  */
 export function safeFileName(value: string): string {
   let name = value
     .normalize("NFC")
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, "_")
+    .replace(INVISIBLE, "")
     .replace(/^[\s.]+|[\s.]+$/g, "")
     .replace(/\s+/g, " ");
   if (WINDOWS_RESERVED.test(name)) name = `_${name}`;
-  name = [...name].slice(0, MAX_NAME).join("").replace(/[\s.]+$/, "");
+  name = truncateBytes([...name].slice(0, MAX_NAME).join(""), MAX_NAME_UTF8).replace(/[\s.]+$/, "");
   return name || "_";
 }
 

@@ -8,7 +8,7 @@ import { draftFromExports } from "../init/from-export.js";
 import { checkForms } from "../init/check.js";
 import { scaffold } from "../init/scaffold.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
-import { displayPath, type Io } from "./context.js";
+import { displayPath, noteInputs, type Io } from "./context.js";
 import { writeOutput } from "./output.js";
 import type { Run } from "./main.js";
 import { STREAM_ARG } from "./streams.js";
@@ -102,6 +102,7 @@ async function draft(io: Io, from: string[], output: string, force: boolean, qui
     throw usageError("--from -: a draft names its export in data.files, so it is drafted from a file, not standard input", "save the export first, e.g. … > export.csv, then survey init --from export.csv");
   }
   const inputs = from.map((name) => ({ path: resolve(io.cwd, name), name }));
+  noteInputs(io, inputs.map((i) => i.path));
   const shownOutput = displayPath(io, output);
   const result = await draftFromExports(inputs, output);
   for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { formatDiagnostic } from "../diagnostics.js";
 import { EXIT, SurveyError } from "../errors.js";
-import { processIo, type Io } from "./context.js";
+import { systemDiagnostic } from "../system-errors.js";
+import { displayPath, processIo, type Io } from "./context.js";
 import { initCommand } from "./init.js";
 import { mergeCommand } from "./merge.js";
 import { withProgress, type ProgressOptions } from "./progress.js";
@@ -63,7 +64,7 @@ Exit codes: 0 success, 1 the data has errors, 2 the command could not run, 70 a 
     const { quiet } = cmd.optsWithGlobals<{ quiet?: boolean }>();
     // What a command leaves to clean up (standard input's copy) goes when it ends, whatever the outcome.
     const cleanups: (() => Promise<void>)[] = [];
-    const cio: Io = { ...io, atEnd: (cleanup) => void cleanups.push(cleanup) };
+    const cio: Io = { ...io, atEnd: (cleanup) => void cleanups.push(cleanup), inputs: new Set<string>() };
     try {
       setExit(await withProgress(cio, `survey ${cmd.name()}`, (pio) => command(pio, ...args), { ...progress, quiet }));
     } finally {
@@ -107,11 +108,15 @@ function reportError(err: unknown, io: Io, debug: boolean): number {
     if (debug) io.stderr(`${err.stack}\n`);
     return err.exitCode;
   }
-  const e = err as NodeJS.ErrnoException;
-  if (e && (e.code === "EACCES" || e.code === "ENOENT" || e.code === "EISDIR" || e.code === "ENOSPC" || e.code === "EPERM")) {
-    io.stderr(`error: ${e.message}\n`);
+  // The system's errors (a read-only disk, a path through a file…) are the environment's, not a bug.
+  const path = (err as NodeJS.ErrnoException | undefined)?.path;
+  const system = systemDiagnostic(err, path === undefined ? undefined : displayPath(io, path));
+  if (system) {
+    io.stderr(`${formatDiagnostic(system)}\n`);
+    if (debug) io.stderr(`${(err as Error).stack}\n`);
     return EXIT.cannotRun;
   }
+  const e = err as NodeJS.ErrnoException;
   io.stderr(`internal error: ${e?.message ?? String(err)}\n`);
   io.stderr(debug ? `${e?.stack ?? ""}\n` : "This is a bug in survey; please report it with the output of --debug.\n");
   return EXIT.internal;

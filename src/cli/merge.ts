@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { EXIT, SurveyError } from "../errors.js";
 import { mergeTallies, type TallyResult } from "../tally/index.js";
-import { displayPath, type Io } from "./context.js";
+import { displayPath, noteInputs, type Io } from "./context.js";
 import { render, wholeNumber, type Format } from "./tally.js";
 import { writeOutput, writeStdout } from "./output.js";
 import { fromSavedTally } from "./saved-tally.js";
@@ -71,6 +71,7 @@ async function merge(io: Io, parts: string[], opts: MergeOptions, command: Comma
 
 async function readPart(io: Io, part: string): Promise<TallyResult> {
   const full = resolve(io.cwd, part);
+  noteInputs(io, [full]);
   const name = displayPath(io, full);
   let text: string;
   try {

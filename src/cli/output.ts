@@ -1,9 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { access, link, rename, unlink, writeFile } from "node:fs/promises";
-import { closeSync, openSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { access, link, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { closeSync, openSync, rmSync, writeSync, type Stats } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { EXIT, SurveyError } from "../errors.js";
+import { fromSystemError } from "../system-errors.js";
 import type { Io } from "./context.js";
+import { removeStaleOutputTemporaries, temporaryName } from "./temporaries.js";
+
+export { temporaryName };
 
 /** Temporary files being written right now: removed if the process is interrupted. */
 const pending = new Set<string>();
@@ -13,13 +16,34 @@ const pending = new Set<string>();
  * so a reader never sees half a file and a failed or interrupted run leaves nothing behind. Without
  * `force` an existing file is never replaced — not even one another run creates meanwhile: the final
  * step is a hard link, which fails if the name exists, instead of a rename, which would replace it.
+ *
+ * Never replaced, even with `force`: one of the command's own inputs (`io.inputs`, compared by device and
+ * inode, so also through another name or link). A character device or a pipe (/dev/null, a FIFO) is
+ * written to directly, as `>` would: a rename would replace the device itself by a regular file. Errors
+ * of the system (read-only or full disk, a path through a file…) become one FILE_SYSTEM line naming `path`.
  */
+export async function writeOutput(io: Io, path: string, content: Content, force: boolean): Promise<void> {
+  try {
+    await writeOutputFile(io, path, content, force);
+  } catch (err) {
+    throw fromSystemError(err, path);
+  }
+}
+
 /** A command's output: text, bytes, or a writer that hands its text over in pieces (big JSON). */
 export type Content = string | Uint8Array | ((write: (text: string) => void) => void);
 
-export async function writeOutput(io: Io, path: string, content: Content, force: boolean): Promise<void> {
+async function writeOutputFile(io: Io, path: string, content: Content, force: boolean): Promise<void> {
   const full = resolve(io.cwd, path);
-  if (!force && (await exists(full))) throw outputExists(path);
+  const existing = await stat(full).catch(() => undefined);
+  if (existing) {
+    if (await isInput(io, existing)) throw outputIsInput(path);
+    if (existing.isCharacterDevice() || existing.isFIFO()) return writeDirectly(full, content);
+    if (!existing.isFile()) throw notAFile(path, existing);
+    if (!force) throw outputExists(path);
+  }
+  // A run killed with -9 left its temporary file: this run, writing to the same folder, removes it.
+  await removeStaleOutputTemporaries(dirname(full));
   const temp = temporaryName(full);
   pending.add(temp);
   try {
@@ -43,8 +67,14 @@ export async function writeOutput(io: Io, path: string, content: Content, force:
   }
 }
 
-function writePieces(path: string, content: (write: (text: string) => void) => void): void {
-  const fd = openSync(path, "wx");
+/** Writes into an existing device or pipe, as the shell's `>` would: nothing to move into place. */
+async function writeDirectly(full: string, content: Content): Promise<void> {
+  if (typeof content === "function") writePieces(full, content, "w");
+  else await writeFile(full, content, { flag: "w" });
+}
+
+function writePieces(path: string, content: (write: (text: string) => void) => void, flag = "wx"): void {
+  const fd = openSync(path, flag);
   try {
     content((text) => {
       writeSync(fd, text);
@@ -62,11 +92,7 @@ export function writeStdout(io: Io, content: Content): void {
   else throw new Error("this Io cannot write bytes to stdout");
 }
 
-export function temporaryName(full: string): string {
-  return join(dirname(full), `.${basename(full)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-}
-
-/** Registers a temporary file written outside writeOutput, so an interruption removes it too. */
+/** Registers a temporary file or folder written outside writeOutput, so an interruption removes it too. */
 export function trackTemporary(path: string): () => void {
   pending.add(path);
   return () => pending.delete(path);
@@ -74,15 +100,22 @@ export function trackTemporary(path: string): () => void {
 
 let installed = false;
 /**
- * On Ctrl-C or a kill, removes the temporary files of outputs being written, then exits with the
- * conventional code (130 for SIGINT, 143 for SIGTERM). Installed by bin/survey.js, not by tests.
+ * On Ctrl-C or a kill, removes the temporary files of outputs being written (and --each's folder of
+ * split copies), then exits with the conventional code (130 for SIGINT, 143 for SIGTERM). Installed by
+ * bin/survey.js, not by tests. kill -9 cannot be caught: the next run removes what it leaves (temporaries.ts).
  */
 export function removeTemporariesOnSignal(): void {
   if (installed) return;
   installed = true;
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     process.once(signal, () => {
-      for (const temp of pending) rmSync(temp, { force: true });
+      for (const temp of pending) {
+        try {
+          rmSync(temp, { recursive: true, force: true });
+        } catch {
+          // Exiting on a signal: whatever cannot be removed now, the next run removes.
+        }
+      }
       process.exit(code);
     });
   }
@@ -91,6 +124,30 @@ export function removeTemporariesOnSignal(): void {
 function outputExists(path: string): SurveyError {
   return new SurveyError(
     [{ code: "OUTPUT_EXISTS", severity: "error", file: path, message: "the output file exists; it was not changed", hint: "pass --force to overwrite it" }],
+    EXIT.cannotRun,
+  );
+}
+
+/** Whether `output` (its stat) is one of the files the command read, by device and inode. */
+async function isInput(io: Io, output: Stats): Promise<boolean> {
+  for (const input of io.inputs ?? []) {
+    const s = await stat(input).catch(() => undefined);
+    if (s && s.dev === output.dev && s.ino === output.ino) return true;
+  }
+  return false;
+}
+
+function outputIsInput(path: string): SurveyError {
+  return new SurveyError(
+    [{ code: "OUTPUT_IS_INPUT", severity: "error", file: path, message: "the output is one of the command's own inputs; it was not changed, --force or not", hint: "write the output under another name (-o)" }],
+    EXIT.cannotRun,
+  );
+}
+
+function notAFile(path: string, s: Stats): SurveyError {
+  const what = s.isDirectory() ? "a folder" : s.isBlockDevice() ? "a block device (a disk)" : s.isSocket() ? "a socket" : "not a regular file";
+  return new SurveyError(
+    [{ code: "FILE_SYSTEM", severity: "error", file: path, message: `the output is ${what}; survey writes files, character devices (/dev/null) and pipes`, hint: "name a file with -o" }],
     EXIT.cannotRun,
   );
 }

@@ -8,7 +8,7 @@ import type { TallyResult } from "../tally/types.js";
 import type { ReportModel } from "../report/model.js";
 import type { Template } from "../report/template.js";
 import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";
-import { displayPath, loadSurvey, resolveFiles, type Io } from "./context.js";
+import { displayPath, loadSurvey, noteInputs, resolveFiles, type Io } from "./context.js";
 import { eachOption, runEach, summaryOption } from "./each.js";
 import { surveyOption, type Run } from "./main.js";
 import { writeOutput, writeStdout } from "./output.js";
@@ -244,6 +244,7 @@ async function readTemplate(io: Io, nameOrDir: string): Promise<[string, Record<
     const full = join(dir, entry.name);
     if ((await stat(full)).size > MAX_TEMPLATE_FILE) throw usageError(`${displayPath(io, full)} is too large for a template file`);
     files[entry.name] = await readFile(full, "utf8");
+    noteInputs(io, [full]);
   }
   return [basename(dir), files, isName ? `templates/${nameOrDir}` : displayPath(io, dir)];
 }
@@ -251,7 +252,9 @@ async function readTemplate(io: Io, nameOrDir: string): Promise<[string, Record<
 async function findNarrative(io: Io, survey: Survey, given: string | undefined): Promise<{ text: string; shown: string } | undefined> {
   const path = given ? resolve(io.cwd, given) : join(dirname(survey.file ?? resolve(io.cwd, "survey.yaml")), "report.md");
   try {
-    return { text: await readFile(path, "utf8"), shown: displayPath(io, path) };
+    const text = await readFile(path, "utf8");
+    noteInputs(io, [path]);
+    return { text, shown: displayPath(io, path) };
   } catch {
     if (given) throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: given, message: "the narrative cannot be read" }]);
     return undefined;
@@ -261,6 +264,7 @@ async function findNarrative(io: Io, survey: Survey, given: string | undefined):
 async function readTally(io: Io, path: string): Promise<TallyResult> {
   let parsed: unknown;
   try {
+    noteInputs(io, [path]);
     parsed = JSON.parse(await readFile(resolve(io.cwd, path), "utf8"));
   } catch (err) {
     throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: path, message: `cannot read the tally: ${(err as Error).message}` }]);

@@ -147,14 +147,15 @@ function tokenDepth(root: Token): number {
   while (stack.length && max <= MAX_NARRATIVE_DEPTH + 2) {
     const [t, depth] = stack.pop()!;
     max = Math.max(max, depth);
-    const children: unknown[] = [];
+    // A list and its items are one level, as a blockquote is.
+    if (t.type === "list") for (const item of (t as Tokens.List).items) stack.push([item as Token, depth]);
+    const children: Token[][] = [];
     if ("tokens" in t && Array.isArray(t.tokens)) children.push(t.tokens);
-    if (t.type === "list") children.push((t as Tokens.List).items);
     if (t.type === "table") {
       const table = t as Tokens.Table;
       for (const row of [table.header, ...table.rows]) for (const cell of row) children.push(cell.tokens);
     }
-    for (const list of children as Token[][]) for (const c of list) stack.push([c, depth + 1]);
+    for (const list of children) for (const c of list) stack.push([c, depth + 1]);
   }
   return max;
 }

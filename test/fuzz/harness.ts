@@ -59,9 +59,9 @@ export interface Run {
 /** A time bound per input: generous, since a hang is what it catches (a slow CI machine is not). */
 export const TIME_BOUND_MS = Number(process.env.FUZZ_TIME_BOUND_MS ?? "15000");
 
-/** Runs `survey …args` in-process in `cwd`; a run that does not settle within the bound is a hang. */
-export async function runBounded(args: string[], cwd: string, bound = TIME_BOUND_MS): Promise<Run> {
-  const io = memoryIo(cwd);
+/** Runs `survey …args` in-process in `cwd` (with `env` as its environment); a run that does not settle within the bound is a hang. */
+export async function runBounded(args: string[], cwd: string, bound = TIME_BOUND_MS, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const io = memoryIo(cwd, env);
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), bound)));

@@ -21,6 +21,8 @@ export interface HostileCase {
   setup(dir: string): void | boolean | Promise<void | boolean>;
   /** The command line, without `survey`. */
   args: string[];
+  /** The environment the command sees (TMPDIR…), given the folder; default none. */
+  env?(dir: string): NodeJS.ProcessEnv;
   /** The exit code survey must give. */
   exit: 0 | 1 | 2;
   /** The diagnostic code (or any text) stderr must contain. */

@@ -26,7 +26,7 @@ describe("hostile input and environments: no exit 70", () => {
         const dir = tempDir("survey-hostile-");
         try {
           if ((await c.setup(dir)) === false) return;
-          const run = await runBounded(c.args, dir, c.bound);
+          const run = await runBounded(c.args, dir, c.bound, c.env?.(dir));
           expect(run.code, run.stderr).not.toBe(70);
           expect(violations(run), run.stderr).toEqual([]);
           expect(run.code, run.stderr).toBe(c.exit);
