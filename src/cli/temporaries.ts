@@ -56,8 +56,13 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Removes the output temporaries in `folder` left by runs that no longer exist. Never fails. */
-export function removeStaleOutputTemporaries(folder: string): Promise<string[]> {
+/** Folders already cleaned by this process: --each writes hundreds of outputs into one. */
+const cleaned = new Set<string>();
+
+/** Removes the output temporaries in `folder` left by runs that no longer exist, once a process. Never fails. */
+export async function removeStaleOutputTemporaries(folder: string): Promise<string[]> {
+  if (cleaned.has(folder)) return [];
+  cleaned.add(folder);
   return removeStale(folder, OUTPUT_TEMPORARY, "file");
 }
 
