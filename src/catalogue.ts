@@ -20,6 +20,7 @@ export const FIXES: Record<DiagnosticCode, string> = {
   FILE_NOT_FOUND: "Check the path; quote globs (`'data/*.csv'`) so the tool expands them.",
   FILE_ENCODING: "Save the file from Excel as “CSV UTF-8”, or export .xlsx, or set `data.encoding`.",
   FILE_ENCODING_GUESS: "If Chinese text looks wrong, set `data.encoding: gb18030` (or `utf-8`).",
+  FILE_ENCODING_BOM: "Set `data.encoding: auto` (each file is then read by its own mark), or save the file again in the encoding named.",
   FILE_FORMAT: "Open the file in Excel or WPS and save it as .xlsx or CSV.",
   FILE_TOO_LARGE: "Save the workbook as CSV (CSV UTF-8 in Excel): CSV files are streamed and have no size limit.",
   TOO_MANY_COLUMNS: "Remove the empty or stray columns at the right of the sheet; a questionnaire never needs 16,384.",

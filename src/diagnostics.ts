@@ -39,8 +39,9 @@ export const CATALOGUE = {
   DEF_TOO_LARGE: "survey.yaml has more than 1,000 questions (matrix rows counted one by one)",
   // answer files
   FILE_NOT_FOUND: "an answer file does not exist or cannot be read",
-  FILE_ENCODING: "an answer file is neither UTF-8 nor GB18030",
+  FILE_ENCODING: "an answer file is neither UTF-8 nor GB18030, or holds a byte that is not the encoding it is read in",
   FILE_ENCODING_GUESS: "an answer file is too short to tell UTF-8 from GB18030 for sure",
+  FILE_ENCODING_BOM: "an answer file starts with the byte-order mark of another encoding than data.encoding names: the mark wins",
   FILE_FORMAT: "an answer file is not a CSV, TSV, .xlsx or .xls file that can be read",
   FILE_EMPTY: "an answer file has no header row",
   FILE_TOO_LARGE: "an .xlsx/.xls file is larger than 50 MB or unpacks to more than 128 MB (it is read whole; save it as CSV, which is streamed)",

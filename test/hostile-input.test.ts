@@ -130,3 +130,91 @@ describe("messages about unreadable answer files (issue 19, item 14)", () => {
     }
   });
 });
+
+describe("bytes that are not the file's encoding, line endings, byte-order marks (issue 19, item 10)", () => {
+  /** answers.csv with byte 0xFF in place of the first byte of the last Chinese character of line `line` (0-based). */
+  function withBadByte(line: number): { bytes: Buffer; offset: number } {
+    const bytes = Buffer.from(readFileSync(join(dir, "answers.csv")));
+    let start = 0;
+    for (let i = 0; i < line; i++) start = bytes.indexOf(0x0a, start) + 1;
+    const end = bytes.indexOf(0x0a, start);
+    const offset = bytes.lastIndexOf(0xe5, end);
+    bytes[offset] = 0xff;
+    return { bytes, offset };
+  }
+
+  test("a byte that is not UTF-8 in a file with a UTF-8 BOM is an error at its row and offset, near the start or after 64 KB, by every reader", async () => {
+    for (const line of [5, 300]) {
+      const { bytes, offset } = withBadByte(line);
+      expect(offset > 64 * 1024).toBe(line === 300);
+      writeFileSync(join(dir, "bad.csv"), bytes);
+      const expected = new RegExp(`^bad\\.csv:row ${line + 1}: error FILE_ENCODING: byte 0xFF at offset ${offset.toLocaleString("en-US")}: not UTF-8, which the file's byte-order mark says it is`);
+      for (const reader of ["fast", "general"]) {
+        if (reader === "general") process.env.SURVEY_READER = "general";
+        try {
+          for (const command of ["validate", "tally"]) {
+            const r = await run(command, "-s", "survey.yaml", "bad.csv");
+            expect(r.code, `${command} ${reader} line ${line}`).toBe(2);
+            expect(r.stderr.trim(), `${command} ${reader} line ${line}`).toMatch(expected);
+          }
+        } finally {
+          delete process.env.SURVEY_READER;
+        }
+      }
+    }
+  });
+
+  test("readCsv locates a bad byte exactly in any chunking, in UTF-8 and in GB18030 set by data.encoding", async () => {
+    const { readCsv } = await import("../src/io/csv.js");
+    const iconv = (await import("iconv-lite")).default;
+    const { SurveyError } = await import("../src/errors.js");
+    const lines = ["序号,意见", ...Array.from({ length: 400 }, (_, i) => `${i + 1},社区服务很好，希望多开展活动${"。".repeat(i % 7)}`)];
+    for (const encoding of ["utf-8", "gb18030"] as const) {
+      const whole = encoding === "utf-8" ? Buffer.from(`${lines.join("\r\n")}\r\n`) : iconv.encode(`${lines.join("\r\n")}\r\n`, "gb18030");
+      for (const [row, chunkBytes] of [[2, 7], [150, 64], [399, 1000], [401, 3], [300, 1 << 20]] as const) {
+        const bytes = Buffer.from(whole);
+        let start = 0;
+        for (let i = 1; i < row; i++) start = bytes.indexOf(0x0a, start) + 1;
+        // The first byte of the row's last Chinese character: 0xFF, which is neither UTF-8 nor GB18030.
+        const offset = bytes.indexOf(0x0d, start) - (encoding === "utf-8" ? 3 : 2);
+        bytes[offset] = 0xff;
+        const path = join(dir, `chunks-${encoding}.csv`);
+        writeFileSync(path, bytes);
+        const read = async () => {
+          for await (const _ of readCsv(path, { encoding, bom: 0, onProblem: () => {}, chunkBytes }));
+        };
+        const err = await read().catch((e: unknown) => e);
+        expect(err, `${encoding} row ${row} chunks of ${chunkBytes}`).toBeInstanceOf(SurveyError);
+        expect((err as InstanceType<typeof SurveyError>).diagnostics[0], `${encoding} row ${row} chunks of ${chunkBytes}`).toMatchObject({
+          code: "FILE_ENCODING",
+          row,
+          message: expect.stringContaining(`byte 0xFF at offset ${offset.toLocaleString("en-US")}: not ${encoding === "utf-8" ? "UTF-8" : "GB18030"}`),
+        });
+      }
+    }
+  });
+
+  test("mixed line endings, CRLF first: every row is read, by both readers, as in answers.csv", async () => {
+    const crlf = readFileSync(join(dir, "answers.csv"), "latin1").split("\r\n");
+    // Records end in CRLF for the first few lines, then in LF alone (cells with line breaks are quoted).
+    writeFileSync(join(dir, "mixed.csv"), Buffer.from(`${crlf.slice(0, 5).join("\r\n")}\r\n${crlf.slice(5).join("\n")}`, "latin1"));
+    for (const reader of ["fast", "general"]) {
+      if (reader === "general") process.env.SURVEY_READER = "general";
+      try {
+        const r = await run("validate", "-s", "survey.yaml", "mixed.csv");
+        expect(r.code, reader).toBe(0);
+        expect((r.stdout + r.stderr).replace(/mixed\.csv/g, ""), reader).toBe(expectedSummary);
+      } finally {
+        delete process.env.SURVEY_READER;
+      }
+    }
+  });
+
+  test("a byte-order mark wins over data.encoding, with a warning that says so", async () => {
+    writeFileSync(join(dir, "gb.yaml"), readFileSync(join(dir, "survey.yaml"), "utf8").replace("encoding: auto", "encoding: gb18030"));
+    const r = await run("validate", "-s", "gb.yaml", "answers.csv");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^ {2}answers\.csv: warning FILE_ENCODING_BOM: read as UTF-8, as the byte-order mark the file starts with says, not as GB18030 \(data\.encoding\)/m);
+    expect(r.stdout + r.stderr).toMatch(/0 errors, 10 warnings/);
+  });
+});

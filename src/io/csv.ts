@@ -3,7 +3,7 @@ import { Transform } from "node:stream";
 import Papa from "papaparse";
 import type { DiagnosticCode } from "../diagnostics.js";
 import { SurveyError } from "../errors.js";
-import type { Encoding } from "./encoding.js";
+import { firstInvalid, lastCharStart, type Encoding } from "./encoding.js";
 import { MAX_COLUMNS, MAX_QUEUED_CHARS, MAX_ROW_CHARS, RecordGuard } from "./limits.js";
 import type { RawRow } from "./table.js";
 
@@ -52,9 +52,35 @@ export async function* readCsv(path: string, opts: CsvOptions): AsyncGenerator<R
   const { encoding, bom, onProblem, file = path, chunkBytes = 1 << 20 } = opts;
   const { newline, delimiter } = opts.dialect ?? (await sniffCsv(path, encoding, bom));
 
-  const decoder = new TextDecoder(encoding);
+  // Strict: a byte that is not the file's encoding is an error at its row, wherever it is. (A byte-order
+  // mark or data.encoding is trusted without reading the whole file first, so this is where it is checked.)
+  const decoder = new TextDecoder(encoding, { fatal: true });
   // The guard stops a record that grows past MAX_ROW_CHARS (a never-closed quote) before the parser holds it.
-  const guard = new RecordGuard(delimiter, newline);
+  // In a CRLF file it follows records at LF and finds the bare LFs outside quotes that an editor left among
+  // the CRLF lines: each gets its CR, so that it ends its record, as in Excel, instead of joining two.
+  const crlf = newline === "\r\n";
+  const guard = new RecordGuard(delimiter, crlf ? "\n" : newline, crlf);
+  // Where the bytes not yet decoded start in the file, and the end of the chunk before (from a character's
+  // start): enough to locate a byte that is not the encoding.
+  let offset = bom;
+  let before: Buffer = Buffer.alloc(0);
+  const notEncoding = (chunk: Buffer) => {
+    const region = Buffer.concat([before, chunk]);
+    const found = firstInvalid(region, encoding) ?? { at: region.length, before: new TextDecoder(encoding).decode(region, { stream: true }) };
+    guard.feed(found.before.slice(new TextDecoder(encoding).decode(before, { stream: true }).length));
+    const at = offset - before.length + found.at;
+    const byte = region[found.at];
+    return new SurveyError([
+      {
+        code: "FILE_ENCODING",
+        severity: "error",
+        file,
+        row: guard.records + 1,
+        message: `${byte === undefined ? "the file ends inside a character" : `byte 0x${byte.toString(16).padStart(2, "0").toUpperCase()} at offset ${at.toLocaleString("en-US")}`}: not ${encodingName(encoding)}, ${bom > 0 ? "which the file's byte-order mark says it is" : "the encoding the file was read in"}`,
+        hint: "save the file again from Excel as “CSV UTF-8”: a file must be in one encoding throughout",
+      },
+    ]);
+  };
   const tooLong = () =>
     new SurveyError([
       {
@@ -72,12 +98,31 @@ export async function* readCsv(path: string, opts: CsvOptions): AsyncGenerator<R
     new Transform({
       transform(chunk: Buffer, _enc, done) {
         opts.onBytes?.(chunk.length);
-        const text = decoder.decode(chunk, { stream: true });
-        done(guard.feed(text) > MAX_ROW_CHARS ? tooLong() : null, text);
+        let text: string;
+        try {
+          text = decoder.decode(chunk, { stream: true });
+        } catch {
+          done(notEncoding(chunk));
+          return;
+        }
+        const cut = lastCharStart(chunk, encoding);
+        // A chunk that does not show where its last character starts is kept with the one before (up to
+        // 64 KiB: a longer run of Chinese text without a comma or line break is located less exactly).
+        before = cut >= 0 ? chunk.subarray(cut) : Buffer.concat([before, chunk]).subarray(-(64 << 10));
+        offset += chunk.length;
+        const length = guard.feed(text);
+        done(length > MAX_ROW_CHARS ? tooLong() : null, guard.withCarriageReturns(text));
       },
       flush(done) {
-        const text = decoder.decode();
-        done(guard.feed(text, true) > MAX_ROW_CHARS ? tooLong() : null, text);
+        let text: string;
+        try {
+          text = decoder.decode();
+        } catch {
+          done(notEncoding(Buffer.alloc(0)));
+          return;
+        }
+        const length = guard.feed(text, true);
+        done(length > MAX_ROW_CHARS ? tooLong() : null, guard.withCarriageReturns(text));
       },
     }),
   );
@@ -178,6 +223,10 @@ export async function sniffCsv(path: string, encoding: Encoding, bom: number): P
   const sample = await readSample(path, encoding, bom);
   const newline = detectNewline(sample);
   return { newline, delimiter: detectDelimiter(sample, newline) };
+}
+
+function encodingName(encoding: Encoding): string {
+  return encoding === "gb18030" ? "GB18030" : encoding.toUpperCase();
 }
 
 function csvMessage(e: Papa.ParseError): string {

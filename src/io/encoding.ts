@@ -68,6 +68,48 @@ export function decodeWhole(bytes: Buffer): { text: string; encoding: Encoding }
   }
 }
 
+/**
+ * Where bytes stop being text in `encoding`: the offset of the byte at which a strict decoder fails, and
+ * the text before it. `bytes` must start at a character's start. Undefined when every byte is valid (an
+ * incomplete character at the end is not judged: more bytes may follow). Binary search on prefixes: only
+ * called once a file has failed, on one chunk.
+ */
+export function firstInvalid(bytes: Buffer, encoding: Encoding): { at: number; before: string } | undefined {
+  const valid = (n: number) => {
+    try {
+      new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (valid(bytes.length)) return undefined;
+  let lo = 0;
+  let hi = bytes.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (valid(mid)) lo = mid;
+    else hi = mid;
+  }
+  return { at: hi - 1, before: new TextDecoder(encoding).decode(bytes.subarray(0, hi - 1), { stream: true }) };
+}
+
+/**
+ * Where the last character of `b` that may be incomplete starts, or -1 when `b` does not show it. In
+ * UTF-8, the last byte that is not a continuation byte. In GB18030, just after the last byte below 0x30,
+ * which is never part of a longer character (a run of Chinese text without one does not show where its
+ * characters start). UTF-16 is read in chunks of even length from an even offset: a chunk's end is one.
+ */
+export function lastCharStart(b: Buffer, encoding: Encoding): number {
+  if (encoding === "utf-16le" || encoding === "utf-16be") return b.length;
+  if (encoding === "utf-8") {
+    for (let i = b.length - 1; i >= Math.max(0, b.length - 4); i--) if ((b[i]! & 0xc0) !== 0x80) return i;
+    return -1;
+  }
+  for (let i = b.length - 1; i >= 0; i--) if (b[i]! < 0x30) return i + 1;
+  return -1;
+}
+
 async function validGb18030(path: string): Promise<boolean> {
   const gb = new TextDecoder("gb18030", { fatal: true });
   try {
@@ -81,7 +123,8 @@ async function validGb18030(path: string): Promise<boolean> {
   }
 }
 
-function byteOrderMark(b: Buffer): Detected | undefined {
+/** The byte-order mark a file starts with, if any. */
+export function byteOrderMark(b: Buffer): Detected | undefined {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { encoding: "utf-8", bom: 3, ambiguous: false };
   if (b[0] === 0xff && b[1] === 0xfe) return { encoding: "utf-16le", bom: 2, ambiguous: false };
   if (b[0] === 0xfe && b[1] === 0xff) return { encoding: "utf-16be", bom: 2, ambiguous: false };

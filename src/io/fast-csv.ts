@@ -39,7 +39,7 @@ export interface CsvRecord {
 }
 
 /** Why the scanner gave up: the general reader decides what such a file means. */
-export type Bail = "quote" | "width" | "length" | "unclosed";
+export type Bail = "quote" | "width" | "length" | "unclosed" | "newline";
 
 export interface ScannerOptions {
   delimiter: number;
@@ -377,8 +377,10 @@ export class CsvScanner {
           return i + 2;
         }
       }
-      // Any other line-break byte (a bare LF or CR in a CRLF file, a CR in an LF file) belongs to the
-      // cell, as in papaparse: scan on through the same cell.
+      // A bare LF in a CRLF file: readCsv ends the record there (line endings mixed by an editor).
+      if (c === LF_CLASS) return this.bail("newline");
+      // A bare CR in a CRLF file, or a CR in an LF file, belongs to the cell, as in papaparse: scan on
+      // through the same cell.
       r.hashes[f] = -1;
       i = this.continueCell(b, i, len);
       if (i === MORE) return final ? this.finishAtEnd(start, f, len) : MORE;
@@ -398,8 +400,8 @@ export class CsvScanner {
 
   /**
    * Scans on through an unquoted cell that holds a line-break byte that is not this file's line break
-   * (a bare LF or CR in a CRLF file, a CR in an LF file). Returns the offset of the delimiter or of the
-   * record's line break, MORE at the end of the buffer, BAIL on a quote.
+   * (a bare CR in a CRLF file, a CR in an LF file). Returns the offset of the delimiter or of the
+   * record's line break, MORE at the end of the buffer, BAIL on a quote or on a bare LF in a CRLF file.
    */
   private continueCell(b: Buffer, i: number, len: number): number {
     const cls = this.classes;
@@ -413,6 +415,8 @@ export class CsvScanner {
         if (c === CR_CLASS) {
           if (i + 1 >= len) return MORE;
           if (b[i + 1] === LF) return i;
+        } else if (c === LF_CLASS) {
+          return this.bail("newline");
         }
       } else if (c === LF_CLASS) {
         return i;

@@ -59,15 +59,37 @@ export class RecordGuard {
   private carry = "";
   /** Records ended so far (the header is the first). */
   records = 0;
+  /** Offsets in the last chunk fed of the LFs outside quotes not preceded by a CR (with `markBareLf`). */
+  private bare: number[] = [];
   constructor(
     private readonly delimiter: string,
     private readonly eol: string,
+    /** Finds the bare LFs (eol must be "\n"), for `withCarriageReturns`. */
+    private readonly markBareLf = false,
   ) {}
+
+  /**
+   * The chunk last fed, with a CR put before each LF outside quotes that had none: a CRLF file's text as
+   * a parser that ends records at CRLF only must see it.
+   */
+  withCarriageReturns(chunk: string): string {
+    if (this.bare.length === 0) return chunk;
+    let out = "";
+    let from = 0;
+    for (const at of this.bare) {
+      out += `${chunk.slice(from, at)}\r`;
+      from = at;
+    }
+    return out + chunk.slice(from);
+  }
 
   /** Feeds the next decoded chunk (`final` for the end of the file); returns the current record's length. */
   feed(chunk: string, final = false): number {
     const s = this.carry + chunk;
+    // The carry is a closing-quote candidate and what follows it, never a line end: an LF in s is in chunk.
+    const carried = this.carry.length;
     this.carry = "";
+    if (this.bare.length) this.bare = [];
     let start = -this.length;
     let end = s.length;
     let i = 0;
@@ -78,6 +100,7 @@ export class RecordGuard {
       if (!this.inQuotes) {
         if (n < i && n !== -1) n = s.indexOf(this.eol, i);
         if (n !== -1 && (q === -1 || n < q)) {
+          if (this.markBareLf && (n > 0 ? s[n - 1] : this.prev) !== "\r") this.bare.push(n - carried);
           i = n + this.eol.length;
           start = i;
           this.records++;

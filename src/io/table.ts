@@ -3,7 +3,7 @@ import { extname } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { SurveyError } from "../errors.js";
 import { readCsv, sniffCsv, type Dialect } from "./csv.js";
-import { detectEncoding, type Detected, type Encoding } from "./encoding.js";
+import { byteOrderMark, detectEncoding, type Detected, type Encoding } from "./encoding.js";
 import { sniffKind, SNIFF_BYTES, type FileKind } from "./sniff.js";
 
 /** One data row as read: cells as text, and the row number a spreadsheet shows (header = row 1). */
@@ -59,7 +59,8 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
   // What the bytes are decides the reader, not the name: a CSV saved as .xls is read as CSV (with its
   // encoding detected), and a workbook saved as .csv as a workbook. A name says spreadsheet, so HTML and
   // SYLK texts go to the spreadsheet reader only under such a name.
-  const kind = sniffKind(await readHead(path));
+  const head = await readHead(path);
+  const kind = sniffKind(head);
   const workbook = kind === "cfb" || kind === "zip" || kind === "biff";
   if (workbook || (SPREADSHEET.has(ext) && kind !== "text")) {
     const sheet = await readSpreadsheet(path, file, kind);
@@ -70,10 +71,23 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
 
   let encoding: Encoding;
   let bom = 0;
-  const detected = opts.detected ?? (await detectEncoding(path));
-  if (opts.encoding && opts.encoding !== "auto") {
-    encoding = opts.encoding;
-    bom = detected?.encoding === encoding ? detected.bom : 0;
+  const declared = opts.encoding && opts.encoding !== "auto" ? opts.encoding : undefined;
+  const mark = byteOrderMark(head);
+  const detected = declared ? undefined : (opts.detected ?? (await detectEncoding(path)));
+  if (declared) {
+    // A byte-order mark is the file's own word, written by the program that saved it; data.encoding is
+    // the definition's word about all its files. The mark wins, and the difference is said.
+    encoding = mark?.encoding ?? declared;
+    bom = mark?.bom ?? 0;
+    if (mark && mark.encoding !== declared) {
+      opts.onDiagnostic({
+        code: "FILE_ENCODING_BOM",
+        severity: "warning",
+        file,
+        message: `read as ${mark.encoding.toUpperCase()}, as the byte-order mark the file starts with says, not as ${declared.toUpperCase()} (data.encoding)`,
+        hint: "set data.encoding: auto, which reads each file by its own mark",
+      });
+    }
   } else if (!detected) {
     throw new SurveyError([
       {
