@@ -5,6 +5,7 @@
  * line per problem.
  */
 import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { runBounded, tempDir, violations } from "../fuzz/harness.js";
@@ -13,7 +14,7 @@ import type { HostileCase } from "./case.js";
 const DIR = fileURLToPath(new URL(".", import.meta.url));
 const files = readdirSync(DIR).filter((f) => f.endsWith(".cases.ts")).sort();
 const suites: [string, HostileCase[]][] = [];
-for (const f of files) suites.push([f, ((await import(`./${f}`)) as { cases: HostileCase[] }).cases]);
+for (const f of files) suites.push([f, ((await import(/* @vite-ignore */ join(DIR, f))) as { cases: HostileCase[] }).cases]);
 
 describe("hostile input and environments: no exit 70", () => {
   test("there are cases, from more than one file as they are added", () => {
