@@ -151,11 +151,11 @@ async function draft(io: Io, from: string[], output: string, force: boolean, qui
     checked.push({ name: result.exports[0]!.input.name, summary });
     io.stdout(`check: ${summaryLine(summary, parsed.survey.lang)}\n`);
   }
-  if (!result.both && result.exports[0]!.form === "text" && /codes: guessed/.test(result.yaml) && !quiet) {
-    io.stderr(`note: option codes are guessed from labels (codes: guessed); to read a 按选项序号 export of these answers too, draft from both: survey init --from ${from[0]} --from <按选项序号 export>\n`);
-  }
   // The draft is written (its questions come from the header), but a run on it would count nothing.
   const empty = checked.flatMap(({ name, summary }) => noValidAnswers(summary, parsed.survey!.lang, name) ?? []);
+  if (!result.both && result.exports[0]!.form === "text" && /codes: guessed/.test(result.yaml) && !quiet && !empty.length) {
+    io.stderr(`note: option codes are guessed from labels (codes: guessed); to read a 按选项序号 export of these answers too, draft from both: survey init --from ${from[0]} --from <按选项序号 export>\n`);
+  }
   for (const d of empty) io.stderr(`${formatDiagnostic(d)}\n`);
   return empty.length ? EXIT.dataErrors : EXIT.ok;
 }

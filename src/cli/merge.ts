@@ -61,7 +61,7 @@ async function merge(io: Io, parts: string[], opts: MergeOptions, command: Comma
     const issued = opts.issued === undefined ? undefined : wholeNumber(opts.issued, "--issued", 1, Number.MAX_SAFE_INTEGER);
   const merged = mergeTallies(results, parts, { issued });
     const lang = merged._state?.plan.lang ?? "zh-CN";
-    requireValidAnswers(merged.responses, lang);
+    requireValidAnswers(merged.responses, lang, parts.join(", "));
     return render(merged, opts.format, { decimals, lang, chalk: chalkFor(io, globals.color, toStdout(opts.output) && io.stdoutIsTTY) });
   });
   if (toStdout(opts.output)) writeStdout(io, text);

@@ -177,7 +177,7 @@ async function reportWith(
     : undefined;
   const signatureDate = dateParts(io.env.SOURCE_DATE_EPOCH ? date : new Date());
   const write = async (tally: TallyResult, survey: Survey, output: string, group?: string): Promise<ReportModel> => {
-    requireValidAnswers(tally.responses, lang);
+    requireValidAnswers(tally.responses, lang, opts.tally);
     const narrative = narrate?.(tally, survey);
     const model = buildReport(tally, survey, template, {
       narrative,

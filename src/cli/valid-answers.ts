@@ -7,11 +7,14 @@ export interface ReadCounts {
   returned: number;
   valid: number;
   invalidReasons: Partial<Record<string, number>>;
+  /** Per answer file: the place the message names. */
+  bySource: Record<string, unknown>;
 }
 
 /**
  * NO_VALID_ANSWERS when not one questionnaire is valid: the statistics of nothing are no statistics,
- * and a script must not take an empty tally or report for a result. Undefined otherwise.
+ * and a script must not take an empty tally or report for a result. Undefined otherwise. The place named
+ * is `file`, else the answer files read.
  */
 export function noValidAnswers(counts: ReadCounts, lang: "zh-CN" | "en", file?: string, listed = false): Diagnostic | undefined {
   if (counts.valid > 0) return undefined;
@@ -22,11 +25,12 @@ export function noValidAnswers(counts: ReadCounts, lang: "zh-CN" | "en", file?: 
   const message =
     counts.returned === 0
       ? "no questionnaire was read: the answers hold a header and no rows; nothing to count"
-      : `not one of the ${counts.returned} questionnaire${counts.returned === 1 ? "" : "s"} read is valid${reasons ? ` (${reasons})` : ""}; nothing to count`;
+      : `${counts.returned === 1 ? "the one questionnaire read is not" : `not one of the ${counts.returned} questionnaires read is`} valid${reasons ? ` (${reasons})` : ""}; nothing to count`;
   // `listed`: the problems of each row are already on screen (validate), and are the answer.
   const hint =
     counts.returned === 0 ? "export the answers again, rows and all, or name the file that holds them" : listed ? undefined : "`survey validate` says why each row is left out";
-  return { code: "NO_VALID_ANSWERS", severity: "error", ...(file === undefined ? {} : { file }), message, ...(hint ? { hint } : {}) };
+  const place = file ?? Object.keys(counts.bySource).join(", ");
+  return { code: "NO_VALID_ANSWERS", severity: "error", ...(place ? { file: place } : {}), message, ...(hint ? { hint } : {}) };
 }
 
 /** Stops a tally, merge or report that has no valid questionnaire: exit 1, and no output written. */
