@@ -218,3 +218,102 @@ describe("bytes that are not the file's encoding, line endings, byte-order marks
     expect(r.stdout + r.stderr).toMatch(/0 errors, 10 warnings/);
   });
 });
+
+describe("names that JavaScript objects already have (issue 19, item 9)", () => {
+  const yaml = () => readFileSync(join(dir, "survey.yaml"), "utf8");
+  const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split("\n").length;
+
+  test("a question id __proto__ is refused at its line, not dropped from the tally", async () => {
+    const text = yaml().replace("  - id: q12\n", "  - id: __proto__\n");
+    writeFileSync(join(dir, "proto.yaml"), text);
+    for (const command of ["validate", "tally"]) {
+      const r = await run(command, "-s", "proto.yaml", "answers.csv");
+      expect(r.code, command).toBe(2);
+      expect(r.stderr.trim(), command).toBe(
+        `proto.yaml:${lineOf(text, "__proto__")}:9: error DEF_INVALID: questions[11].id: "__proto__" cannot be an id: JavaScript objects have a "__proto__" of their own, which it would read or replace`,
+      );
+    }
+  });
+
+  test("every reserved name, as a question id, a scale's name, an option label or a theme, is a located error", async () => {
+    const { parseSurvey } = await import("../src/definition/load.js");
+    const { RESERVED_NAMES } = await import("../src/definition/reserved.js");
+    expect([...RESERVED_NAMES]).toEqual(expect.arrayContaining(["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"]));
+    for (const name of RESERVED_NAMES) {
+      const cases = {
+        id: yaml().replace("  - id: q12\n", `  - id: ${name}\n`),
+        scale: yaml().replace(/\bsatisfaction\b/g, name),
+        label: yaml().replace("[非常满意,", `[${name},`),
+        theme: yaml().replace("    section: suggestions\n\ngroups:", `    section: suggestions\n    themes:\n      ${name}: [党员]\n\ngroups:`),
+      };
+      for (const [what, text] of Object.entries(cases)) {
+        expect(text, `${what} ${name}`).not.toBe(yaml());
+        const { survey, diagnostics } = parseSurvey(text, "s.yaml");
+        expect(survey, `${what} ${name}`).toBeUndefined();
+        const found = diagnostics.find((d) => d.message.includes(`"${name}" cannot be`));
+        expect(found, `${what} ${name}: ${diagnostics.map((d) => d.message).join("; ")}`).toMatchObject({ code: "DEF_INVALID", file: "s.yaml" });
+        expect(found!.line, `${what} ${name}`).toBe(lineOf(text, name));
+      }
+    }
+  });
+});
+
+describe("messages that say what is wrong (issue 19, item 14)", () => {
+  const yaml = () => readFileSync(join(dir, "survey.yaml"), "utf8");
+
+  test("a when of a megabyte is quoted by its start, in one short line", async () => {
+    for (const when of [`q1 == "${"党".repeat(350_000)}"`, `((((${"党".repeat(350_000)}`, `${"x".repeat(1_000_000)} == 1`]) {
+      writeFileSync(join(dir, "when.yaml"), yaml().replace("  - id: q12\n", `  - id: q12\n    when: '${when}'\n`));
+      const r = await run("validate", "-s", "when.yaml");
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^when\.yaml:\d+:\d+: error DEF_BAD_WHEN: question q12: .*…/);
+      expect(lines[0]!.length).toBeLessThan(600);
+    }
+  });
+
+  test("a saved tally that is not JSON is TALLY_INVALID at its line and column, for report --tally and merge", async () => {
+    writeFileSync(join(dir, "t.json"), "not json\n");
+    writeFileSync(join(dir, "t2.json"), '{"schemaVersion": 1,\n  "questions": {,}}');
+    writeFileSync(join(dir, "t3.json"), "[1, 2]");
+    for (const args of [["report", "-s", "survey.yaml", "-o", "r.docx", "--tally"], ["merge"]]) {
+      for (const [file, place] of [["t.json", ":1:1"], ["t2.json", ":2:17"], ["t3.json", ""]] as const) {
+        const r = await run(...args, file, ...(args[0] === "merge" ? [file] : []));
+        expect(r.code, `${args[0]} ${file}`).toBe(2);
+        expect(r.stderr, `${args[0]} ${file}`).toMatch(new RegExp(`^${file.replace(".", "\\.")}${place}: error TALLY_INVALID: is (not JSON|JSON, but not that of)`));
+      }
+      const missing = await run(...args, "none.json", ...(args[0] === "merge" ? ["none.json"] : []));
+      expect(missing.stderr).toMatch(/^none\.json: error FILE_NOT_FOUND/);
+    }
+  });
+
+  test("survey.yaml saved in GB18030 or UTF-16 (with or without a mark) is read as it was written", async () => {
+    const iconv = (await import("iconv-lite")).default;
+    const saves: [string, Buffer][] = [
+      ["gb.yaml", iconv.encode(yaml(), "gb18030")],
+      ["u16.yaml", iconv.encode(yaml(), "utf-16le", { addBOM: true })],
+      ["u16le.yaml", iconv.encode(yaml(), "utf-16le")],
+      ["u16be.yaml", iconv.encode(yaml(), "utf-16be")],
+    ];
+    for (const [name, bytes] of saves) {
+      writeFileSync(join(dir, name), bytes);
+      const r = await run("validate", "-s", name, "answers.csv");
+      expect(r.code, name).toBe(0);
+      expect((r.stdout + r.stderr).replace(/answers\.csv/g, ""), name).toBe(expectedSummary);
+    }
+    writeFileSync(join(dir, "binary.yaml"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0xfd, 0x00, 0x80]));
+    const r = await run("validate", "-s", "binary.yaml", "answers.csv");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("binary.yaml:1:1: error YAML_SYNTAX: the file is not text in UTF-8, GB18030 or UTF-16 (save it again from your editor as UTF-8)");
+  });
+
+  test("an unknown question type is echoed, with the type it is nearest to", async () => {
+    for (const [given, said] of [["numbr", '"numbr" is not a question type; did you mean "number"?'], ["Single", '"Single" is not a question type; did you mean "single"?'], ["xyzzy", '"xyzzy" is not a question type (']] as const) {
+      writeFileSync(join(dir, "type.yaml"), yaml().replace("type: number", `type: ${given}`));
+      const r = await run("validate", "-s", "type.yaml");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`questions[2].type ${said}`);
+    }
+  });
+});

@@ -207,7 +207,7 @@ describe("survey report: options and safety", () => {
     writeFileSync(join(dir, "t.json"), '{"hello": 1}');
     const notTally = await runCli(["report", "-s", SURVEY, "--tally", "t.json", "-o", "x.docx"], { cwd: dir });
     expect(notTally.code).toBe(2);
-    expect(notTally.stderr).toMatch(/t\.json is not the JSON of `survey tally --format json`/);
+    expect(notTally.stderr).toMatch(/^t\.json: error TALLY_INVALID: is JSON, but not that of `survey tally --format json`/);
     const epoch = await runCli(["report", "-s", SURVEY, "--tally", TALLY, "-o", "x.docx"], { cwd: dir, env: { SOURCE_DATE_EPOCH: "yesterday" } });
     expect(epoch.code).toBe(2);
     expect(epoch.stderr).toMatch(/SOURCE_DATE_EPOCH/);

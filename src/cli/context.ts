@@ -10,6 +10,7 @@ import { distinctFiles, expandGlob } from "../io/glob.js";
 import type { ReadProgress } from "../io/read-progress.js";
 import type { InputFile } from "../io/table.js";
 import { spoolStdin, STREAM_ARG } from "./streams.js";
+import { decodeWhole } from "../io/encoding.js";
 
 /** What a command needs from its surroundings; tests pass their own to run commands in-process. */
 export interface Io {
@@ -60,9 +61,9 @@ export function processIo(): Io {
 /** Reads and checks survey.yaml; every problem in it is thrown at once, with its line and column. */
 export async function loadSurvey(io: Io, path: string): Promise<Survey> {
   const full = resolve(io.cwd, path);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(full, "utf8");
+    bytes = await readFile(full);
   } catch {
     throw new SurveyError([
       {
@@ -75,20 +76,47 @@ export async function loadSurvey(io: Io, path: string): Promise<Survey> {
     ]);
   }
   const shown = displayPath(io, full);
+  const text = definitionText(bytes, shown);
   // A codebook file (`themes: codebook.yaml`) is found beside survey.yaml.
   const readCodebook = (path: string) => {
     const at = resolve(dirname(full), path);
+    let codebook: Buffer;
     try {
-      return { text: readFileSync(at, "utf8"), file: displayPath(io, at) };
+      codebook = readFileSync(at);
     } catch {
       return undefined;
     }
+    const file = displayPath(io, at);
+    return { text: definitionText(codebook, file), file };
   };
-  const { survey, diagnostics } = parseSurvey(text.replace(/^\uFEFF/, ""), shown, { readCodebook });
+  const { survey, diagnostics } = parseSurvey(text, shown, { readCodebook });
   if (!survey) throw new SurveyError(diagnostics);
   survey.file = full;
   noteInputs(io, [full]);
   return survey;
+}
+
+/**
+ * The text of survey.yaml (or a codebook) in whatever encoding an editor saved it: UTF-8, GB18030 (Notepad
+ * on Chinese Windows) or UTF-16, by the rule answer files are read by. Read as UTF-8 regardless, GB18030
+ * made its Chinese options all one replacement character ("listed twice") and UTF-16 no mapping at all.
+ */
+function definitionText(bytes: Buffer, file: string): string {
+  const decoded = decodeWhole(bytes);
+  if (!decoded) {
+    throw new SurveyError([
+      {
+        code: "YAML_SYNTAX",
+        severity: "error",
+        file,
+        line: 1,
+        col: 1,
+        message: "the file is not text in UTF-8, GB18030 or UTF-16",
+        hint: "save it again from your editor as UTF-8",
+      },
+    ]);
+  }
+  return decoded.text.replace(/^\uFEFF/, "");
 }
 
 /**

@@ -1,12 +1,11 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { EXIT, SurveyError } from "../errors.js";
+import { EXIT } from "../errors.js";
 import { mergeTallies, type TallyResult } from "../tally/index.js";
 import { displayPath, noteInputs, type Io } from "./context.js";
 import { render, wholeNumber, type Format } from "./tally.js";
 import { writeOutput, writeStdout } from "./output.js";
-import { fromSavedTally } from "./saved-tally.js";
+import { fromSavedTally, readSavedTally } from "./saved-tally.js";
 import { toStdout } from "./streams.js";
 import { requireValidAnswers } from "./valid-answers.js";
 import { chalkFor } from "./validate.js";
@@ -72,20 +71,5 @@ async function merge(io: Io, parts: string[], opts: MergeOptions, command: Comma
 async function readPart(io: Io, part: string): Promise<TallyResult> {
   const full = resolve(io.cwd, part);
   noteInputs(io, [full]);
-  const name = displayPath(io, full);
-  let text: string;
-  try {
-    text = await readFile(full, "utf8");
-  } catch {
-    throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: name, message: "cannot be read" }]);
-  }
-  try {
-    const json = JSON.parse(text) as TallyResult;
-    if (json?.schemaVersion !== 1 || typeof json !== "object") throw new Error("not a tally");
-    return json;
-  } catch {
-    throw new SurveyError([
-      { code: "USAGE", severity: "error", file: name, message: "is not a tally made by `survey tally --format json`" },
-    ]);
-  }
+  return readSavedTally(full, displayPath(io, full), "give `survey merge` the outputs of `survey tally --format json`");
 }

@@ -14,7 +14,7 @@ import { surveyOption, type Run } from "./main.js";
 import { writeOutput, writeStdout } from "./output.js";
 import { STREAM_ARG } from "./streams.js";
 import { requireValidAnswers } from "./valid-answers.js";
-import { compareWithPrevious, fromSavedTally } from "./saved-tally.js";
+import { compareWithPrevious, fromSavedTally, readSavedTally } from "./saved-tally.js";
 
 interface ReportOptions {
   survey: string;
@@ -262,18 +262,8 @@ async function findNarrative(io: Io, survey: Survey, given: string | undefined):
 }
 
 async function readTally(io: Io, path: string): Promise<TallyResult> {
-  let parsed: unknown;
-  try {
-    noteInputs(io, [path]);
-    parsed = JSON.parse(await readFile(resolve(io.cwd, path), "utf8"));
-  } catch (err) {
-    throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: path, message: `cannot read the tally: ${(err as Error).message}` }]);
-  }
-  const t = parsed as Partial<TallyResult>;
-  if (!t || t.schemaVersion !== 1 || typeof t.questions !== "object" || typeof t.responses !== "object") {
-    throw usageError(`${path} is not the JSON of \`survey tally --format json\` (schemaVersion 1)`);
-  }
-  return t as TallyResult;
+  noteInputs(io, [path]);
+  return readSavedTally(resolve(io.cwd, path), path, "give --tally the output of `survey tally --format json`");
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Survey } from "../definition/model.js";
+import { oneLine } from "../diagnostics.js";
 import { SurveyError } from "../errors.js";
 import { compareTallies } from "../tally/compare.js";
 import type { TallyResult } from "../tally/types.js";
@@ -40,20 +41,49 @@ export async function fromSavedTally<T>(files: string[], work: () => T | Promise
 export async function compareWithPrevious(io: Io, current: TallyResult, file: string, survey: Pick<Survey, "previousMap">): Promise<TallyResult> {
   const full = resolve(io.cwd, file);
   const name = displayPath(io, full);
+  const previous = await readSavedTally(full, name, "give --previous the output of `survey tally --format json` of the earlier round");
+  return fromSavedTally([name], () => compareTallies(current, previous, { map: survey.previousMap }));
+}
+
+/**
+ * Reads a saved tally (`survey merge`, `report --tally`, `--previous`): FILE_NOT_FOUND only when the file
+ * cannot be read; TALLY_INVALID, at the line and column JSON.parse stopped at, when it is not JSON, and
+ * when it is JSON but not `survey tally --format json`'s (schemaVersion 1).
+ */
+export async function readSavedTally(full: string, name: string, hint = "make it with `survey tally --format json`"): Promise<TallyResult> {
   let text: string;
   try {
     text = await readFile(full, "utf8");
   } catch {
-    throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: name, message: "the earlier round's tally (--previous) cannot be read" }]);
+    throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: name, message: "the saved tally cannot be read", hint: "check the path" }]);
   }
-  let previous: TallyResult;
+  let parsed: TallyResult;
   try {
-    previous = JSON.parse(text) as TallyResult;
+    parsed = JSON.parse(text.replace(/^\uFEFF/, "")) as TallyResult;
   } catch (err) {
-    throw new SurveyError([{ code: "TALLY_INVALID", severity: "error", file: name, message: `is not JSON (${(err as Error).message})`, hint: "give --previous the output of `survey tally --format json` of the earlier round" }]);
+    throw new SurveyError([{ code: "TALLY_INVALID", severity: "error", file: name, ...jsonErrorPlace(text, err as Error), message: `is not JSON: ${oneLine((err as Error).message, 120)}`, hint }]);
   }
-  if (!previous || typeof previous !== "object" || previous.schemaVersion !== 1 || typeof previous.questions !== "object" || previous.questions === null || typeof previous.responses !== "object") {
-    throw new SurveyError([{ code: "TALLY_INVALID", severity: "error", file: name, message: "is not the JSON of `survey tally --format json` (schemaVersion 1)", hint: "give --previous the output of `survey tally --format json` of the earlier round" }]);
+  if (!parsed || typeof parsed !== "object" || parsed.schemaVersion !== 1 || typeof parsed.questions !== "object" || parsed.questions === null || typeof parsed.responses !== "object") {
+    throw new SurveyError([{ code: "TALLY_INVALID", severity: "error", file: name, message: "is JSON, but not that of `survey tally --format json` (schemaVersion 1)", hint }]);
   }
-  return fromSavedTally([name], () => compareTallies(current, previous, { map: survey.previousMap }));
+  return parsed;
+}
+
+/**
+ * Where JSON.parse stopped, as a line and column: V8 gives a position for most errors, the end for
+ * "Unexpected end", and only a snippet for an unexpected token, which is then the first character when
+ * the text does not even start as JSON does.
+ */
+function jsonErrorPlace(text: string, err: Error): { line?: number; col?: number } {
+  const body = text.replace(/^\uFEFF/, "");
+  const m = /at position (\d+)/.exec(err.message);
+  let offset: number | undefined = m ? Number(m[1]) : /Unexpected end of JSON input/.test(err.message) ? body.length : undefined;
+  if (offset === undefined) {
+    const first = body.search(/\S/);
+    if (first >= 0 && !/[{[]/.test(body[first]!)) offset = first;
+  }
+  if (offset === undefined) return {};
+  const before = body.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, col: offset - before.lastIndexOf("\n") };
 }

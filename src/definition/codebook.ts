@@ -1,6 +1,7 @@
 import { isNode, LineCounter, parseDocument } from "yaml";
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import { parsePattern } from "./patterns.js";
+import { reservedKeys } from "./reserved.js";
 import { codebookSchema, type SurveyDoc } from "./schema.js";
 
 /**
@@ -31,6 +32,8 @@ export function parseCodebook(text: string, file: string): { themes?: Record<str
     const e = doc.errors[0]!;
     return { diagnostics: [{ code: "YAML_SYNTAX", severity: "error", message: e.message.split("\n")[0] ?? e.message, file, ...lineCounter.linePos(e.pos[0]) }] };
   }
+  const reserved = reservedKeys(doc, lineCounter, file);
+  if (reserved.length) return { diagnostics: reserved };
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 100 });

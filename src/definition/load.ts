@@ -2,10 +2,11 @@ import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, stringify,
 import type { z } from "zod";
 import { append } from "../arrays.js";
 import { MAX_YAML_ALIASES } from "../io/limits.js";
-import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
+import { oneLine, type Diagnostic, type DiagnosticCode } from "../diagnostics.js";
 import type { Survey } from "./model.js";
 import { buildSurvey, type BrokenNames } from "./build.js";
 import { codebookFiles, parseCodebook } from "./codebook.js";
+import { reservedKeys } from "./reserved.js";
 import { groupSchema, questionSchema, scaleSchema, surveySchema, type SurveyDoc } from "./schema.js";
 
 /** More aliases than this in one survey.yaml is an attack ("billion laughs"), not a definition. */
@@ -48,6 +49,8 @@ export function parseSurvey(text: string, file = "survey.yaml", opts: { readCode
     });
   }
   if (diagnostics.length) return { diagnostics };
+  // Before zod, which drops a `__proto__` key without a word.
+  const reserved = reservedKeys(doc, lineCounter, file);
 
   let raw: unknown;
   try {
@@ -78,6 +81,7 @@ export function parseSurvey(text: string, file = "survey.yaml", opts: { readCode
   if (questionCount > MAX_ITEMS) return { diagnostics: [tooLarge(at, questionCount, "questions")] };
 
   const parsed = surveySchema.safeParse(raw, { reportInput: true });
+  append(diagnostics, reserved);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) append(diagnostics, issueToDiagnostics(issue, at));
     // Cross-references are checked on the parts that are well-formed, so that one run reports them too.
@@ -90,7 +94,7 @@ export function parseSurvey(text: string, file = "survey.yaml", opts: { readCode
   }
   const included = includeCodebooks(parsed.data, at, opts.readCodebook);
   const built = buildSurvey(parsed.data, at);
-  if (included.length) return { diagnostics: sortByPlace([...included, ...built.diagnostics]) };
+  if (included.length || reserved.length) return { diagnostics: sortByPlace(dedupe([...reserved, ...included, ...built.diagnostics])) };
   if (built.survey && built.survey.items.length > MAX_ITEMS) {
     return { diagnostics: [tooLarge(at, built.survey.items.length, "questions and matrix rows")] };
   }
@@ -233,7 +237,7 @@ function issueToDiagnostics(issue: z.core.$ZodIssue, at: Locate): Diagnostic[] {
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((key) =>
-        at([...path, key], "DEF_UNKNOWN_KEY", `unknown key "${key}" in ${where}`, suggestKey(key), { key: true }),
+        at([...path, key], "DEF_UNKNOWN_KEY", `unknown key "${oneLine(key, 80)}" in ${oneLine(where, 200)}`, suggestKey(key), { key: true }),
       );
     case "invalid_type":
       if (issue.input === undefined) {
@@ -245,8 +249,13 @@ function issueToDiagnostics(issue: z.core.$ZodIssue, at: Locate): Diagnostic[] {
       return [at(path, "DEF_INVALID", `${where}: ${issue.message.replace(/^Invalid input: /, "")}`)];
     case "invalid_union":
       if ("discriminator" in issue && issue.discriminator) {
+        const types = ["single", "multi", "scale", "matrix", "rank", "number", "text"];
+        const input = (issue as { input?: unknown }).input;
+        const value = input !== null && typeof input === "object" ? (input as Record<string, unknown>)[issue.discriminator] : input;
+        const near = typeof value === "string" ? nearest(value, types, 2) : undefined;
+        const given = value === undefined ? "is missing" : `${typeof value === "string" ? `"${oneLine(value, 40)}"` : oneLine(JSON.stringify(value) ?? String(value), 40)} is not a question type`;
         return [
-          at(path, "DEF_INVALID", `${where} must be one of single, multi, scale, matrix, rank, number, text`),
+          at(path, "DEF_INVALID", `${where} ${given}${near ? `; did you mean "${near}"?` : ""}`, `a question's type is one of ${types.join(", ")}`),
         ];
       }
       return [at(path, "DEF_INVALID", `${where}: ${describeUnion(issue)}`)];
@@ -268,6 +277,20 @@ const KNOWN_KEYS = [
   "multi_separator", "rank_separator", "skip_markers", "blank_markers", "duration_column", "min_answered",
   "invalid_if", "speeder", "straightline", "themes", "other_codes", "weight_column", "weights", "rake", "tolerance", "max_iterations",
 ];
+
+/** The candidate nearest to `word` within `within` edits (case aside), if any. */
+function nearest(word: string, candidates: readonly string[], within: number): string | undefined {
+  let best: string | undefined;
+  let bestDistance = within + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
 
 /** "did you mean" for a mistyped key, by edit distance. */
 function suggestKey(key: string): string | undefined {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_BINS, MAX_OPTIONS, MAX_RANK_OPTIONS } from "../io/limits.js";
+import { isReserved, reservedMessage } from "./reserved.js";
 
 /**
  * The zod schema of survey.yaml (PRODUCT §2). It checks the shape of each key; references between keys
@@ -11,9 +12,14 @@ const id = z
   .string()
   .regex(/^[A-Za-z_\p{Script=Han}][\w\p{Script=Han}]*$/u, {
     message: "an id starts with a letter or _ and holds only letters, digits and _ (e.g. q5, age)",
-  });
+  })
+  .refine((s) => !isReserved(s), { error: (issue) => reservedMessage(String(issue.input), "an id") });
 
-const label = z.string().trim().min(1, { message: "a label cannot be empty" });
+const label = z
+  .string()
+  .trim()
+  .min(1, { message: "a label cannot be empty" })
+  .refine((s) => !isReserved(s), { error: (issue) => reservedMessage(String(issue.input), "a label") });
 
 const code = z.number().int().min(0, { message: "option codes are whole numbers from 0" });
 

@@ -1,5 +1,9 @@
 import jsep from "jsep";
+import { oneLine } from "../diagnostics.js";
 import { MAX_WHEN_DEPTH } from "../io/limits.js";
+
+/** Characters of the user's own text a message repeats: a when of a megabyte is quoted by its start. */
+const ECHO = 80;
 
 /**
  * Skip logic (`when: "q5 >= 4"`). Expressions are parsed by jsep into a syntax tree and evaluated by the
@@ -44,7 +48,7 @@ export function compileWhen(source: string, ctx: WhenContext): WhenExpr {
   try {
     ast = jsep(source);
   } catch (err) {
-    throw new WhenError(`cannot parse "${source}": ${(err as Error).message}`);
+    throw new WhenError(`cannot parse "${oneLine(source, ECHO)}": ${oneLine((err as Error).message, ECHO)}`);
   }
   if (depthOf(ast) > MAX_WHEN_DEPTH) throw tooDeep();
   const refs = new Set<string>();
@@ -110,7 +114,7 @@ function resolveNode(node: Node, ctx: WhenContext, refs: Set<string>): Resolved 
       const name = node.name as string;
       if (name === "true" || name === "false") return { t: "lit", v: name === "true" };
       const id = ctx.resolve(name);
-      if (!id) throw new WhenError(`"${name}" is not a question id`);
+      if (!id) throw new WhenError(`"${oneLine(name, ECHO)}" is not a question id`);
       refs.add(id);
       return { t: "ref", id };
     }
@@ -121,7 +125,7 @@ function resolveNode(node: Node, ctx: WhenContext, refs: Set<string>): Resolved 
       const row = node.computed ? (property as jsep.Literal).value : (property as jsep.Identifier).name;
       if (typeof row !== "string" && typeof row !== "number") throw new WhenError("a matrix row is a number or a row id");
       const id = ctx.resolve(object.name as string, row);
-      if (!id) throw new WhenError(`"${object.name}[${row}]" is not a matrix row`);
+      if (!id) throw new WhenError(`"${oneLine(`${object.name}[${row}]`, ECHO)}" is not a matrix row`);
       refs.add(id);
       return { t: "ref", id };
     }
@@ -131,12 +135,12 @@ function resolveNode(node: Node, ctx: WhenContext, refs: Set<string>): Resolved 
       const arg = resolveNode(node.argument as Node, ctx, refs);
       if (node.operator === "!") return { t: "not", arg };
       if (node.operator === "-") return { t: "neg", arg };
-      throw new WhenError(`the operator "${node.operator}" is not allowed`);
+      throw new WhenError(`the operator "${oneLine(String(node.operator), ECHO)}" is not allowed`);
     }
     case "BinaryExpression": {
       const op = node.operator as string;
       if (!COMPARISONS.has(op) && op !== "&&" && op !== "||" && op !== "in") {
-        throw new WhenError(`the operator "${op}" is not allowed (use == != < <= > >= in && || !)`);
+        throw new WhenError(`the operator "${oneLine(String(op), ECHO)}" is not allowed (use == != < <= > >= in && || !)`);
       }
       let left = resolveNode(node.left as Node, ctx, refs);
       let right = resolveNode(node.right as Node, ctx, refs);
@@ -163,7 +167,7 @@ function labelsToCodes(node: Resolved, itemId: string, ctx: WhenContext): Resolv
   if (node.t !== "lit" || typeof node.v !== "string") return node;
   const code = ctx.codeOf(itemId, node.v);
   if (code === "not-choice") return node;
-  if (code === undefined) throw new WhenError(`${itemId} has no option "${node.v}"`);
+  if (code === undefined) throw new WhenError(`${itemId} has no option "${oneLine(String(node.v), ECHO)}"`);
   return { t: "lit", v: code };
 }
 

@@ -54,18 +54,44 @@ export function settledByHead(head: Buffer): Detected | undefined {
 }
 
 /**
- * Text held whole in memory (an HTML or SYLK workbook), decoded by the rule `detectEncoding` applies to
- * files: a byte-order mark, else strict UTF-8, else strict GB18030; undefined when it is neither.
+ * Text held whole in memory (an HTML or SYLK workbook, survey.yaml), decoded by the rule `detectEncoding`
+ * applies to files: a byte-order mark, else strict UTF-8, else strict GB18030 — and UTF-16 without a mark,
+ * told by its NUL bytes; undefined when it is none of them.
  */
 export function decodeWhole(bytes: Buffer): { text: string; encoding: Encoding } | undefined {
   const bom = byteOrderMark(bytes);
-  if (bom) return { text: new TextDecoder(bom.encoding).decode(bytes.subarray(bom.bom)), encoding: bom.encoding };
+  const strict = (encoding: Encoding, from = 0) => {
+    try {
+      return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(from)), encoding };
+    } catch {
+      return undefined;
+    }
+  };
+  if (bom) return strict(bom.encoding, bom.bom);
+  const utf16 = utf16WithoutMark(bytes);
+  if (utf16) return strict(utf16);
   if (isUtf8(bytes)) return { text: bytes.toString("utf8"), encoding: "utf-8" };
-  try {
-    return { text: new TextDecoder("gb18030", { fatal: true }).decode(bytes), encoding: "gb18030" };
-  } catch {
-    return undefined;
+  return strict("gb18030");
+}
+
+/**
+ * UTF-16 saved without a byte-order mark (Notepad's "Unicode" can be): its ASCII characters leave a NUL
+ * in every other byte, which text in UTF-8 or GB18030 never has.
+ */
+function utf16WithoutMark(bytes: Buffer): Encoding | undefined {
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n < 4) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenNul++;
+    if (bytes[i + 1] === 0) oddNul++;
   }
+  const pairs = n / 2;
+  // A Chinese character may have a NUL byte too (一 is U+4E00), so the other side is only mostly free of them.
+  if (oddNul > pairs / 4 && evenNul < oddNul / 8) return "utf-16le";
+  if (evenNul > pairs / 4 && oddNul < evenNul / 8) return "utf-16be";
+  return undefined;
 }
 
 /**
