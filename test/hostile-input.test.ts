@@ -4,7 +4,7 @@
  * JavaScript's reserved keys. Every one gives the right reading or one located error with exit 2, never an
  * out-of-memory crash, mojibake or exit 70. Large inputs are generated small (a SYLK text of 4 lines).
  */
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import Papa from "papaparse";
@@ -316,4 +316,72 @@ describe("messages that say what is wrong (issue 19, item 14)", () => {
       expect(r.stderr).toContain(`questions[2].type ${said}`);
     }
   });
+});
+
+describe("templates: a time bound over all patterns, and style values Word accepts (issue 19, item 11)", () => {
+  /** A copy of the built-in template in the project folder, `edit` applied to one of its files. */
+  function templateCopy(name: string, file: "template.yaml" | "style.yaml", edit: (text: string) => string): string {
+    const target = join(dir, name);
+    cpSync(join(ROOT, "templates/zh-research-report"), target, { recursive: true });
+    const path = join(target, file);
+    const before = readFileSync(path, "utf8");
+    const after = edit(before);
+    expect(after).not.toBe(before);
+    writeFileSync(path, after);
+    return name;
+  }
+
+  test("an invalid highlight and 400 mm margins are refused at their line in style.yaml", async () => {
+    const cases: [string, (t: string) => string, RegExp][] = [
+      ["t-highlight", (t) => t.replace("highlight: yellow", "highlight: 'yellow\"/><w:b/><w:x a=\"'"), /style\.yaml:16:\d+: error TEMPLATE_INVALID: .*is not a highlight colour Word has: black, blue/],
+      ["t-highlight2", (t) => t.replace("highlight: yellow", "highlight: orange"), /style\.yaml:16:\d+: error TEMPLATE_INVALID: .*"orange" is not a highlight colour Word has/],
+      ["t-margins", (t) => t.replace("left: 28, right: 26", "left: 400, right: 26"), /style\.yaml:5:\d+: error TEMPLATE_INVALID: .*left and right margins of 400 \+ 26 mm leave less than 60 mm of the A4 page's 210 mm for text/],
+      ["t-margins2", (t) => t.replace("top: 37, bottom: 35", "top: 37, bottom: 235"), /style\.yaml:5:\d+: error TEMPLATE_INVALID: .*top and bottom margins of 37 \+ 235 mm/],
+      ["t-negative", (t) => t.replace("left: 28", "left: -5"), /style\.yaml:5:\d+: error TEMPLATE_INVALID: .*a margin is 0 mm or more/],
+    ];
+    for (const [name, edit, expected] of cases) {
+      templateCopy(name, "style.yaml", edit);
+      const r = await run("report", "-s", "survey.yaml", "answers.csv", "--template", name, "-o", `${name}.docx`);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toMatch(expected);
+      expect(existsSync(join(dir, `${name}.docx`)), name).toBe(false);
+    }
+    const { HIGHLIGHT_COLORS } = await import("../src/report/template.js");
+    const { HighlightColor } = await import("docx");
+    expect([...HIGHLIGHT_COLORS].sort()).toEqual(Object.values(HighlightColor).sort());
+  });
+
+  test("patterns that are each under Liquid's render limit stop at the budget of all of them together", async () => {
+    const { loadTemplate } = await import("./helpers/report.js");
+    const { renderPattern } = await import("../src/report/template.js");
+    const template = loadTemplate("zh-research-report");
+    template.renderBudgetMs = 300;
+    // About 10–50 ms a render here: far under the 2 s each render may take.
+    const slow = "{% for i in (1..20000) %}{% endfor %}{{ x }}";
+    const started = Date.now();
+    let renders = 0;
+    let error: unknown;
+    try {
+      for (; renders < 10_000; renders++) renderPattern(template, slow, { x: 1 }, "sentences.slow");
+    } catch (err) {
+      error = err;
+    }
+    expect(renders).toBeGreaterThan(0);
+    expect((error as { diagnostics?: unknown[] }).diagnostics?.[0]).toMatchObject({
+      code: "TEMPLATE_INVALID",
+      message: expect.stringMatching(/^sentences\.slow: .*(took more than 0\.3 s to render in all|limit)/),
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  test("a pattern that loops without end stops the report with one located line, quickly", async () => {
+    const name = templateCopy("t-loop", "template.yaml", (t) => t.replace(/^( {2}tableCaption: ).*$/m, "$1\"{% for i in (1..1000000000) %}{% endfor %}{{ text }}\""));
+    const started = Date.now();
+    const r = await run("report", "-s", "survey.yaml", "answers.csv", "--template", name, "-o", "loop.docx");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/error TEMPLATE_INVALID: labels: .*limit/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(existsSync(join(dir, "loop.docx"))).toBe(false);
+  }, 60_000);
 });

@@ -91,10 +91,38 @@ const fontBox = z.strictObject({
   text: z.string().optional(),
 });
 
+/** A4 in millimetres, and the least type area a page keeps between its margins. */
+const A4 = { width: 210, height: 297 };
+const MIN_TYPE_AREA_MM = 60;
+
+/**
+ * Word's highlight colours (ST_HighlightColor of ECMA-376, as docx's HighlightColor lists them): any other
+ * value makes a document Word refuses to open.
+ */
+export const HIGHLIGHT_COLORS = [
+  "black", "blue", "cyan", "darkBlue", "darkCyan", "darkGray", "darkGreen", "darkMagenta", "darkRed", "darkYellow",
+  "green", "lightGray", "magenta", "none", "red", "white", "yellow",
+] as const;
+
+const margin = z.number().min(0, { message: "a margin is 0 mm or more" });
+
 const styleSchema = z.strictObject({
   page: z.strictObject({
     size: z.literal("A4"),
-    margins: z.strictObject({ top: z.number(), bottom: z.number(), left: z.number(), right: z.number() }),
+    margins: z
+      .strictObject({ top: margin, bottom: margin, left: margin, right: margin })
+      .refine((m) => m.left + m.right <= A4.width - MIN_TYPE_AREA_MM, {
+        error: (issue) => {
+          const m = issue.input as { left: number; right: number };
+          return `left and right margins of ${m.left} + ${m.right} mm leave less than ${MIN_TYPE_AREA_MM} mm of the A4 page's ${A4.width} mm for text`;
+        },
+      })
+      .refine((m) => m.top + m.bottom <= A4.height - MIN_TYPE_AREA_MM, {
+        error: (issue) => {
+          const m = issue.input as { top: number; bottom: number };
+          return `top and bottom margins of ${m.top} + ${m.bottom} mm leave less than ${MIN_TYPE_AREA_MM} mm of the A4 page's ${A4.height} mm for text`;
+        },
+      }),
   }),
   latin: z.string(),
   /** Exact line spacing of body text, in points. */
@@ -107,7 +135,9 @@ const styleSchema = z.strictObject({
   caption: fontBox,
   table: fontBox,
   footer: fontBox.extend({ text: z.string().includes("{PAGE}") }),
-  placeholder: z.strictObject({ highlight: z.string() }),
+  placeholder: z.strictObject({
+    highlight: z.enum(HIGHLIGHT_COLORS, { error: (issue) => `"${String(issue.input).slice(0, 40)}" is not a highlight colour Word has: ${HIGHLIGHT_COLORS.join(", ")}` }),
+  }),
   chart: z.strictObject({ font: z.string(), size: z.number().positive(), width: z.number().positive(), barHeight: z.number().positive() }),
   /**
    * The type area's grid: characters a body line holds and lines a page holds (GB/T 9704: 28 × 22). Body-size
@@ -126,6 +156,8 @@ export interface Template {
   text: TemplateText;
   style: StyleSheet;
   engine: Liquid;
+  /** Milliseconds all its patterns may take to render (MAX_TEMPLATE_RENDER_MS unless set). */
+  renderBudgetMs?: number;
 }
 
 /** The files of a template folder, by name relative to the folder. Only these can ever be included. */
@@ -184,6 +216,9 @@ function parseYaml<T>(source: string | undefined, file: string, schema: z.ZodTyp
   return undefined;
 }
 
+/** Milliseconds one render of a pattern (or of the narrative) may take. */
+const RENDER_LIMIT_MS = 2000;
+
 /**
  * The sandboxed Liquid engine of a template: no JavaScript evaluation (Liquid has none), includes only
  * from the template's own files held in memory (never the disk), own properties only (no prototype walks),
@@ -201,7 +236,7 @@ export function createEngine(lang: Lang, files: TemplateFiles = {}): Liquid {
     // print nothing when the definition has no period (Shopify Liquid would print "于").
     jsTruthy: true,
     parseLimit: 1e6,
-    renderLimit: 2000,
+    renderLimit: RENDER_LIMIT_MS,
     memoryLimit: 5e7,
   });
   engine.registerFilter("pct", (x: unknown, decimals?: number) => pct(x, decimals ?? 1));
@@ -260,12 +295,29 @@ export function sentence(template: Template, key: SentenceKey, vars: object): st
   return renderPattern(template, template.text.sentences[key], vars, `sentences.${key}`);
 }
 
+/**
+ * Milliseconds all of one template's sentence patterns may take to render, together. Liquid's renderLimit
+ * bounds one render, but a report renders patterns thousands of times: a pattern looping for 2 s each time
+ * would run for hours. A real report's patterns take well under a second in all.
+ */
+export const MAX_TEMPLATE_RENDER_MS = 20_000;
+const renderSpent = new WeakMap<Template, number>();
+
 export function renderPattern(template: Template, source: string, vars: object, where: string): string {
+  const budget = template.renderBudgetMs ?? MAX_TEMPLATE_RENDER_MS;
+  const spent = renderSpent.get(template) ?? 0;
+  const started = performance.now();
   try {
-    return template.engine.renderSync(parsed(template, source), vars as Record<string, unknown>).trim();
+    if (spent >= budget) {
+      throw new Error(`the template's patterns took more than ${budget / 1000} s to render in all, so the report is not written (a loop in a pattern?)`);
+    }
+    const renderLimit = Math.max(1, Math.min(RENDER_LIMIT_MS, budget - spent));
+    return template.engine.renderSync(parsed(template, source), vars as Record<string, unknown>, { renderLimit }).trim();
   } catch (err) {
     throw new SurveyError([
       { code: "TEMPLATE_INVALID", severity: "error", file: `template ${template.name}`, message: `${where}: ${(err as Error).message}` },
     ]);
+  } finally {
+    renderSpent.set(template, spent + (performance.now() - started));
   }
 }
