@@ -258,6 +258,16 @@ describe("names that JavaScript objects already have (issue 19, item 9)", () => 
   });
 });
 
+test("init --from an export whose answers include __proto__ or valueOf drafts a definition that loads, and says what it left out (issue 19, item 9)", async () => {
+  const lines = ["序号,1、您的身份是：", ...Array.from({ length: 30 }, (_, i) => `${i + 1},${["党员", "群众", "__proto__", "valueOf"][i % 4]}`)];
+  writeFileSync(join(dir, "reserved.csv"), `${lines.join("\r\n")}\r\n`);
+  const r = await run("init", "--from", "reserved.csv", "-o", "reserved.yaml");
+  expect(r.code, r.stderr).toBe(0);
+  const yaml = readFileSync(join(dir, "reserved.yaml"), "utf8");
+  expect(yaml).toContain('答案 "__proto__"、"valueOf" 与程序保留的名称相同');
+  expect((await run("validate", "-s", "reserved.yaml")).code).toBe(1);
+});
+
 describe("messages that say what is wrong (issue 19, item 14)", () => {
   const yaml = () => readFileSync(join(dir, "survey.yaml"), "utf8");
 

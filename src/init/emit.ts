@@ -2,6 +2,7 @@ import { Document, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from "ya
 import { draftSubject, questionKind, sectionOfKind } from "../definition/question-kind.js";
 import type { Draft, DraftQuestion, DraftScale } from "./infer.js";
 import type { DraftOption } from "./options.js";
+import { isReserved } from "../definition/reserved.js";
 
 export interface EmitContext {
   /** The export, as named in the command. */
@@ -105,6 +106,8 @@ function guessed(draft: Draft): boolean {
 }
 
 function scaleDoc(s: DraftScale): Record<string, unknown> {
+  const left = leftOut(s.options.map((o) => o.label));
+  if (left) s.check.push(left);
   const out: Record<string, unknown> = { options: optionDocs(s.options) };
   if (s.positive) out.positive = s.positive;
   if (s.negative) out.negative = s.negative;
@@ -134,20 +137,32 @@ function questionDoc(q: DraftQuestion, role: string | undefined): Record<string,
   const section = sectionOfKind(questionKind(q, role));
   if (section) out.section = section;
   if (q.number !== undefined) out.number = q.number;
+  const left = leftOut([...(q.options ?? []).map((o) => o.label), ...(q.rows ?? []), ...(typeof q.themes === "object" && q.themes ? Object.keys(q.themes) : [])]);
+  if (left) q.check.push(left);
   if (q.options) out.options = optionDocs(q.options);
   if (q.codesGuessed) out.codes = "guessed";
   if (q.scale) out.scale = q.scale;
-  if (q.rows) out.rows = q.rows;
+  if (q.rows) out.rows = q.rows.filter((r) => !isReserved(r));
   if (q.min !== undefined) out.min = q.min;
   if (q.max !== undefined) out.max = q.max;
   if (q.integer) out.integer = true;
   if (q.unit) out.unit = q.unit;
-  if (q.themes) out.themes = q.themes;
+  if (q.themes) out.themes = typeof q.themes === "object" ? Object.fromEntries(Object.entries(q.themes).filter(([name]) => !isReserved(name))) : q.themes;
   return out;
 }
 
+/**
+ * The 请核对 note of answers left out of a draft because survey.yaml refuses them as names (`__proto__`,
+ * `valueOf` …: src/definition/reserved.ts); a draft must load.
+ */
+function leftOut(names: string[]): string | undefined {
+  const reserved = names.filter(isReserved);
+  return reserved.length ? `答案 ${reserved.map((n) => `"${n}"`).join("、")} 与程序保留的名称相同,不能作为选项、行或主题,已略去` : undefined;
+}
+
 /** Plain labels when codes are 1..n in order (as 问卷星 numbers them); `{code, label}` for all otherwise. */
-function optionDocs(options: DraftOption[]): unknown[] {
+function optionDocs(all: DraftOption[]): unknown[] {
+  const options = all.filter((o) => !isReserved(o.label));
   // One code given means every code given: a list that mixes the two forms reads as a puzzle.
   const plain = options.every((o, i) => o.code === i + 1);
   return options.map((o) => {
