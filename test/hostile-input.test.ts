@@ -164,6 +164,23 @@ describe("bytes that are not the file's encoding, line endings, byte-order marks
     }
   });
 
+  test("without a BOM, a file that is neither UTF-8 nor GB18030 is refused at the row and byte where UTF-8 fails", async () => {
+    const { bytes, offset } = withBadByte(300);
+    writeFileSync(join(dir, "nobom.csv"), bytes.subarray(3));
+    for (const reader of ["fast", "general"]) {
+      if (reader === "general") process.env.SURVEY_READER = "general";
+      try {
+        const r = await run("tally", "-s", "survey.yaml", "nobom.csv");
+        expect(r.code, reader).toBe(2);
+        expect(r.stderr.trim(), reader).toBe(
+          `nobom.csv:row 301: error FILE_ENCODING: the file is neither UTF-8 nor GB18030 text (byte 0xFF at offset ${(offset - 3).toLocaleString("en-US")} is the first that is not UTF-8) (save it from Excel as “CSV UTF-8”, or export .xlsx)`,
+        );
+      } finally {
+        delete process.env.SURVEY_READER;
+      }
+    }
+  });
+
   test("readCsv locates a bad byte exactly in any chunking, in UTF-8 and in GB18030 set by data.encoding", async () => {
     const { readCsv } = await import("../src/io/csv.js");
     const iconv = (await import("iconv-lite")).default;

@@ -89,12 +89,14 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
       });
     }
   } else if (!detected) {
+    const at = await firstNonUtf8(path, file);
     throw new SurveyError([
       {
         code: "FILE_ENCODING",
         severity: "error",
         file,
-        message: "the file is neither UTF-8 nor GB18030 text",
+        row: at?.row,
+        message: `the file is neither UTF-8 nor GB18030 text${at ? ` (${at.what} is the first that is not UTF-8)` : ""}`,
         hint: "save it from Excel as “CSV UTF-8”, or export .xlsx",
       },
     ]);
@@ -146,6 +148,22 @@ export async function openTable(input: InputFile, opts: OpenOptions): Promise<Ta
 async function readSpreadsheet(path: string, file: string, kind: FileKind) {
   const { readSpreadsheet: read } = await import("./spreadsheet.js");
   return read(path, file, kind);
+}
+
+/**
+ * The row and byte where a file that is neither UTF-8 nor GB18030 stops being UTF-8, as readCsv reading
+ * it as UTF-8 finds them (only on the way to an error: it reads the file up to there).
+ */
+async function firstNonUtf8(path: string, file: string): Promise<{ row?: number; what: string } | undefined> {
+  try {
+    const dialect = await sniffCsv(path, "utf-8", 0);
+    for await (const _ of readCsv(path, { encoding: "utf-8", bom: 0, dialect, file, onProblem: () => {} }));
+  } catch (err) {
+    const d = err instanceof SurveyError ? err.diagnostics[0] : undefined;
+    const what = d?.code === "FILE_ENCODING" ? /^(byte 0x[0-9A-F]{2} at offset [\d,]+)/.exec(d.message)?.[1] : undefined;
+    if (what) return { row: d!.row, what };
+  }
+  return undefined;
 }
 
 /** The first bytes of a file, enough for `sniffKind`. */
