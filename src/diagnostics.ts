@@ -44,7 +44,7 @@ export const CATALOGUE = {
   FILE_ENCODING_BOM: "an answer file starts with the byte-order mark of another encoding than data.encoding names: the mark wins",
   FILE_FORMAT: "an answer file is not a CSV, TSV, .xlsx or .xls file that can be read",
   FILE_EMPTY: "an answer file has no header row",
-  FILE_TOO_LARGE: "an .xlsx/.xls file is larger than 50 MB or unpacks to more than 128 MB (it is read whole; save it as CSV, which is streamed)",
+  FILE_TOO_LARGE: "an .xlsx/.xls file is larger than 50 MB, unpacks to more than 128 MB, or its sheet spans more than 16,777,216 cells (it is read whole; save it as CSV, which is streamed)",
   TOO_MANY_COLUMNS: "a file or row has more than 16,384 columns (Excel's limit)",
   ROW_TOO_LONG: "a CSV row is longer than 16 Mi characters, usually a quote that is never closed; reading stops there",
   CELL_TOO_LONG: "a cell holds more than 32,767 characters (Excel's limit); it is left out",

@@ -8,6 +8,7 @@ import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import Papa from "papaparse";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { sniffKind } from "../src/io/sniff.js";
 import { biff5Gbk, csvGbk, htmlGbk, sylk, workbook, xlsxWithFarCell } from "./helpers/lying-files.js";
 import { ROOT, runCli } from "./helpers/cli.js";
@@ -68,6 +69,17 @@ describe("spreadsheets that are something else (issue 19, item 1)", () => {
     const span = await run("validate", "-s", "survey.yaml", "span.xls");
     expect(span.code).toBe(2);
     expect(span.stderr).toMatch(/^span\.xls:row 1: error TOO_MANY_COLUMNS/);
+  });
+
+  test("a workbook that declares a range past the limits around a small table is read by the cells it holds", async () => {
+    const files = unzipSync(workbook(rows, "xlsx"));
+    const sheet = "xl/worksheets/sheet1.xml";
+    files[sheet] = strToU8(strFromU8(files[sheet]!).replace(/<dimension ref="[^"]*"\/>/, '<dimension ref="A1:XFD1048576"/>'));
+    expect(strFromU8(files[sheet]!)).toContain("A1:XFD1048576");
+    writeFileSync(join(dir, "declared.xlsx"), zipSync(files));
+    const r = await run("validate", "-s", "survey.yaml", "declared.xlsx");
+    expect(r.code).toBe(0);
+    expect((r.stdout + r.stderr).replace(/declared\.xlsx/g, "")).toBe(expectedSummary);
   });
 
   test("a CSV saved as .xls is read as CSV: the same rows as answers.csv", async () => {

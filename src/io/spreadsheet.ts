@@ -68,6 +68,14 @@ export async function readSpreadsheet(path: string, file: string, kind: FileKind
     throw fail({ code: "FILE_EMPTY", message: "the first sheet is empty: no header row" });
   }
   const range = XLSX.utils.decode_range(sheet["!ref"]);
+  // The range an .xlsx declares (its <dimension>) is trusted by SheetJS; when it is past the limits, the
+  // cells really there decide (a writer may declare A1:XFD1048576 around two rows).
+  if (range.e.c - range.s.c + 1 > MAX_COLUMNS || range.e.r - range.s.r + 1 > MAX_SHEET_ROWS || (range.e.c - range.s.c + 1) * (range.e.r - range.s.r + 1) > MAX_SHEET_CELLS) {
+    const used = usedExtent(sheet);
+    range.e.r = Math.min(range.e.r, used.rows - 1);
+    range.e.c = Math.min(range.e.c, used.columns - 1);
+    sheet["!ref"] = XLSX.utils.encode_range(range);
+  }
   const firstRow = range.s.r;
   const width = range.e.c - range.s.c + 1;
   const height = range.e.r - range.s.r + 1;
@@ -105,6 +113,20 @@ export async function readSpreadsheet(path: string, file: string, kind: FileKind
     }
   }
   return { header, rows: rows() };
+}
+
+/** Rows and columns up to the last cell a dense sheet really holds. */
+function usedExtent(sheet: XLSX.WorkSheet): { rows: number; columns: number } {
+  const data = (sheet["!data"] ?? []) as (unknown[] | undefined)[];
+  let rows = 0;
+  let columns = 0;
+  for (let r = 0; r < data.length; r++) {
+    const row = data[r];
+    if (!row || row.length === 0) continue;
+    rows = r + 1;
+    columns = Math.max(columns, row.length);
+  }
+  return { rows, columns };
 }
 
 let codePages: Promise<void> | undefined;
