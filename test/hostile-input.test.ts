@@ -64,6 +64,16 @@ describe("spreadsheets that are something else (issue 19, item 1)", () => {
     const r = await run("validate", "-s", "survey.yaml", "range.xlsx");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^range\.xlsx: error FILE_TOO_LARGE: the first sheet spans A1:XFD1048576/);
+    // SpreadsheetML naming row 1,000,000,000: the sheet's rows are a sparse array, never counted up to.
+    writeFileSync(
+      join(dir, "far.xml.xls"),
+      '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table><Row><Cell><Data ss:Type="String">序号</Data></Cell></Row><Row ss:Index="1000000000"><Cell ss:Index="16000"><Data ss:Type="String">x</Data></Cell></Row></Table></Worksheet></Workbook>',
+    );
+    const started = Date.now();
+    const xml = await run("validate", "-s", "survey.yaml", "far.xml.xls");
+    expect(xml.code).toBe(2);
+    expect(xml.stderr).toMatch(/^far\.xml\.xls: error FILE_TOO_LARGE: the first sheet spans A1:WQJ1000000000/);
+    expect(Date.now() - started).toBeLessThan(10_000);
     // An HTML table: a colspan SheetJS believes.
     writeFileSync(join(dir, "span.xls"), '<table><tr><td colspan="100000000">序号</td><td>b</td></tr></table>');
     const span = await run("validate", "-s", "survey.yaml", "span.xls");

@@ -120,12 +120,15 @@ function usedExtent(sheet: XLSX.WorkSheet): { rows: number; columns: number } {
   const data = (sheet["!data"] ?? []) as (unknown[] | undefined)[];
   let rows = 0;
   let columns = 0;
-  for (let r = 0; r < data.length; r++) {
+  const see = (r: number) => {
     const row = data[r];
-    if (!row || row.length === 0) continue;
-    rows = r + 1;
+    if (!row || row.length === 0) return;
+    rows = Math.max(rows, r + 1);
     columns = Math.max(columns, row.length);
-  }
+  };
+  // A row at 1,000,000,000 leaves the array sparse: its rows are enumerated, not counted up to (47 s).
+  if (data.length > 4 * MAX_SHEET_ROWS) for (const key of Object.keys(data)) see(Number(key));
+  else for (let r = 0; r < data.length; r++) see(r);
   return { rows, columns };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Lying spreadsheets (issue 19): files whose name says workbook and whose bytes say something else, or
- * whose content declares more than it holds. SYLK and DIF texts naming far cells, HTML tables with huge
- * spans, BIFF5 workbooks in code page 936, CSV and HTML in GBK under an .xls name, .xlsx files whose used
+ * whose content declares more than it holds. SYLK, DIF and SpreadsheetML texts naming far cells, HTML
+ * tables with huge spans, BIFF5 workbooks in code page 936, CSV and HTML in GBK under an .xls name, .xlsx files whose used
  * range reaches any cell, and each of them cut short or with bytes flipped. `validate`, `tally --format
  * json` and `init --from` must keep the contract of harness.ts on every one, within its time bound: an
  * allocation of the declared range would not finish (or would end the test process).
@@ -61,6 +61,18 @@ const html = fc
     return gbk ? iconv.encode(text, "gbk") : Buffer.from(text);
   });
 
+/** SpreadsheetML 2003: rows and cells placed by ss:Index. */
+const spreadsheetMl = fc.tuple(rows, fc.array(fc.tuple(coordinate, coordinate, cellText), { maxLength: 3 })).map(([r, far]) =>
+  Buffer.from(
+    `<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>${r
+      .map((row) => `<Row>${row.map((c) => `<Cell><Data ss:Type="String">${c.replace(/[<&]/g, "")}</Data></Cell>`).join("")}</Row>`)
+      .join("")}${far
+      .sort((a, b) => a[0] - b[0])
+      .map(([y, x, c]) => `<Row ss:Index="${y + r.length}"><Cell ss:Index="${x}"><Data ss:Type="String">${c.replace(/[<&]/g, "")}</Data></Cell></Row>`)
+      .join("")}</Table></Worksheet></Workbook>`,
+  ),
+);
+
 const farCell = fc.tuple(rows, coordinate, fc.integer({ min: 1, max: 16_384 })).map(([r, row, col]) =>
   xlsxWithFarCell(r, XLSX.utils.encode_cell({ r: Math.min(row, 1_048_576) - 1, c: col - 1 })),
 );
@@ -83,7 +95,7 @@ function damaged(base: fc.Arbitrary<Buffer>): fc.Arbitrary<Buffer> {
   );
 }
 
-const lying = fc.oneof(sylk, dif, html, farCell, codePage, damaged(fc.oneof(sylk, html, codePage, farCell)));
+const lying = fc.oneof(sylk, dif, html, spreadsheetMl, farCell, codePage, damaged(fc.oneof(sylk, html, spreadsheetMl, codePage, farCell)));
 const spreadsheetName = fc.constantFrom("answers.xls", "answers.xls", "answers.xlsx", "answers.et", "answers.csv");
 
 async function property(content: Uint8Array, name: string, kind: string): Promise<void> {
