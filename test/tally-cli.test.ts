@@ -144,7 +144,8 @@ describe("survey merge", () => {
     writeFileSync(junk, "[1, 2");
     const r = await runCli(["merge", junk]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("is not a tally");
+    // Not JSON at all: TALLY_INVALID where JSON.parse stopped (the end of "[1, 2").
+    expect(r.stderr).toMatch(/junk\.json:1:6: error TALLY_INVALID: is not JSON/);
     expect((await runCli(["merge", join(tmp, "none.json")])).code).toBe(2);
   });
 });
