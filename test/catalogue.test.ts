@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { catalogueMarkdown, FIXES } from "../src/catalogue.js";
-import { CATALOGUE } from "../src/diagnostics.js";
+import { CATALOGUE, catalogueMarkdown, FIXES } from "../src/diagnostics/catalogue.js";
 import { ROOT } from "./helpers/cli.js";
 
 const README = join(ROOT, "README.md");

@@ -206,7 +206,7 @@ describe("bytes that are not the file's encoding, line endings, byte-order marks
   test("readCsv locates a bad byte exactly in any chunking, in UTF-8 and in GB18030 set by data.encoding", async () => {
     const { readCsv } = await import("../src/io/csv.js");
     const iconv = (await import("iconv-lite")).default;
-    const { SurveyError } = await import("../src/errors.js");
+    const { SurveyError } = await import("../src/diagnostics/errors.js");
     const lines = ["序号,意见", ...Array.from({ length: 400 }, (_, i) => `${i + 1},社区服务很好，希望多开展活动${"。".repeat(i % 7)}`)];
     for (const encoding of ["utf-8", "gb18030"] as const) {
       const whole = encoding === "utf-8" ? Buffer.from(`${lines.join("\r\n")}\r\n`) : iconv.encode(`${lines.join("\r\n")}\r\n`, "gb18030");

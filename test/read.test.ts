@@ -5,7 +5,7 @@ import * as XLSX from "@e965/xlsx";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { parseSurvey } from "../src/definition/load.js";
-import { SurveyError } from "../src/errors.js";
+import { SurveyError } from "../src/diagnostics/errors.js";
 import { ROOT } from "./helpers/cli.js";
 import { loadFixtureSurvey, plain, readAll } from "./helpers/read.js";
 

@@ -3,7 +3,7 @@ import { buildReport } from "../src/report/build.js";
 import { draftSubject } from "../src/definition/question-kind.js";
 import type { TallyResult } from "../src/tally/types.js";
 import type { Block, ReportModel } from "../src/report/model.js";
-import { SurveyError } from "../src/errors.js";
+import { SurveyError } from "../src/diagnostics/errors.js";
 import { basicFixture, loadTemplate, narrativeOf } from "./helpers/report.js";
 
 const zh = loadTemplate("zh-research-report");

@@ -1,4 +1,5 @@
-import { oneLine, type DiagnosticCode } from "../diagnostics.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue.js";
+import { oneLine } from "../diagnostics/diagnostic.js";
 import { codesGuessed, type DataOptions, type Item, type NumberQuestion, type Option } from "../definition/model.js";
 import type { ItemColumns } from "./columns.js";
 import { normalizeLabel } from "./normalize.js";

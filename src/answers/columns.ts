@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Item, Question, Survey } from "../definition/model.js";
 import { normalizeHeader, normalizeLabel, normalizeQuestionText, parseSubColumn } from "./normalize.js";
 

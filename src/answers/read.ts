@@ -1,4 +1,4 @@
-import { oneLine, type Diagnostic } from "../diagnostics.js";
+import { oneLine, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Item, Survey } from "../definition/model.js";
 import type { WhenValue } from "../definition/when.js";
 import { MAX_CELL_CHARS } from "../io/limits.js";

@@ -5,7 +5,7 @@ import { isDynamicPattern } from "tinyglobby";
 import { append } from "../arrays.js";
 import { parseSurvey } from "../definition/load.js";
 import type { Survey } from "../definition/model.js";
-import { SurveyError, usageError } from "../errors.js";
+import { SurveyError, usageError } from "../diagnostics/errors.js";
 import { distinctFiles, expandGlob } from "../io/glob.js";
 import type { ReadProgress } from "../io/read-progress.js";
 import type { InputFile } from "../io/table.js";

@@ -8,12 +8,12 @@ import { itemOptionIndex, readAnswer, type CellProblem } from "../answers/cells.
 import { mapColumns } from "../answers/columns.js";
 import { isBlankRow } from "../answers/read.js";
 import type { Survey } from "../definition/model.js";
-import { formatDiagnostic } from "../diagnostics.js";
-import { EXIT, SurveyError, usageError } from "../errors.js";
+import { formatDiagnostic } from "../diagnostics/diagnostic.js";
+import { EXIT, SurveyError, usageError } from "../diagnostics/errors.js";
 import { openTable, type InputFile } from "../io/table.js";
 import { displayPath, type Io } from "./context.js";
 import { trackTemporary } from "./output.js";
-import { fromSystemError, systemDiagnostic } from "../system-errors.js";
+import { fromSystemError, systemDiagnostic } from "../diagnostics/system-errors.js";
 import { makeWorkFolder, MAX_NAME_BYTES, removeStaleWorkFolders, truncateBytes } from "./temporaries.js";
 import { STREAM_ARG, STDIN_NAME } from "./streams.js";
 

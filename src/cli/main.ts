@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { formatDiagnostic } from "../diagnostics.js";
-import { EXIT, SurveyError } from "../errors.js";
-import { systemDiagnostic } from "../system-errors.js";
+import { formatDiagnostic } from "../diagnostics/diagnostic.js";
+import { EXIT, SurveyError } from "../diagnostics/errors.js";
+import { systemDiagnostic } from "../diagnostics/system-errors.js";
 import { displayPath, processIo, type Io } from "./context.js";
 import { initCommand } from "./init.js";
 import { mergeCommand } from "./merge.js";

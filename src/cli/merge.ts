@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { EXIT } from "../errors.js";
+import { EXIT } from "../diagnostics/errors.js";
 import { mergeTallies, type TallyResult } from "../tally/index.js";
 import { displayPath, noteInputs, type Io } from "./context.js";
 import { render, wholeNumber, type Format } from "./tally.js";

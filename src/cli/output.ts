@@ -1,8 +1,8 @@
 import { access, link, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { closeSync, openSync, rmSync, writeSync, type Stats } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { EXIT, SurveyError } from "../errors.js";
-import { fromSystemError } from "../system-errors.js";
+import { EXIT, SurveyError } from "../diagnostics/errors.js";
+import { fromSystemError } from "../diagnostics/system-errors.js";
 import type { Io } from "./context.js";
 import { removeStaleOutputTemporaries, temporaryName } from "./temporaries.js";
 

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Option, type Command } from "commander";
-import { EXIT, SurveyError, usageError } from "../errors.js";
+import { EXIT, SurveyError, usageError } from "../diagnostics/errors.js";
 import type { Survey } from "../definition/model.js";
 import type { TallyResult } from "../tally/types.js";
 import type { ReportModel } from "../report/model.js";

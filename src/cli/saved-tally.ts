@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Survey } from "../definition/model.js";
-import { oneLine } from "../diagnostics.js";
-import { SurveyError } from "../errors.js";
+import { oneLine } from "../diagnostics/diagnostic.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { compareTallies } from "../tally/compare.js";
 import type { TallyResult } from "../tally/types.js";
 import { displayPath, type Io } from "./context.js";

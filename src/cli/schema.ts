@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { surveyJsonSchema } from "../definition/schema.js";
-import { EXIT } from "../errors.js";
+import { EXIT } from "../diagnostics/errors.js";
 import type { Io } from "./context.js";
 import type { Run } from "./main.js";
 

@@ -4,7 +4,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { usageError } from "../errors.js";
+import { usageError } from "../diagnostics/errors.js";
 import type { InputFile } from "../io/table.js";
 import type { Io } from "./context.js";
 import { trackTemporary } from "./output.js";

@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
-import { EXIT } from "../errors.js";
-import { usageError } from "../errors.js";
+import { EXIT } from "../diagnostics/errors.js";
+import { usageError } from "../diagnostics/errors.js";
 import { renderCsv } from "../tally/format/csv.js";
 import { writeJson } from "../tally/format/json.js";
 import { renderMarkdown, renderText } from "../tally/format/text.js";

@@ -1,5 +1,5 @@
-import type { Diagnostic } from "../diagnostics.js";
-import { EXIT, SurveyError } from "../errors.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { EXIT, SurveyError } from "../diagnostics/errors.js";
 import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";
 
 /** What a run read, as a tally's `responses` and validate's summary both hold it. */

@@ -1,7 +1,8 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import { Option, type Command } from "commander";
-import { CATALOGUE, formatDiagnostic, type Diagnostic, type DiagnosticCode } from "../diagnostics.js";
-import { EXIT } from "../errors.js";
+import { CATALOGUE, type DiagnosticCode } from "../diagnostics/catalogue.js";
+import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { EXIT } from "../diagnostics/errors.js";
 import { scanFast } from "../parallel/index.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
 import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";

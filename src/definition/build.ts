@@ -1,5 +1,5 @@
 import { append } from "../arrays.js";
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Locate } from "./load.js";
 import {
   DEFAULT_BLANK_MARKERS,

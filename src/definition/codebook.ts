@@ -1,5 +1,6 @@
 import { isNode, LineCounter, parseDocument } from "yaml";
-import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { parsePattern } from "./patterns.js";
 import { reservedKeys } from "./reserved.js";
 import { codebookSchema, type SurveyDoc } from "./schema.js";

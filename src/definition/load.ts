@@ -2,7 +2,8 @@ import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, stringify,
 import type { z } from "zod";
 import { append } from "../arrays.js";
 import { MAX_YAML_ALIASES } from "../io/limits.js";
-import { oneLine, type Diagnostic, type DiagnosticCode } from "../diagnostics.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue.js";
+import { oneLine, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Survey } from "./model.js";
 import { buildSurvey, type BrokenNames } from "./build.js";
 import { codebookFiles, parseCodebook } from "./codebook.js";

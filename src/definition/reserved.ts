@@ -1,5 +1,5 @@
 import { isScalar, visit, type Document, type LineCounter } from "yaml";
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 
 /**
  * Names every JavaScript object has already (Object.prototype's own, and `prototype`). A name of the

@@ -1,5 +1,5 @@
 import jsep from "jsep";
-import { oneLine } from "../diagnostics.js";
+import { oneLine } from "../diagnostics/diagnostic.js";
 import { MAX_WHEN_DEPTH } from "../io/limits.js";
 
 /** Characters of the user's own text a message repeats: a when of a megabyte is quoted by its start. */

@@ -1,6 +1,6 @@
 import { dirname, relative, resolve, sep } from "node:path";
-import type { Diagnostic } from "../diagnostics.js";
-import { SurveyError } from "../errors.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { openTable, type InputFile } from "../io/table.js";
 import { matchQuestions, mergeDrafts, pairRows, type BothResult } from "./both.js";
 import { emitDraft } from "./emit.js";

@@ -1,8 +1,8 @@
 import { createReadStream } from "node:fs";
 import { Transform } from "node:stream";
 import Papa from "papaparse";
-import type { DiagnosticCode } from "../diagnostics.js";
-import { SurveyError } from "../errors.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { firstInvalid, lastCharStart, type Encoding } from "./encoding.js";
 import { MAX_COLUMNS, MAX_QUEUED_CHARS, MAX_ROW_CHARS, RecordGuard } from "./limits.js";
 import type { RawRow } from "./table.js";

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { realpathSync, statfsSync, statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { globSync } from "tinyglobby";
-import { SurveyError } from "../errors.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { MAX_GLOB_DEPTH, MAX_GLOB_ENTRIES } from "./limits.js";
 
 /**

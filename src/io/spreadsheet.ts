@@ -1,8 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import * as XLSX from "@e965/xlsx";
 import { unzipSync } from "fflate";
-import type { Diagnostic } from "../diagnostics.js";
-import { SurveyError } from "../errors.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { decodeWhole } from "./encoding.js";
 import { MAX_COLUMNS, MAX_SHEET_CELLS, MAX_SHEET_ROWS, MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_UNPACKED } from "./limits.js";
 import type { FileKind } from "./sniff.js";

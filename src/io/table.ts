@@ -1,7 +1,7 @@
 import { open, stat } from "node:fs/promises";
 import { extname } from "node:path";
-import type { Diagnostic } from "../diagnostics.js";
-import { SurveyError } from "../errors.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { readCsv, sniffCsv, type Dialect } from "./csv.js";
 import { byteOrderMark, detectEncoding, type Detected, type Encoding } from "./encoding.js";
 import { sniffKind, SNIFF_BYTES, type FileKind } from "./sniff.js";

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
 import type { Survey } from "../definition/model.js";
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ReadProgress } from "../io/read-progress.js";
 import type { InputFile } from "../io/table.js";
 import type { ScanSummary } from "../validate/scan.js";

@@ -1,6 +1,6 @@
 import type { Survey } from "../definition/model.js";
-import type { Diagnostic } from "../diagnostics.js";
-import { DiagnosticSink } from "../diagnostics-sink.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { DiagnosticSink } from "../diagnostics/sink.js";
 import type { InputFile } from "../io/table.js";
 import { emptySummary, type ScanSummary } from "../validate/scan.js";
 import { Screener } from "../validate/screen.js";

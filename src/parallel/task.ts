@@ -5,7 +5,7 @@ import type { Answer } from "../answers/cells.js";
 import { ByteRowReader } from "../answers/fast-read.js";
 import { mapColumns, type ColumnMap } from "../answers/columns.js";
 import type { Survey } from "../definition/model.js";
-import { DiagnosticSink, type SinkPart } from "../diagnostics-sink.js";
+import { DiagnosticSink, type SinkPart } from "../diagnostics/sink.js";
 import { Utf8Stream } from "../io/encoding.js";
 import { cellText, CsvScanner, type CsvRecord, type ScannerOptions } from "../io/fast-csv.js";
 import { ScanMemory } from "../io/scan-memory.js";

@@ -1,7 +1,7 @@
 import { marked, type Token, type Tokens } from "marked";
 import { append } from "../arrays.js";
-import type { Diagnostic } from "../diagnostics.js";
-import { SurveyError } from "../errors.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { MAX_NARRATIVE_DEPTH } from "../io/limits.js";
 import type { Block, TextRun } from "./model.js";
 import type { SectionKey, Template } from "./template.js";

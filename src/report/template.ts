@@ -1,8 +1,8 @@
 import { Liquid } from "liquidjs";
 import { LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
-import type { Diagnostic } from "../diagnostics.js";
-import { SurveyError } from "../errors.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { MAX_YAML_ALIASES } from "../io/limits.js";
 import { reportRulesSchema } from "../definition/schema.js";
 import { approx, count, fixed, pct, type Lang } from "./format.js";

@@ -1,5 +1,5 @@
 import type { Survey } from "../definition/model.js";
-import { EXIT, SurveyError } from "../errors.js";
+import { EXIT, SurveyError } from "../diagnostics/errors.js";
 import type { ReadProgress } from "../io/read-progress.js";
 import type { InputFile } from "../io/table.js";
 import { scan, type ScanSummary } from "../validate/scan.js";

@@ -1,5 +1,5 @@
 import type { Item, Survey } from "../definition/model.js";
-import { usageError } from "../errors.js";
+import { usageError } from "../diagnostics/errors.js";
 
 /**
  * What a tally needs to know about the survey, as plain JSON. It travels with every partial tally, so

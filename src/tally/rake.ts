@@ -1,4 +1,4 @@
-import { EXIT, SurveyError } from "../errors.js";
+import { EXIT, SurveyError } from "../diagnostics/errors.js";
 import type { Plan } from "./plan.js";
 
 /** What raking found: each cell's factor, and how it got there (for the tally's `weighting` section). */

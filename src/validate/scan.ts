@@ -2,7 +2,7 @@ import { readResponses, type Response } from "../answers/read.js";
 import { parseDuration } from "../answers/cells.js";
 import { mapColumns } from "../answers/columns.js";
 import type { Survey } from "../definition/model.js";
-import { DiagnosticSink } from "../diagnostics-sink.js";
+import { DiagnosticSink } from "../diagnostics/sink.js";
 import { inputBytes, type ReadProgress } from "../io/read-progress.js";
 import { openTable, type InputFile } from "../io/table.js";
 import { DurationMedian, Screener, type InvalidReason, type RowRef, type Verdict } from "./screen.js";

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Survey } from "../definition/model.js";
 import type { Response } from "../answers/read.js";
 import { IdSet, type IdSetPart } from "./id-set.js";

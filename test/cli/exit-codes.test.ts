@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EXIT, SurveyError } from "../../src/errors.js";
+import { EXIT, SurveyError } from "../../src/diagnostics/errors.js";
 import { ROOT, runCli } from "../helpers/cli.js";
 
 /**

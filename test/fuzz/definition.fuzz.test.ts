@@ -11,7 +11,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { parseSurvey } from "../../src/definition/load.js";
-import { formatDiagnostic } from "../../src/diagnostics.js";
+import { formatDiagnostic } from "../../src/diagnostics/diagnostic.js";
 import { checkCommands, count, params, printTried, runs, TEST_TIMEOUT } from "./harness.js";
 
 const read = (p: string) => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), "utf8");

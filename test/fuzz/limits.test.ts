@@ -9,7 +9,7 @@ import fc from "fast-check";
 import Papa from "papaparse";
 import * as XLSX from "@e965/xlsx";
 import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROW_CHARS, MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_UNPACKED, RecordGuard } from "../../src/io/limits.js";
-import { CATALOGUE } from "../../src/diagnostics.js";
+import { CATALOGUE } from "../../src/diagnostics/catalogue.js";
 import { MAX_ITEMS, parseSurvey } from "../../src/definition/load.js";
 import { params, runBounded, runs, tempDir, TEST_TIMEOUT, violations } from "./harness.js";
 

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { parseSurvey } from "../../src/definition/load.js";
-import { SurveyError } from "../../src/errors.js";
+import { SurveyError } from "../../src/diagnostics/errors.js";
 import { MAX_BINS, MAX_NARRATIVE_DEPTH, MAX_OPTIONS, MAX_WHEN_DEPTH } from "../../src/io/limits.js";
 import { narrativeContext } from "../../src/report/context.js";
 import { parseNarrative } from "../../src/report/narrative.js";

@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { readResponses, type Response } from "../../src/answers/read.js";
 import { parseSurvey } from "../../src/definition/load.js";
 import type { Survey } from "../../src/definition/model.js";
-import type { Diagnostic } from "../../src/diagnostics.js";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { ROOT } from "./cli.js";
 
 export function loadFixtureSurvey(path: string): Survey {

@@ -7,9 +7,9 @@ import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { safeFileName } from "../../src/cli/each.js";
 import { temporaryName, truncateBytes } from "../../src/cli/temporaries.js";
-import { SurveyError } from "../../src/errors.js";
+import { SurveyError } from "../../src/diagnostics/errors.js";
 import { distinctFiles, expandGlob } from "../../src/io/glob.js";
-import { fromSystemError, systemDiagnostic } from "../../src/system-errors.js";
+import { fromSystemError, systemDiagnostic } from "../../src/diagnostics/system-errors.js";
 import { tempDir } from "../fuzz/harness.js";
 
 const errno = (code: string, syscall = "open", path = "/x/out.json") => Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });

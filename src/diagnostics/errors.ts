@@ -1,4 +1,5 @@
-import type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
+import type { DiagnosticCode } from "./catalogue.js";
+import type { Diagnostic } from "./diagnostic.js";
 
 /** Exit codes, the same for every command (README, "Exit codes"). */
 export const EXIT = {

@@ -1,4 +1,5 @@
-import type { Diagnostic, DiagnosticCode } from "./diagnostics.js";
+import type { DiagnosticCode } from "./catalogue.js";
+import type { Diagnostic } from "./diagnostic.js";
 
 /**
  * Collects diagnostics from a read of any size: every one is counted by code, and the first few of each
