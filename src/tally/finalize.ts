@@ -1,9 +1,25 @@
-import { keywordLists, wordSets } from "./keywords.js";
+import { countWords, topKeywords, type WordsOf } from "./keywords.js";
 import { recodedFromTally, recodedTally } from "./other-codes.js";
 import { themeTally } from "./themes.js";
 import type { Plan, PlanItem } from "./plan.js";
 import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
-import { cronbachAlpha, independenceTest, share, sortedCounts, summarize, wilsonInterval } from "./stats.js";
+import {
+  cronbachAlpha,
+  effectiveRate,
+  independenceTest,
+  negativeRate,
+  pctOfRespondents,
+  pctOfSelections,
+  positiveRate,
+  rankStatistics,
+  responseRate,
+  scoreSummary,
+  share,
+  sortedCounts,
+  summarize,
+  validRate,
+  wilsonInterval,
+} from "./stats.js";
 import type { ChiSquare, GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
 import { annotateUnweighted, weigh, type Effective, type Weighed } from "./weigh.js";
 
@@ -12,15 +28,15 @@ import { annotateUnweighted, weigh, type Effective, type Weighed } from "./weigh
  * deterministic: the same state gives the same result, field for field, whatever order it was counted in.
  * The state itself rides along in `_state`, so that `survey merge` can add partial tallies exactly.
  */
-export function finalize(state: TallyState, opts: { keepState?: boolean; keywordsLater?: { onDone?: () => void } } = {}): TallyResult {
+export function finalize(state: TallyState, opts: FinalizeOptions = {}): TallyResult {
   const { plan } = state;
-  const lazy = new LazyKeywords(opts.keywordsLater);
+  const keywords = new Keywords(opts.wordsOf);
   const r = state.responses;
   const issued = plan.issued;
   // With weights, every statistic is of the weighted counts, and the unweighted ones ride beside them.
   const weighed = state.weighted ? weigh(state) : undefined;
-  const questions = questionTallies(plan, weighed?.items ?? state.items, weighed?.matrices ?? state.matrices, lazy, weighed);
-  if (weighed) annotateUnweighted(questions, questionTallies(plan, state.items, state.matrices, undefined, undefined));
+  const questions = questionTallies(plan, weighed?.items ?? state.items, weighed?.matrices ?? state.matrices, keywords, weighed);
+  if (weighed) annotateUnweighted(questions, questionTallies(plan, state.items, state.matrices, new Keywords(opts.wordsOf, false), undefined));
   const result: TallyResult = {
     schemaVersion: 1,
     survey: plan.period === undefined ? { title: plan.title, issued } : { title: plan.title, issued, period: plan.period },
@@ -29,9 +45,9 @@ export function finalize(state: TallyState, opts: { keepState?: boolean; keyword
       returned: r.returned,
       valid: r.valid,
       invalid: r.invalid,
-      responseRate: issued ? r.returned / issued : null,
-      validRate: share(r.valid, r.returned),
-      effectiveRate: issued ? r.valid / issued : null,
+      responseRate: responseRate(r.returned, issued),
+      validRate: validRate(r.valid, r.returned),
+      effectiveRate: effectiveRate(r.valid, issued),
       invalidReasons: sortedRecord(r.invalidReasons),
       bySource: r.bySource,
     },
@@ -43,54 +59,38 @@ export function finalize(state: TallyState, opts: { keepState?: boolean; keyword
   };
   if (weighed) result.weighting = weighed.summary;
   if (opts.keepState !== false) result._state = compactState(state);
-  lazy.settled();
   return result;
 }
 
+export interface FinalizeOptions {
+  /** Leave out `_state` (false); kept by default. */
+  keepState?: boolean;
+  /**
+   * The keyword set of an answer (the pipeline's segmenter): for the typical answers of themes, and for the
+   * keywords of a state that has none counted (`words`), such as one read back from a saved tally.
+   */
+  wordsOf?: WordsOf;
+}
+
 /**
- * With `keywordsLater`, keywords are segmented when they are first read, not in finalize: an output reads
- * them after the open answers themselves, and writing a million of those gives a segmenter thread that
- * was started as reading ended the time to load jieba's dictionary (about 0.4 s), which the main thread
- * would otherwise wait for. The first list read has every list segmented, in one request; `onDone` is then
- * called (the caller ends the thread and its 50 MB), or at once when there are none. Each list is a
- * getter, enumerable like a plain field, so JSON, copies and comparisons see an ordinary array. Without
- * it (merged tallies, whose answers come from files and may be refused), keywords are segmented at once.
+ * The keywords of open answers: from the counts the pipeline kept while reading (`words`), or counted
+ * here from the answers when a state has none. Segmenting is the caller's (`wordsOf`): finalize itself
+ * starts no thread and loads no dictionary.
  */
-class LazyKeywords {
-  private readonly lists: { q: QuestionTally; answers: readonly string[] }[] = [];
-  private done = false;
+class Keywords {
+  /** `listed`: false for the unweighted companion of a weighted tally, whose open answers get no keywords. */
+  constructor(
+    readonly wordsOf: WordsOf | undefined,
+    readonly listed = true,
+  ) {}
 
-  constructor(private readonly later: { onDone?: () => void } | undefined) {}
-
-  define(q: QuestionTally, answers: readonly string[]): void {
-    this.lists.push({ q, answers });
-    Object.defineProperty(q, "keywords", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        this.segmentAll();
-        return q.keywords;
-      },
-    });
+  of(s: ItemState): { word: string; count: number }[] {
+    return topKeywords(s.words ?? countWords(s.texts ?? [], this.need()));
   }
 
-  /** No more lists will be defined. */
-  settled(): void {
-    if (this.lists.length === 0) this.finish();
-    else if (!this.later) this.segmentAll();
-  }
-
-  /** Every list at once; each getter is replaced by the plain field it stood for. */
-  private segmentAll(): void {
-    const words = keywordLists(this.lists.map((l) => l.answers));
-    this.lists.forEach(({ q }, i) => Object.defineProperty(q, "keywords", { value: words[i], enumerable: true, configurable: true, writable: true }));
-    this.finish();
-  }
-
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.later?.onDone?.();
+  need(): WordsOf {
+    if (!this.wordsOf) throw new Error("finalize: open answers without keyword counts need a segmenter (wordsOf)");
+    return this.wordsOf;
   }
 }
 
@@ -138,13 +138,13 @@ export function restoreState(result: TallyResult): TallyStateJson {
 
 /**
  * Every question's statistics from the counts of its items (weighted or not): matrix questions by row.
- * Without `lazy`, open answers get no keywords (the unweighted companion of a weighted tally).
+ * Open answers get keywords unless `keywords.listed` is false (the unweighted companion of a weighted tally).
  */
 function questionTallies(
   plan: Plan,
   items: ItemState[],
   matrices: TallyState["matrices"],
-  lazy: LazyKeywords | undefined,
+  keywords: Keywords,
   weighed: Weighed | undefined,
 ): Record<string, QuestionTally> {
   const questions: Record<string, QuestionTally> = {};
@@ -154,13 +154,13 @@ function questionTallies(
       const rows: Record<string, RowTally> = {};
       for (const i of q.items) {
         const item = plan.items[i]!;
-        const { type: _type, text: _text, ...row } = itemTally(plan, i, items[i]!, lazy, weighed?.effective(i));
+        const { type: _type, text: _text, ...row } = itemTally(plan, i, items[i]!, keywords, weighed?.effective(i));
         rows[item.id] = { label: item.rowLabel ?? item.text, ...row } as RowTally;
       }
       questions[q.id] = { type: "matrix", text: q.text, answered: m.answered, skipped: m.skipped, missing: m.missing, base: m.base, rows };
       if (weighed) questions[q.id]!.effectiveBase = weighed.matrixEffective(q.id);
     } else {
-      questions[q.id] = itemTally(plan, q.items[0]!, items[q.items[0]!]!, lazy, weighed?.effective(q.items[0]!));
+      questions[q.id] = itemTally(plan, q.items[0]!, items[q.items[0]!]!, keywords, weighed?.effective(q.items[0]!));
     }
   }
   return questions;
@@ -202,7 +202,7 @@ function isNa(item: PlanItem, k: number): boolean {
   return item.scale?.na.includes(item.options[k]!.code) ?? false;
 }
 
-function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords | undefined, eff: Effective | undefined): QuestionTally {
+function itemTally(plan: Plan, i: number, s: ItemState, keywords: Keywords, eff: Effective | undefined): QuestionTally {
   const item = plan.items[i]!;
   const base = baseOf(item, s);
   const n = eff?.base ?? base;
@@ -231,10 +231,14 @@ function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords | und
       break;
     }
     case "text":
-      q.answers = s.texts!;
-      if (lazy) lazy.define(q, s.texts!);
+      // Left out by the pipeline when the output lists no answer (`answered` still counts them).
+      if (s.texts) q.answers = s.texts;
+      if (keywords.listed) q.keywords = keywords.of(s);
       // Counted from the answers themselves (unweighted): where the state keeps them.
-      if (item.themes?.length && s.texts) Object.assign(q, themeTally(item.themes, s.texts, wordSets));
+      if (item.themes?.length && s.texts) {
+        const wordsOf = keywords.need();
+        Object.assign(q, themeTally(item.themes, s.texts, (texts) => texts.map(wordsOf)));
+      }
       break;
   }
   if (item.otherCodes && q.options && s.others) q.recoded = recodedTally(item, s.recoded ?? [], q.options);
@@ -292,7 +296,7 @@ function withOthers(o: OptionTally, others: string[] | undefined): OptionTally {
   return others ? { ...o, others } : o;
 }
 
-/** single / scale options: pct = count / base; an `na` option keeps its count and has pct null (it is outside the base). */
+/** single / scale options: `pct` (see `share` in stats.ts); an `na` option keeps its count and has pct null (it is outside the base). */
 function singleOptions(item: PlanItem, counts: number[], base: number, others = new Map<number, string[]>(), n = base): OptionTally[] {
   return item.options.map((o, k) =>
     withOthers(
@@ -304,7 +308,7 @@ function singleOptions(item: PlanItem, counts: number[], base: number, others = 
   );
 }
 
-/** multi options: pctOfRespondents = count / respondents who answered (普及率); pctOfSelections = count / all selections (响应率). */
+/** multi options: `pctOfRespondents` (普及率) and `pctOfSelections` (响应率), whose formulas are in stats.ts. */
 function multiOptions(item: PlanItem, counts: number[], respondents: number, others = new Map<number, string[]>(), n = respondents): OptionTally[] {
   const selections = counts.reduce((a, b) => a + b, 0);
   return item.options.map((o, k) =>
@@ -313,19 +317,16 @@ function multiOptions(item: PlanItem, counts: number[], respondents: number, oth
         code: o.code,
         label: o.label,
         count: counts[k]!,
-        pctOfRespondents: share(counts[k]!, respondents),
+        pctOfRespondents: pctOfRespondents(counts[k]!, respondents),
         ci95: ciOf(counts[k]!, respondents, n),
-        pctOfSelections: share(counts[k]!, selections),
+        pctOfSelections: pctOfSelections(counts[k]!, selections),
       },
       others.get(o.code),
     ),
   );
 }
 
-/**
- * Scale statistics over the base: positiveRate = Σ counts of positive codes / base, negativeRate
- * likewise; meanScore and sdScore (sample, n − 1) of the options' scores, weighted by their counts.
- */
+/** Scale statistics over the base: `positiveRate`, `negativeRate` and `scoreSummary`, whose formulas are in stats.ts. */
 function scaleFields(item: PlanItem, counts: number[], base: number, n = base) {
   const scale = item.scale!;
   let positive = 0;
@@ -337,14 +338,14 @@ function scaleFields(item: PlanItem, counts: number[], base: number, n = base) {
     const score = scale.scores[k];
     if (score !== null && score !== undefined) pairs.push([score, counts[k]!]);
   });
-  const sum = summarize(sortedCounts(pairs));
+  const { meanScore, sdScore } = scoreSummary(pairs);
   return {
-    positiveRate: share(positive, base),
+    positiveRate: positiveRate(positive, base),
     positiveRateCi95: ciOf(positive, base, n),
-    negativeRate: share(negative, base),
+    negativeRate: negativeRate(negative, base),
     negativeRateCi95: ciOf(negative, base, n),
-    meanScore: sum.mean,
-    sdScore: sum.sd,
+    meanScore,
+    sdScore,
   };
 }
 
@@ -368,24 +369,11 @@ function roleBreakdown(item: PlanItem, role: { code: number; label: string }, co
   return out;
 }
 
-/**
- * Rank statistics: positions[p] = times put at position p + 1; meanPosition = Σ (p + 1)·count_p / times
- * ranked; score (问卷星's 综合得分) = Σ count_p × (n − p) / respondents, n = number of options (a first
- * place is worth n, a last place 1), respondents = questionnaires that answered the question.
- */
+/** Rank statistics per option: `positions[p]`, the times put at position p + 1, with `rankStatistics` (stats.ts). */
 function ranks(item: PlanItem, table: number[][], respondents: number): RankTally[] {
-  const n = item.options.length;
   return item.options.map((o, k) => {
     const positions = table[k]!;
-    let times = 0;
-    let weighted = 0;
-    let points = 0;
-    positions.forEach((c, p) => {
-      times += c;
-      weighted += (p + 1) * c;
-      points += c * (n - p);
-    });
-    return { code: o.code, label: o.label, positions: [...positions], meanPosition: share(weighted, times), score: share(points, respondents) };
+    return { code: o.code, label: o.label, positions: [...positions], ...rankStatistics(positions, item.options.length, respondents) };
   });
 }
 

@@ -3,21 +3,161 @@ import { fisherExact, fisherMonteCarlo, MONTE_CARLO_REPLICATES, MONTE_CARLO_SEED
 import type { ChiSquare } from "./types.js";
 
 /**
- * Pure statistics over counts. Every function returns `null` when its base is empty (simple-statistics
- * throws on empty input, and a rate over nothing is not 0), so no NaN ever reaches the JSON.
+ * Pure statistics over counts: every statistic of a tally has its formula here, under its JSON name and
+ * its Chinese name, with its base and a worked example (most from the bundled fixtures/example, whose
+ * numbers `survey tally -s fixtures/example/survey.yaml` prints). Every function returns `null` when its
+ * base is empty (simple-statistics throws on empty input, and a rate over nothing is not 0), so no NaN
+ * ever reaches the JSON.
+ *
+ * | JSON field                      | 中文                          | here                              |
+ * | ------------------------------- | ----------------------------- | --------------------------------- |
+ * | responses.responseRate          | 回收率                        | `responseRate`                    |
+ * | responses.validRate             | 有效率                        | `validRate`                       |
+ * | responses.effectiveRate         | 有效回收率                    | `effectiveRate`                   |
+ * | base                            | 有效样本 (本题有效填写人次, 基数) | `share`                         |
+ * | options[].pct                   | 比例                          | `share`                           |
+ * | options[].pctOfRespondents      | 普及率 (个案百分比)           | `pctOfRespondents`                |
+ * | options[].pctOfSelections       | 响应率                        | `pctOfSelections`                 |
+ * | positiveRate / negativeRate     | 满意率, 认同率 … / 负向率     | `positiveRate`, `negativeRate`    |
+ * | meanScore / sdScore             | 平均分 / 标准差               | `scoreSummary`                    |
+ * | ranks[].meanPosition / score    | 平均排位 / 综合得分           | `rankStatistics`                  |
+ * | n, mean, sd, median, min, max   | 有效填写人数, 平均值 …        | `summarize`                       |
+ * | ci95, positiveRateCi95          | 95%置信区间 (抽样误差)        | `wilsonInterval`                  |
+ * | effectiveBase, weighting.effectiveN, designEffect | 有效样本量, 设计效应 | `kishEffectiveN`, `designEffect` |
+ * | chiSquare, breakdownTests       | 卡方检验, Fisher精确检验      | `chiSquareTest`, `independenceTest` (exact.ts: Fisher) |
+ * | letters of a breakdown table    | 两比例z检验                   | `significantlyHigher`             |
+ * | groups[].alpha                  | 克隆巴赫系数                  | `cronbachAlpha`                   |
+ *
+ * Formulas that belong to one feature stay beside it, and are named here so that a search finds them:
+ * the change since an earlier round (变化, `change`) in compare.ts, raking (加权, 迭代比例拟合) in rake.ts,
+ * the Rao–Scott test of a weighted breakdown in weigh.ts, a theme's share and examples in themes.ts, and
+ * the widest margin of error (抽样误差) of the main figures in margin.ts.
  */
 
-/** `part / base`, or null when the base is 0. */
+/**
+ * `part / base`, or null when the base is 0: every share of the tally. An option's `pct` (比例) is its
+ * count over the question's `base` (有效样本: valid questionnaires that answered it, less the answers in
+ * the scale's `na` codes, which have `pct` null). Example: 非常满意 68 of q5's base 320 → 0.2125 (21.3%).
+ */
 export function share(part: number, base: number): number | null {
   return base > 0 ? part / base : null;
+}
+
+// ---------------------------------------------------------------- returns (问卷回收)
+
+/**
+ * 回收率 `responseRate` = returned / issued: questionnaires returned (data rows that are not empty) of
+ * those issued (`issued` of the definition, or `--issued`); null when the number issued is not known.
+ * Example: 340 issued, 324 returned → 0.9529 (95.3%).
+ */
+export function responseRate(returned: number, issued: number | null | undefined): number | null {
+  return issued ? returned / issued : null;
+}
+
+/**
+ * 有效率 `validRate` = valid / returned: the valid questionnaires (not left out as duplicates, nearly
+ * blank, speeders …) of those returned. Example: 320 valid of 324 returned → 0.9877 (98.8%).
+ */
+export function validRate(valid: number, returned: number): number | null {
+  return share(valid, returned);
+}
+
+/**
+ * 有效回收率 `effectiveRate` = valid / issued, what the seeds' "发放调查问卷1100份,收回有效问卷990份,回收率90%"
+ * calls 回收率; null when the number issued is not known. Example: 320 valid of 340 issued → 0.9412 (94.1%).
+ */
+export function effectiveRate(valid: number, issued: number | null | undefined): number | null {
+  return issued ? valid / issued : null;
+}
+
+// ---------------------------------------------------------------- choice questions
+
+/**
+ * 普及率 (个案百分比) `pctOfRespondents` of a multi-select option = count / respondents, the valid
+ * questionnaires that answered the question (its `base`): the share of people who chose it, so the
+ * options add up to more than 100%. Example: q8's 缺钱 chosen by 229 of 320 → 0.7156 (71.6%).
+ */
+export function pctOfRespondents(count: number, respondents: number): number | null {
+  return share(count, respondents);
+}
+
+/**
+ * 响应率 `pctOfSelections` of a multi-select option = count / selections, all the options chosen by all
+ * respondents: the options add up to 100%, but it is not a share of people. Example: q8's 缺钱 229 of
+ * 647 selections → 0.3539 (35.4%).
+ */
+export function pctOfSelections(count: number, selections: number): number | null {
+  return share(count, selections);
+}
+
+// ---------------------------------------------------------------- scales (evaluations)
+
+/**
+ * The positive rate `positiveRate` of a scale question or matrix row = positive / base, where positive
+ * is the count of answers in the scale's `positive` codes and base the question's (`na` answers are
+ * outside it). Its Chinese name follows the scale's wording: 满意率 for a 满意 scale, 认同率 for 同意, 赞成率
+ * for 赞成, else 肯定评价比例, chosen in one place (`rateName` in src/report/evidence.ts, from the
+ * template's `rateNames`); the tally's own tables call it 正向率 whatever the scale. Example: q5 (非常满意
+ * 68, 比较满意 116, 一般 102, 不太满意 31, 很不满意 3; positive 非常满意 and 比较满意) → 184 / 320 = 0.575
+ * (57.5%). With weights, counts and base are sums of weights.
+ */
+export function positiveRate(positive: number, base: number): number | null {
+  return share(positive, base);
+}
+
+/**
+ * The negative rate `negativeRate` (负向率; 不满意率 for a 满意 scale) = negative / base, negative being the
+ * count of answers in the scale's `negative` codes. Example: q5's 不太满意 31 + 很不满意 3 → 34 / 320 =
+ * 0.10625 (10.6%).
+ */
+export function negativeRate(negative: number, base: number): number | null {
+  return share(negative, base);
+}
+
+/**
+ * 平均分 `meanScore` and 标准差 `sdScore` of a scale question or matrix row: the mean and sample standard
+ * deviation (n − 1) of the options' scores (`scores`, by default 5 for the first of five options down to
+ * 1), each score counted as often as its option was chosen (`summarize`); options without a score (`na`)
+ * are left out. Example: q5 scored 5…1 → (68·5 + 116·4 + 102·3 + 31·2 + 3·1) / 320 = 1175 / 320 = 3.671875
+ * (3.67), sd 0.9478.
+ */
+export function scoreSummary(scoreCounts: Iterable<readonly [score: number, count: number]>): { meanScore: number | null; sdScore: number | null } {
+  const sum = summarize(sortedCounts(scoreCounts));
+  return { meanScore: sum.mean, sdScore: sum.sd };
+}
+
+// ---------------------------------------------------------------- rank questions
+
+/**
+ * 平均排位 `meanPosition` and 综合得分 `score` (问卷星's) of one option of a rank question, from
+ * `positions[p]`, the times it was put at position p + 1, with n options and `respondents` the valid
+ * questionnaires that answered the question:
+ *
+ *     meanPosition = Σ (p + 1) · positions[p] / Σ positions[p]      (over the times it was ranked)
+ *     score        = Σ positions[p] · (n − p) / respondents          (a first place is worth n, a last 1)
+ *
+ * Example: q10's 经费保障, positions [211, 92, 16, 1] of 320, n = 4: meanPosition = (211 + 184 + 48 + 4) /
+ * 320 = 1.396875; score = (844 + 276 + 32 + 1) / 320 = 3.603125.
+ */
+export function rankStatistics(positions: readonly number[], options: number, respondents: number): { meanPosition: number | null; score: number | null } {
+  let times = 0;
+  let weighted = 0;
+  let points = 0;
+  positions.forEach((c, p) => {
+    times += c;
+    weighted += (p + 1) * c;
+    points += c * (options - p);
+  });
+  return { meanPosition: share(weighted, times), score: share(points, respondents) };
 }
 
 /** The standard normal quantile of 0.975 (qnorm(0.975) in R): the z of a two-sided 95% interval. */
 export const Z95 = 1.959963984540054;
 
 /**
- * The 95% Wilson score interval of a share (Wilson 1927; Newcombe 1998, method 3), as fractions
- * `[low, high]`, or null when there is no base.
+ * The 95% Wilson score interval of a share (95%置信区间; Wilson 1927; Newcombe 1998, method 3), as fractions
+ * `[low, high]`, or null when there is no base: every `ci95` and `positiveRateCi95`. The margin of error
+ * (抽样误差) a report states is max(p̂ − low, high − p̂) (`largestMargin` in margin.ts).
  *
  * For a share p̂ = x / n and z = 1.959963984540054 (the 97.5% normal quantile):
  *
@@ -50,12 +190,22 @@ export function wilsonOf(part: number, base: number): [number, number] | null {
 }
 
 /**
- * Kish's effective sample size of a weighted base: n_eff = (Σw)² / Σw². Equal weights give the number of
+ * Kish's effective sample size (有效样本量) of a weighted base: n_eff = (Σw)² / Σw², the `effectiveBase` of
+ * a question or group and `weighting.effectiveN`. Equal weights give the number of
  * answers itself; unequal weights give fewer (the "design effect" of weighting, n / n_eff = 1 + CV² of the
  * weights). Example: weights 1, 1, 2 → 16 / 6 = 2.667. 0 when there is nothing in the base.
  */
 export function kishEffectiveN(sumWeights: number, sumSquares: number): number {
   return sumSquares > 0 ? (sumWeights * sumWeights) / sumSquares : 0;
+}
+
+/**
+ * The design effect (设计效应) of weighting, `weighting.designEffect` = n / n_eff: how many questionnaires
+ * one effective answer stands for (1 without weights or without answers). Example (fixtures/weights): 10
+ * questionnaires whose weights give n_eff = 144 / 16.5 = 8.73 → 10 / 8.73 = 1.15.
+ */
+export function designEffect(n: number, effectiveN: number): number {
+  return effectiveN > 0 ? n / effectiveN : 1;
 }
 
 /** Distinct values with how often each occurred, sorted by value: the whole sample, in the space of its distinct values. */
@@ -116,7 +266,7 @@ function valueAt(counts: Counts, k: number): number {
 }
 
 /**
- * Pearson's chi-square test of independence on a table of observed counts (rows = roles, columns =
+ * Pearson's chi-square test of independence (卡方检验) on a table of observed counts (rows = roles, columns =
  * options). Rows and columns with no answers at all are left out first; df = (r − 1)(c − 1) over what
  * remains. Expected E_ij = row_i × col_j / N; statistic χ² = Σ (O − E)² / E; p = P(χ²_df ≥ statistic),
  * the regularised upper incomplete gamma Q(df/2, χ²/2); Cramér's V = √(χ² / (N (min(r, c) − 1))).
@@ -173,7 +323,7 @@ export function independenceTest(observed: number[][]): ChiSquare | null {
 }
 
 /**
- * Which groups' shares differ significantly, for the letters of a breakdown table: `higher[g]` lists the
+ * Which groups' shares differ significantly (两比例z检验), for the letters of a breakdown table: `higher[g]` lists the
  * groups whose share is significantly below group g's (g's letter cell shows their letters).
  *
  * Each pair of groups with a base is compared by the two-proportion z-test with the pooled share,
@@ -219,7 +369,7 @@ function covariance(s: CovarianceSums, i: number, j: number): number {
 }
 
 /**
- * Cronbach's alpha over the items `use` (indexes into the sums): α = k/(k − 1) · (1 − Σ var_i / var_T),
+ * Cronbach's alpha (克隆巴赫系数, `groups[].alpha`) over the items `use` (indexes into the sums): α = k/(k − 1) · (1 − Σ var_i / var_T),
  * where var_T = Σ_i Σ_j cov_ij is the variance of the total score. Null with fewer than 2 items, fewer
  * than 2 complete cases, or no variance in the total.
  */

@@ -1,7 +1,7 @@
 import type { Plan } from "./plan.js";
 import { rake } from "./rake.js";
 import { WEIGHT_UNIT, type ItemState, type TallyState, type WeightedCell } from "./state.js";
-import { chiSquareTest, kishEffectiveN } from "./stats.js";
+import { chiSquareTest, designEffect, kishEffectiveN } from "./stats.js";
 import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, WeightingSummary } from "./types.js";
 
 /** The effective sample sizes of an item's base and of each breakdown group's, and the test of its breakdowns. */
@@ -138,7 +138,7 @@ function summarize(
     n,
     sum,
     effectiveN,
-    designEffect: effectiveN > 0 ? n / effectiveN : 1,
+    designEffect: designEffect(n, effectiveN),
     min: n > 0 ? min : 0,
     max,
   };
