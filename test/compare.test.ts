@@ -98,6 +98,27 @@ describe("survey tally --previous on two rounds (fixtures/two-waves)", () => {
     expect(compared.questions.q7!.change).toBeUndefined();
   });
 
+  it("shows the earlier round in the readable formats: a column of its shares, the change in points, and what was not matched", async () => {
+    const text = await runCli(["tally", "-s", W2, "--previous", last]);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split("\n").map((l) => l.trim().replace(/\s+/g, " "));
+    expect(lines).toContain("对比上一轮: 关于某社区群众满意度的调研 (2025年), 20份有效问卷");
+    expect(lines).toContain("未能与上一轮对应: 新增选项 q3: 缺制度; 新增题目 q7; 删去题目 q5");
+    expect(lines).toContain("选项 小计 比例 2025年比例 变化(百分点)");
+    // s2 (q2 in 2025): 非常满意 6 of 20 = 30.0%, now 10 of 25 = 40.0%; positive rate 12/20 → 18/25
+    expect(lines).toContain("非常满意 10 40.0% 30.0% +10.0");
+    expect(lines).toContain("不太满意 2 8.0% 15.0% -7.0");
+    expect(lines).toContain("上一轮正向率 60.0% (变化 +12.0个百分点), 上一轮平均分 3.65 (变化 +0.31)");
+    // an option new this round has no earlier share
+    expect(lines).toContain("缺制度 4 16.0% — —");
+    // multi-select: the share of respondents, 8 of 20 → 8 of 25
+    expect(lines).toContain("党员教育 8 32.0% 28.6% 40.0% -8.0");
+    const md = await runCli(["tally", "-s", W2, "--previous", last, "--format", "md"]);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/\| *2025年比例 *\| *变化\(百分点\) *\|/);
+    expect(md.stdout).toContain("未能与上一轮对应: 新增选项 q3: 缺制度; 新增题目 q7; 删去题目 q5");
+  });
+
   it("refuses --each, and names a missing or wrong --previous file (exit 2)", async () => {
     const each = await runCli(["tally", "-s", W2, "--each", "q1", "-o", join(tmp, "each"), "--previous", last]);
     expect(each.code).toBe(2);

@@ -1,7 +1,8 @@
 import { maxOf } from "../../arrays.js";
 import { REASON_LABELS, type InvalidReason } from "../../validate/screen.js";
 import { formatNumber, formatPct, significantlyHigher } from "../stats.js";
-import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
+import type { Unmatched } from "../compare.js";
+import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, ScaleFields, TallyResult } from "../types.js";
 
 /**
  * The readable layout of a tally, independent of the medium: per question a title, tables in 问卷星's
@@ -34,6 +35,11 @@ const WORDS = {
     weightedBase: "加权基数", effective: "有效样本量", raoScott: "加权卡方检验(Rao-Scott一阶校正,设计效应按Kish公式)",
     weighting: "加权", weightColumn: (c: string) => `按权重列“${c}”`, raked: (q: string) => `按${q}的总体比例调整(迭代比例拟合)`,
     weightSummary: (n: number, eff: string, deff: string, min: string, max: string) => `${n}份有效问卷;有效样本量${eff}(设计效应${deff});权重${min}~${max};“小计”为加权合计`,
+    previous: (p: string | null) => (p ? `${p}比例` : "上一轮比例"), change: "变化(百分点)",
+    comparedWith: (title: string, p: string | null, n: number) => `对比上一轮: ${title}${p ? ` (${p})` : ""}, ${n}份有效问卷`,
+    previousScale: (pos: string, dPos: string, mean: string, dMean: string) => `上一轮正向率 ${pos} (变化 ${dPos}个百分点), 上一轮平均分 ${mean} (变化 ${dMean})`,
+    unmatched: "未能与上一轮对应",
+    kinds: { "question-added": "新增题目", "question-dropped": "删去题目", "type-changed": "题型改变", "row-added": "新增行", "row-removed": "删去行", "option-added": "新增选项", "option-removed": "删去选项" },
   },
   en: {
     option: "Option", count: "Count", pct: "Share", valid: "Valid answers", base: "Base", ofSelections: "Of selections",
@@ -49,6 +55,11 @@ const WORDS = {
     weightedBase: "weighted base", effective: "effective n", raoScott: "Weighted chi-square (first-order Rao–Scott, Kish design effect)",
     weighting: "Weighting", weightColumn: (c: string) => `by the weight column "${c}"`, raked: (q: string) => `raked to population shares of ${q}`,
     weightSummary: (n: number, eff: string, deff: string, min: string, max: string) => `${n} valid questionnaires; effective n ${eff} (design effect ${deff}); weights ${min} to ${max}; counts are sums of weights`,
+    previous: (p: string | null) => (p ? `Share ${p}` : "Previous share"), change: "Change (points)",
+    comparedWith: (title: string, p: string | null, n: number) => `Compared with the previous round: ${title}${p ? ` (${p})` : ""}, ${n} valid questionnaires`,
+    previousScale: (pos: string, dPos: string, mean: string, dMean: string) => `previous positive ${pos} (change ${dPos} points), previous mean ${mean} (change ${dMean})`,
+    unmatched: "Not matched with the previous round",
+    kinds: { "question-added": "new question", "question-dropped": "dropped question", "type-changed": "type changed", "row-added": "new row", "row-removed": "dropped row", "option-added": "new option", "option-removed": "dropped option" },
   },
 } as const;
 
@@ -61,7 +72,7 @@ export function blocks(result: TallyResult, opts: BlockOptions): Block[] {
   let n = 0;
   for (const [id, q] of Object.entries(result.questions)) {
     n++;
-    out.push(questionBlock(`${n}. ${q.text} [${w[q.type]}] (${id})`, q, w, d));
+    out.push(questionBlock(`${n}. ${q.text} [${w[q.type]}] (${id})`, q, w, d, result.comparison?.previous.period ?? null));
   }
   for (const [id, g] of Object.entries(result.groups)) {
     out.push({
@@ -113,6 +124,11 @@ function summaryBlock(r: TallyResult, w: Words, d: number): Block {
     const how = [...(g.column !== null ? [w.weightColumn(g.column)] : []), ...(g.rake.length ? [w.raked(g.rake.map((x) => x.question).join(", "))] : [])];
     notes.push(`${w.weighting}: ${how.join("; ")}. ${w.weightSummary(g.n, formatNumber(g.effectiveN, 1), formatNumber(g.designEffect, 2), String(+g.min.toFixed(3)), String(+g.max.toFixed(3)))}`);
   }
+  const c = r.comparison;
+  if (c) {
+    notes.push(w.comparedWith(c.previous.title, c.previous.period, c.previous.valid));
+    if (c.unmatched.length) notes.push(`${w.unmatched}: ${c.unmatched.map((u) => unmatchedText(u, w)).join("; ")}`);
+  }
   return { title: r.survey.title, tables, notes };
 }
 
@@ -121,7 +137,33 @@ function amount(x: number): string {
   return Number.isInteger(x) ? String(x) : formatNumber(x, 1);
 }
 
-function questionBlock(title: string, q: QuestionTally, w: Words, d: number): Block {
+/** One thing the two rounds do not share, as "新增选项 q3: 缺设备". */
+function unmatchedText(u: Unmatched, w: Words): string {
+  const kind = w.kinds[u.kind];
+  switch (u.kind) {
+    case "question-added":
+      return `${kind} ${u.question}`;
+    case "question-dropped":
+      return `${kind} ${u.previous}`;
+    case "type-changed":
+      return `${kind} ${u.question}`;
+    case "row-added":
+    case "row-removed":
+      return `${kind} ${u.question}: ${u.row}`;
+    case "option-added":
+    case "option-removed":
+      return `${kind} ${u.question}: ${u.row ? `${u.row}—` : ""}${u.option}`;
+  }
+}
+
+/** A change in percentage points (fractions in) or score points, signed: "+5.2", "-3.0", "0.0". */
+function signed(x: number | null | undefined, decimals: number): string {
+  if (x === null || x === undefined) return "—";
+  const text = formatNumber(x, decimals);
+  return Number(text) > 0 ? `+${text}` : text;
+}
+
+function questionBlock(title: string, q: QuestionTally, w: Words, d: number, period: string | null): Block {
   const block: Block = { title, tables: [], notes: [] };
   const counts =
     `${w.valid}: ${q.answered}` +
@@ -134,16 +176,25 @@ function questionBlock(title: string, q: QuestionTally, w: Words, d: number): Bl
   switch (q.type) {
     case "single":
     case "scale":
-      block.tables.push(optionTable(q.options!, w, d, counts));
-      if (q.type === "scale") block.notes.push(scaleNote(q, w, d));
+      block.tables.push(withPrevious(optionTable(q.options!, w, d, counts), q.options!, "pct", w, d, period));
+      if (q.type === "scale") block.notes.push(scaleNote(q, w, d), ...previousScaleNote(q, w, d));
       break;
     case "multi":
-      block.tables.push({
-        header: [w.option, w.count, w.pct, w.ofSelections],
-        rows: q.options!.map((o) => [o.label, amount(o.count), formatPct(o.pctOfRespondents, d), formatPct(o.pctOfSelections, d)]),
-        right: [false, true, true, true],
-        caption: counts,
-      });
+      block.tables.push(
+        withPrevious(
+          {
+            header: [w.option, w.count, w.pct, w.ofSelections],
+            rows: q.options!.map((o) => [o.label, amount(o.count), formatPct(o.pctOfRespondents, d), formatPct(o.pctOfSelections, d)]),
+            right: [false, true, true, true],
+            caption: counts,
+          },
+          q.options!,
+          "pctOfRespondents",
+          w,
+          d,
+          period,
+        ),
+      );
       break;
     case "matrix": {
       const rows = Object.values(q.rows!);
@@ -160,6 +211,7 @@ function questionBlock(title: string, q: QuestionTally, w: Words, d: number): Bl
         right: [false, ...labels.map(() => true), true, true, true],
         caption: counts,
       });
+      for (const r of rows) for (const line of previousScaleNote(r, w, d)) block.notes.push(`${r.label}: ${line}`);
       for (const [rowId, r] of Object.entries(q.rows!)) addRoleTable(block, `${rowId} ${r.label}`, r, w, d);
       return block;
     }
@@ -213,6 +265,26 @@ function optionTable(options: OptionTally[], w: Words, d: number, caption: strin
     right: [false, true, true],
     caption,
   };
+}
+
+/**
+ * With `--previous`: the earlier round's share of each matched option and the change in percentage points,
+ * as two more columns (an option new this round shows "—").
+ */
+function withPrevious(table: Block["tables"][number], options: OptionTally[], field: "pct" | "pctOfRespondents", w: Words, d: number, period: string | null): Block["tables"][number] {
+  if (!options.some((o) => o.previous)) return table;
+  return {
+    ...table,
+    header: [...table.header, w.previous(period), w.change],
+    rows: table.rows.map((row, i) => [...row, formatPct(options[i]!.previous?.[field], d), signed(options[i]!.change?.[field] == null ? null : options[i]!.change![field]! * 100, d)]),
+    right: [...table.right, true, true],
+  };
+}
+
+/** With `--previous`, on an evaluation: the earlier positive rate and mean, and how each moved. */
+function previousScaleNote(q: ScaleFields, w: Words, d: number): string[] {
+  if (!q.previous || !q.change) return [];
+  return [w.previousScale(formatPct(q.previous.positiveRate, d), signed(q.change.positiveRate == null ? null : q.change.positiveRate * 100, d), formatNumber(q.previous.mean, 2), signed(q.change.mean, 2))];
 }
 
 function scaleNote(q: { positiveRate?: number | null; negativeRate?: number | null; meanScore?: number | null; sdScore?: number | null }, w: Words, d: number): string {
