@@ -10,6 +10,7 @@ import { isBlankRow } from "../answers/read.js";
 import type { Survey } from "../definition/model.js";
 import { formatDiagnostic } from "../diagnostics/diagnostic.js";
 import { EXIT, SurveyError, usageError } from "../diagnostics/errors.js";
+import { exitCodeFor } from "../diagnostics/exit-code.js";
 import { openTable, type InputFile } from "../io/table.js";
 import { displayPath, type Io } from "./context.js";
 import { trackTemporary } from "./output.js";
@@ -126,14 +127,14 @@ export async function runEach(
   }
 }
 
+/** How a group failed: its exit code by the one mapping (exitCodeFor), and the line that says why. */
 function failure(err: unknown): Pick<EachOutcome, "ok" | "exitCode" | "error"> {
-  if (err instanceof SurveyError) {
-    return { ok: false, exitCode: err.exitCode, error: err.diagnostics.map(formatDiagnostic).join("; ") };
-  }
+  const exitCode = exitCodeFor(err);
+  if (err instanceof SurveyError) return { ok: false, exitCode, error: err.diagnostics.map(formatDiagnostic).join("; ") };
   const system = systemDiagnostic(err);
-  if (system) return { ok: false, exitCode: EXIT.cannotRun, error: formatDiagnostic(system) };
+  if (system) return { ok: false, exitCode, error: formatDiagnostic(system) };
   const e = err as NodeJS.ErrnoException;
-  return { ok: false, exitCode: EXIT.internal, error: `internal error: ${e?.message ?? String(err)} (a bug in survey; please report it)` };
+  return { ok: false, exitCode, error: `internal error: ${e?.message ?? String(err)} (a bug in survey; please report it)` };
 }
 
 interface Grouped {
@@ -227,7 +228,7 @@ async function split(
       // A code that cannot be told apart would put rows in the wrong group: the run stops here, as a tally would.
       const guessed = problems.find((p) => p.code === "CODES_GUESSED");
       if (guessed) {
-        throw new SurveyError([{ code: "CODES_GUESSED", severity: "error", file: input.name, row, column: table.header[guessed.index], message: guessed.message, hint: guessed.hint }], EXIT.dataErrors);
+        throw new SurveyError([{ code: "CODES_GUESSED", severity: "error", file: input.name, row, column: table.header[guessed.index], message: guessed.message, hint: guessed.hint }]);
       }
       const code = answer.kind === "choice" ? answer.codes[0] : undefined;
       const option = code === undefined ? undefined : index.byCode.get(code);

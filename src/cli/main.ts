@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { formatDiagnostic } from "../diagnostics/diagnostic.js";
 import { EXIT, SurveyError } from "../diagnostics/errors.js";
+import { exitCodeFor } from "../diagnostics/exit-code.js";
 import { systemDiagnostic } from "../diagnostics/system-errors.js";
 import { displayPath, processIo, type Io } from "./context.js";
 import { initCommand } from "./init.js";
@@ -98,15 +99,18 @@ export async function main(argv: string[], io: Io = processIo(), progress?: Omit
   }
 }
 
+/**
+ * Tells the user what stopped the command, in one line per problem (a stack trace only with --debug), and
+ * returns its exit code by the one mapping, exitCodeFor.
+ */
 function reportError(err: unknown, io: Io, debug: boolean): number {
-  if (err instanceof CommanderError) {
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
-    return EXIT.cannotRun;
-  }
+  const exit = exitCodeFor(err);
+  // commander has printed its own message (or the help) already.
+  if (err instanceof CommanderError) return exit;
   if (err instanceof SurveyError) {
     for (const d of err.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
     if (debug) io.stderr(`${err.stack}\n`);
-    return err.exitCode;
+    return exit;
   }
   // The system's errors (a read-only disk, a path through a file…) are the environment's, not a bug.
   const path = (err as NodeJS.ErrnoException | undefined)?.path;
@@ -114,10 +118,10 @@ function reportError(err: unknown, io: Io, debug: boolean): number {
   if (system) {
     io.stderr(`${formatDiagnostic(system)}\n`);
     if (debug) io.stderr(`${(err as Error).stack}\n`);
-    return EXIT.cannotRun;
+    return exit;
   }
   const e = err as NodeJS.ErrnoException;
   io.stderr(`internal error: ${e?.message ?? String(err)}\n`);
   io.stderr(debug ? `${e?.stack ?? ""}\n` : "This is a bug in survey; please report it with the output of --debug.\n");
-  return EXIT.internal;
+  return exit;
 }

@@ -1,7 +1,7 @@
 import { access, link, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { closeSync, openSync, rmSync, writeSync, type Stats } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { EXIT, SurveyError } from "../diagnostics/errors.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { fromSystemError } from "../diagnostics/system-errors.js";
 import type { Io } from "./context.js";
 import { removeStaleOutputTemporaries, temporaryName } from "./temporaries.js";
@@ -122,10 +122,7 @@ export function removeTemporariesOnSignal(): void {
 }
 
 function outputExists(path: string): SurveyError {
-  return new SurveyError(
-    [{ code: "OUTPUT_EXISTS", severity: "error", file: path, message: "the output file exists; it was not changed", hint: "pass --force to overwrite it" }],
-    EXIT.cannotRun,
-  );
+  return new SurveyError([{ code: "OUTPUT_EXISTS", severity: "error", file: path, message: "the output file exists; it was not changed", hint: "pass --force to overwrite it" }]);
 }
 
 /** Whether `output` (its stat) is one of the files the command read, by device and inode. */
@@ -138,18 +135,12 @@ async function isInput(io: Io, output: Stats): Promise<boolean> {
 }
 
 function outputIsInput(path: string): SurveyError {
-  return new SurveyError(
-    [{ code: "OUTPUT_IS_INPUT", severity: "error", file: path, message: "the output is one of the command's own inputs; it was not changed, --force or not", hint: "write the output under another name (-o)" }],
-    EXIT.cannotRun,
-  );
+  return new SurveyError([{ code: "OUTPUT_IS_INPUT", severity: "error", file: path, message: "the output is one of the command's own inputs; it was not changed, --force or not", hint: "write the output under another name (-o)" }]);
 }
 
 function notAFile(path: string, s: Stats): SurveyError {
   const what = s.isDirectory() ? "a folder" : s.isBlockDevice() ? "a block device (a disk)" : s.isSocket() ? "a socket" : "not a regular file";
-  return new SurveyError(
-    [{ code: "FILE_SYSTEM", severity: "error", file: path, message: `the output is ${what}; survey writes files, character devices (/dev/null) and pipes`, hint: "name a file with -o" }],
-    EXIT.cannotRun,
-  );
+  return new SurveyError([{ code: "FILE_SYSTEM", severity: "error", file: path, message: `the output is ${what}; survey writes files, character devices (/dev/null) and pipes`, hint: "name a file with -o" }]);
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { EXIT, SurveyError } from "../diagnostics/errors.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";
 
 /** What a run read, as a tally's `responses` and validate's summary both hold it. */
@@ -36,5 +36,5 @@ export function noValidAnswers(counts: ReadCounts, lang: "zh-CN" | "en", file?: 
 /** Stops a tally, merge or report that has no valid questionnaire: exit 1, and no output written. */
 export function requireValidAnswers(counts: ReadCounts, lang: "zh-CN" | "en", file?: string): void {
   const problem = noValidAnswers(counts, lang, file);
-  if (problem) throw new SurveyError([problem], EXIT.dataErrors);
+  if (problem) throw new SurveyError([problem]);
 }

@@ -17,25 +17,33 @@ export const EXIT = {
 
 /**
  * The codes that, when they stop a command, say the data cannot be counted (exit 1) rather than that the
- * command could not run (exit 2: a definition, file, option or output the user must fix first).
+ * command could not run (exit 2: a definition, file, option or output the user must fix first). RAKE_FAILED
+ * is the data's too: raking fails when an option with a target has no questionnaire, or the answers'
+ * shares cannot be brought to the targets (README, "Weights": "RAKE_FAILED (exit 1)").
  */
-const DATA_CODES: ReadonlySet<DiagnosticCode> = new Set(["NO_VALID_ANSWERS", "CODES_GUESSED"]);
+const DATA_CODES: ReadonlySet<DiagnosticCode> = new Set(["NO_VALID_ANSWERS", "CODES_GUESSED", "RAKE_FAILED"]);
+
+/** The exit code of a command stopped by these diagnostics: 1 when one says the data cannot be counted, else 2. */
+export function exitCodeOfDiagnostics(diagnostics: readonly Diagnostic[]): typeof EXIT.dataErrors | typeof EXIT.cannotRun {
+  return diagnostics.some((d) => DATA_CODES.has(d.code)) ? EXIT.dataErrors : EXIT.cannotRun;
+}
 
 /**
  * A mistake of the user's that stops the command. It carries every diagnostic found, so the user can
- * fix them all at once, and the exit code that says what kind of mistake it was (by default, from the
- * codes: 1 for the data, 2 for everything else).
+ * fix them all at once; what kind of mistake it is, and so its exit code, follows from their codes alone
+ * (exitCodeOfDiagnostics), never from what the thrower says.
  */
 export class SurveyError extends Error {
-  constructor(
-    readonly diagnostics: Diagnostic[],
-    readonly exitCode: number = diagnostics.some((d) => DATA_CODES.has(d.code)) ? EXIT.dataErrors : EXIT.cannotRun,
-  ) {
+  constructor(readonly diagnostics: Diagnostic[]) {
     super(diagnostics.map((d) => d.message).join("; "));
     this.name = "SurveyError";
+  }
+
+  get exitCode(): number {
+    return exitCodeOfDiagnostics(this.diagnostics);
   }
 }
 
 export function usageError(message: string, hint?: string): SurveyError {
-  return new SurveyError([{ code: "USAGE", severity: "error", message, hint }], EXIT.cannotRun);
+  return new SurveyError([{ code: "USAGE", severity: "error", message, hint }]);
 }

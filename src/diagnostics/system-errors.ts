@@ -1,5 +1,5 @@
 import type { Diagnostic } from "./diagnostic.js";
-import { EXIT, SurveyError } from "./errors.js";
+import { SurveyError } from "./errors.js";
 
 /**
  * Errors of the operating system (a read-only disk, a full one, a path through a file, a link loop…) are
@@ -78,5 +78,5 @@ export function systemDiagnostic(err: unknown, file?: string): Diagnostic | unde
 /** `err` as a SurveyError (exit 2) when it is a system error; otherwise `err` unchanged. */
 export function fromSystemError(err: unknown, file?: string): unknown {
   const d = systemDiagnostic(err, file);
-  return d ? new SurveyError([d], EXIT.cannotRun) : err;
+  return d ? new SurveyError([d]) : err;
 }

@@ -1,4 +1,4 @@
-import { EXIT, SurveyError } from "../diagnostics/errors.js";
+import { SurveyError } from "../diagnostics/errors.js";
 import type { Plan } from "./plan.js";
 
 /** What raking found: each cell's factor, and how it got there (for the tally's `weighting` section). */
@@ -45,17 +45,14 @@ export function rake(plan: Plan, totals: Map<string, number>): RakeResult {
     r.targets.forEach((t, option) => {
       if (t !== null && t > 0 && !raked.some((c) => c.digits[k] === option)) {
         const item = plan.items[r.item]!;
-        throw new SurveyError(
-          [
-            {
-              code: "RAKE_FAILED",
-              severity: "error",
-              message: `weights.rake.${r.id}: no questionnaire answered "${item.options[option]!.label}", whose target share is ${(t * 100).toFixed(1)}%; raking cannot reach it`,
-              hint: "merge that option with a neighbour in the targets, or rake on another question",
-            },
-          ],
-          EXIT.dataErrors,
-        );
+        throw new SurveyError([
+          {
+            code: "RAKE_FAILED",
+            severity: "error",
+            message: `weights.rake.${r.id}: no questionnaire answered "${item.options[option]!.label}", whose target share is ${(t * 100).toFixed(1)}%; raking cannot reach it`,
+            hint: "merge that option with a neighbour in the targets, or rake on another question",
+          },
+        ]);
       }
     });
   });
@@ -78,17 +75,14 @@ export function rake(plan: Plan, totals: Map<string, number>): RakeResult {
   let maxGap = gap();
   while (maxGap > weighting.tolerance) {
     if (iterations >= weighting.maxIterations || !Number.isFinite(maxGap)) {
-      throw new SurveyError(
-        [
-          {
-            code: "RAKE_FAILED",
-            severity: "error",
-            message: `weights.rake: raking did not converge in ${weighting.maxIterations} rounds (a weighted share is still ${(maxGap * 100).toFixed(4)} points from its target)`,
-            hint: "check that the targets can hold together (the same population for every question), or raise weights.max_iterations or weights.tolerance",
-          },
-        ],
-        EXIT.dataErrors,
-      );
+      throw new SurveyError([
+        {
+          code: "RAKE_FAILED",
+          severity: "error",
+          message: `weights.rake: raking did not converge in ${weighting.maxIterations} rounds (a weighted share is still ${(maxGap * 100).toFixed(4)} points from its target)`,
+          hint: "check that the targets can hold together (the same population for every question), or raise weights.max_iterations or weights.tolerance",
+        },
+      ]);
     }
     iterations++;
     weighting.rake.forEach((r, k) => {
