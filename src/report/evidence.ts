@@ -236,7 +236,13 @@ export function coverageSentence({ tally, template }: Pick<EvidenceInput, "tally
 
 // ---------------------------------------------------------------- shared with the appendix
 
-/** 满意率 / 认同率 …: named after what the scale's positive options say. */
+/**
+ * The Chinese (or English) name of a scale's positive rate, `positiveRate` (formula: stats.ts): the one
+ * place it is chosen, by what the scale's positive options say and the template's `labels.rateNames` —
+ * 满意率 for a 满意 scale (as the seeds write: 对社区服务的满意率高达97%), 认同率 for 同意, 赞成率 for 赞成,
+ * else 肯定评价比例 (en: satisfaction rate, agreement rate, share of positive answers). Every sentence, chart
+ * and appendix table of a report names the rate through it.
+ */
 export function rateName(scale: Scale | undefined, template: Template): string {
   const names = template.text.labels.rateNames;
   if (scale) {

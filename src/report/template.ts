@@ -38,7 +38,9 @@ const templateSchema = z.strictObject({
     .optional(),
   labels: z.strictObject({
     appendix: z.string(), appendixTitle: z.string(), table: z.string(), figure: z.string(), option: z.string(),
-    count: z.string(), share: z.string(), weightedShare: z.string().optional(), validN: z.string(), role: z.string(), people: z.string(), rate: z.string(),
+    count: z.string(), share: z.string(), weightedShare: z.string().optional(), validN: z.string(), role: z.string(), people: z.string(),
+    /** Unused, and no longer in the built-in templates: a rate is named by its scale, through `rateNames`; accepted so that a template copied with it still loads. */
+    rate: z.string().optional(),
     mean: z.string(), row: z.string(), score: z.string(), meanPosition: z.string(), position: z.string(),
     statistic: z.string(), value: z.string(), answers: z.string(), all: z.string(), binsSuffix: z.string(),
     theme: z.string(), unmatched: z.string(),
