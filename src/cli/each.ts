@@ -12,7 +12,7 @@ import { formatDiagnostic } from "../diagnostics/diagnostic.js";
 import { EXIT, SurveyError, usageError } from "../diagnostics/errors.js";
 import { exitCodeFor } from "../diagnostics/exit-code.js";
 import { openTable, type InputFile } from "../io/table.js";
-import { displayPath, type Io } from "./context.js";
+import { displayPath, type Io } from "./io.js";
 import { trackTemporary } from "./output.js";
 import { fromSystemError, systemDiagnostic } from "../diagnostics/system-errors.js";
 import { makeWorkFolder, MAX_NAME_BYTES, removeStaleWorkFolders, truncateBytes } from "./temporaries.js";

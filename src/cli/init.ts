@@ -8,12 +8,12 @@ import { draftFromExports } from "../init/from-export.js";
 import { checkForms } from "../init/check.js";
 import { scaffold } from "../init/scaffold.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
-import { displayPath, noteInputs, type Io } from "./context.js";
+import type { Run } from "./command.js";
+import { displayPath, noteInputs, type Io } from "./io.js";
 import { writeOutput } from "./output.js";
-import type { Run } from "./main.js";
 import { STREAM_ARG } from "./streams.js";
+import { summaryLine } from "./render.js";
 import { noValidAnswers } from "./valid-answers.js";
-import { summaryLine } from "./validate.js";
 
 interface InitOptions {
   from?: string[];

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { formatDiagnostic } from "../diagnostics/diagnostic.js";
 import { EXIT, SurveyError } from "../diagnostics/errors.js";
 import { exitCodeFor } from "../diagnostics/exit-code.js";
 import { systemDiagnostic } from "../diagnostics/system-errors.js";
-import { displayPath, processIo, type Io } from "./context.js";
+import type { Run } from "./command.js";
+import { displayPath, processIo, type Io } from "./io.js";
 import { initCommand } from "./init.js";
 import { mergeCommand } from "./merge.js";
 import { withProgress, type ProgressOptions } from "./progress.js";
@@ -15,13 +16,9 @@ import { validateCommand } from "./validate.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
-export function surveyOption(): Option {
-  return new Option("-s, --survey <file>", "the survey definition").default("survey.yaml");
-}
-
 /**
  * Builds the program. Each command lives in its own file and returns its exit code; this file only wires
- * them up and maps errors to exit codes in one place.
+ * them up, and reports what stopped a command (its exit code by exitCodeFor). No module imports this one.
  */
 export function buildProgram(io: Io, setExit: (code: number) => void, progress: Omit<ProgressOptions, "quiet"> = {}): Command {
   const program = new Command("survey")
@@ -81,10 +78,6 @@ Exit codes: 0 success, 1 the data has errors, 2 the command could not run, 70 a 
   reportCommand(program, run);
   return program;
 }
-
-/** Wraps a command's action so that its exit code reaches `main`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Run = (command: (io: Io, ...args: any[]) => Promise<number>) => (...args: any[]) => Promise<void>;
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 data errors, 2 cannot run, 70 a bug. `progress` times the progress line (tests). */
 export async function main(argv: string[], io: Io = processIo(), progress?: Omit<ProgressOptions, "quiet">): Promise<number> {

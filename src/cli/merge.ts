@@ -2,13 +2,13 @@ import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { EXIT } from "../diagnostics/errors.js";
 import { mergeTallies, type TallyResult } from "../tally/index.js";
-import { displayPath, noteInputs, type Io } from "./context.js";
-import { render, wholeNumber, type Format } from "./tally.js";
+import { wholeNumber, type Run } from "./command.js";
+import { displayPath, noteInputs, type Io } from "./io.js";
 import { writeOutput, writeStdout } from "./output.js";
 import { fromSavedTally, readSavedTally } from "./saved-tally.js";
+import { chalkFor, render, type Format } from "./render.js";
 import { toStdout } from "./streams.js";
 import { requireValidAnswers } from "./valid-answers.js";
-import { chalkFor } from "./validate.js";
 
 interface MergeOptions {
   format: Format;
@@ -48,8 +48,6 @@ Example:
     )
     .action(run(merge));
 }
-
-type Run = import("./main.js").Run;
 
 async function merge(io: Io, parts: string[], opts: MergeOptions, command: Command): Promise<number> {
   const globals = command.optsWithGlobals<{ color?: boolean }>();

@@ -3,7 +3,7 @@ import { closeSync, openSync, rmSync, writeSync, type Stats } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { SurveyError } from "../diagnostics/errors.js";
 import { fromSystemError } from "../diagnostics/system-errors.js";
-import type { Io } from "./context.js";
+import type { Io } from "./io.js";
 import { removeStaleOutputTemporaries, temporaryName } from "./temporaries.js";
 
 export { temporaryName };

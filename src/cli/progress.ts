@@ -1,5 +1,5 @@
 import type { ReadProgress } from "../io/read-progress.js";
-import type { Io } from "./context.js";
+import type { Io } from "./io.js";
 
 /** A command that finishes sooner than this shows no progress at all. */
 export const PROGRESS_DELAY_MS = 1000;

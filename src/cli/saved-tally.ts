@@ -5,7 +5,7 @@ import { oneLine } from "../diagnostics/diagnostic.js";
 import { SurveyError } from "../diagnostics/errors.js";
 import { compareTallies } from "../tally/compare.js";
 import type { TallyResult } from "../tally/types.js";
-import { displayPath, type Io } from "./context.js";
+import { displayPath, type Io } from "./io.js";
 
 /**
  * Runs `work` on tallies read from files (`survey merge`, `survey report --tally`). Only `schemaVersion`

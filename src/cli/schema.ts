@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { surveyJsonSchema } from "../definition/schema.js";
 import { EXIT } from "../diagnostics/errors.js";
-import type { Io } from "./context.js";
-import type { Run } from "./main.js";
+import type { Run } from "./command.js";
+import type { Io } from "./io.js";
 
 export function schemaCommand(program: Command, run: Run): void {
   program

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { usageError } from "../diagnostics/errors.js";
 import type { InputFile } from "../io/table.js";
-import type { Io } from "./context.js";
+import type { Io } from "./io.js";
 import { trackTemporary } from "./output.js";
 
 /** `-` among the answer files: standard input; as `-o`, standard output. */

@@ -1,20 +1,16 @@
 import { Option, type Command } from "commander";
 import { EXIT } from "../diagnostics/errors.js";
 import { usageError } from "../diagnostics/errors.js";
-import { renderCsv } from "../tally/format/csv.js";
-import { writeJson } from "../tally/format/json.js";
-import { renderMarkdown, renderText } from "../tally/format/text.js";
 import { tallySurvey, type TallyResult } from "../tally/index.js";
-import { loadSurvey, resolveFiles, type Io } from "./context.js";
+import { surveyOption, wholeNumber, type Run } from "./command.js";
+import { loadSurvey, resolveFiles } from "./context.js";
 import { eachOption, runEach, summaryOption } from "./each.js";
 import { toStdout } from "./streams.js";
 import { requireValidAnswers } from "./valid-answers.js";
-import { surveyOption, type Run } from "./main.js";
-import { writeOutput, writeStdout, type Content } from "./output.js";
+import type { Io } from "./io.js";
+import { writeOutput, writeStdout } from "./output.js";
+import { chalkFor, render, type Format } from "./render.js";
 import { compareWithPrevious } from "./saved-tally.js";
-import { chalkFor } from "./validate.js";
-
-export type Format = "text" | "json" | "csv" | "md";
 
 interface TallyOptions {
   survey: string;
@@ -123,23 +119,6 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
   return opts.strict && result.problems.some((p) => p.severity === "error") ? EXIT.dataErrors : EXIT.ok;
 }
 
-export function render(result: TallyResult, format: Format, opts: Parameters<typeof renderText>[1]): Content {
-  switch (format) {
-    case "json":
-      // In pieces: as one string, the JSON of a million open answers outweighed the whole tally in memory.
-      return (write) => {
-        writeJson(result, write);
-        write("\n");
-      };
-    case "csv":
-      return renderCsv(result);
-    case "md":
-      return renderMarkdown(result, opts);
-    case "text":
-      return renderText(result, opts);
-  }
-}
-
 /** One line on stderr: problems do not stop a tally, but the user should know rows or cells were left out. */
 export function reportProblems(io: Io, result: TallyResult): void {
   const errors = result.problems.filter((p) => p.severity === "error").length;
@@ -149,10 +128,4 @@ export function reportProblems(io: Io, result: TallyResult): void {
         `${errors ? `; the data has errors (see \`survey validate\`)` : ""}\n`,
     );
   }
-}
-
-export function wholeNumber(raw: string, flag: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw usageError(`${flag} ${raw}: expected a whole number from ${min} to ${max}`);
-  return n;
 }

@@ -1,14 +1,14 @@
-import { Chalk, type ChalkInstance } from "chalk";
 import { Option, type Command } from "commander";
 import { CATALOGUE, type DiagnosticCode } from "../diagnostics/catalogue.js";
 import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { EXIT } from "../diagnostics/errors.js";
 import { scanFast } from "../parallel/index.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
-import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";
-import { loadSurvey, resolveFiles, type Io } from "./context.js";
+import { surveyOption, type Run } from "./command.js";
+import { loadSurvey, resolveFiles } from "./context.js";
+import type { Io } from "./io.js";
+import { chalkFor, summaryLine } from "./render.js";
 import { noValidAnswers } from "./valid-answers.js";
-import { surveyOption, type Run } from "./main.js";
 
 interface ValidateOptions {
   survey: string;
@@ -82,19 +82,6 @@ function sortedCounts(summary: ScanSummary): [DiagnosticCode, { severity: Diagno
   );
 }
 
-export function summaryLine(summary: ScanSummary, lang: "zh-CN" | "en"): string {
-  const reasons = Object.entries(summary.invalidReasons)
-    .map(([r, n]) => `${REASON_LABELS[r as InvalidReason][lang === "en" ? "en" : "zh"]} ${n}`)
-    .join(", ");
-  const files = summary.files.length === 1 ? "" : ` from ${summary.files.length} files`;
-  const { errorCount, warningCount } = summary.diagnostics;
-  return (
-    `${summary.returned} rows read${files}: ${summary.valid} valid, ${summary.invalid} invalid` +
-    `${reasons ? ` (${reasons})` : ""}; ${errorCount} error${errorCount === 1 ? "" : "s"}, ` +
-    `${warningCount} warning${warningCount === 1 ? "" : "s"}`
-  );
-}
-
 function toJson(summary: ScanSummary) {
   const sink = summary.diagnostics;
   return {
@@ -115,13 +102,4 @@ function toJson(summary: ScanSummary) {
       ]),
     ),
   };
-}
-
-/** Colour only on a terminal; NO_COLOR and --no-color turn it off, FORCE_COLOR on. */
-export function chalkFor(io: Io, colorFlag: boolean | undefined, tty = io.stderrIsTTY): ChalkInstance {
-  const env = io.env;
-  let level: 0 | 1 = tty ? 1 : 0;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") level = 1;
-  if (colorFlag === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== "") || env.FORCE_COLOR === "0") level = 0;
-  return new Chalk({ level });
 }

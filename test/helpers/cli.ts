@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
-import type { Io } from "../../src/cli/context.js";
+import type { Io } from "../../src/cli/io.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const SHARED = fileURLToPath(new URL("../../../shared", import.meta.url));

@@ -1,4 +1,4 @@
-import type { Io } from "../../src/cli/context.js";
+import type { Io } from "../../src/cli/io.js";
 
 /** An Io that records what a command prints, for running commands in-process in tests. */
 export interface MemoryIo extends Io {

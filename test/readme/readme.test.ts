@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { Io } from "../../src/cli/context.js";
+import type { Io } from "../../src/cli/io.js";
 import { buildProgram, main } from "../../src/cli/main.js";
 
 /**
