@@ -1,4 +1,4 @@
-import { append } from "../arrays.js";
+import { append, maxOf, minOf } from "../arrays.js";
 import type { Scale, Survey } from "../definition/model.js";
 import type { TallyResult } from "../tally/types.js";
 import { namesProblem, subjectOf } from "../definition/question-kind.js";
@@ -73,7 +73,7 @@ export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] 
         // All the section's rates in one sentence, where the first of them was found.
         if (f === rates[0]) {
           if (success.length) blocks.push(para(sentence(template, "scaleStrong", { items: success.map((r) => ({ ...rateVars(r), change: said(r.id) })) })));
-          if (weak.length) blocks.push(para(sentence(template, "scaleWeak", { items: weak.map((r) => ({ ...rateVars(r), change: said(r.id) })) })));
+          if (weak.length) blocks.push(para(sentence(template, "scaleWeak", weakVars(weak.map((r) => ({ ...rateVars(r), change: said(r.id) }))))));
         }
         break;
       case "difference":
@@ -86,6 +86,36 @@ export function sectionEvidence(input: EvidenceInput, key: SectionKey): Block[] 
   }
   if (key === "suggestions" && !input.written.suggestions) append(blocks, suggestionPlaces(input));
   return blocks;
+}
+
+/** How many weak evaluations are said one by one before the rest are named together. */
+export const WEAK_IN_DETAIL = 3;
+
+interface WeakItem {
+  subject: string;
+  rate: number;
+  rateName: string;
+  small: boolean;
+  change: string;
+}
+
+/**
+ * The weak evaluations of a section, weakest first: `lead` said one by one, and `rest` — when more than
+ * two more follow, all counted as rates (not small), of one rate name and without a change to say — named
+ * together with the range of their rates (对……的满意率也仅在53.1%～56.6%之间), as the seeds write
+ * "建成比例在30%以上" rather than a seventh "仅为". `items` stays the whole list for templates written
+ * before `lead` and `rest`.
+ */
+export function weakVars<T extends WeakItem>(items: readonly T[]): { items: readonly T[]; lead: readonly T[]; rest: { subjects: string[]; rateName: string; min: number; max: number } | null } {
+  const tail = items.slice(WEAK_IN_DETAIL);
+  const groupable = tail.length >= 2 && tail.every((s) => !s.small && !s.change && s.rateName === tail[0]!.rateName);
+  if (!groupable) return { items, lead: items, rest: null };
+  const rates = tail.map((s) => s.rate);
+  return {
+    items,
+    lead: items.slice(0, WEAK_IN_DETAIL),
+    rest: { subjects: tail.map((s) => s.subject), rateName: tail[0]!.rateName, min: minOf(rates), max: maxOf(rates) },
+  };
 }
 
 function rateVars(f: Of<"rate">) {
