@@ -6,7 +6,7 @@ import type { Survey } from "../src/definition/model.js";
 import { buildReport } from "../src/report/build.js";
 import type { Finding } from "../src/report/findings.js";
 import type { Block, ReportModel } from "../src/report/model.js";
-import type { OptionTally, QuestionTally, RoleBreakdown, TallyResult } from "../src/tally/types.js";
+import type { BreakdownGroup, OptionTally, QuestionTally, TallyResult } from "../src/tally/types.js";
 import { loadTemplate } from "./helpers/report.js";
 
 /**
@@ -61,7 +61,7 @@ function tallyOf(groups: Group[]): TallyResult {
   const sum = (pick: (g: Group) => number[], len: number) => Array.from({ length: len }, (_, i) => groups.reduce((s, g) => s + pick(g)[i]!, 0));
   const scaleQuestion = (text: string, pick: (g: Group) => number[]): QuestionTally => {
     const total = sum(pick, 5);
-    const byRole: RoleBreakdown[] = groups.map((g, i) => ({
+    const byRole: BreakdownGroup[] = groups.map((g, i) => ({
       code: i + 1,
       label: g.label,
       base: g.n,

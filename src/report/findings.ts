@@ -2,7 +2,7 @@ import { append, maxOf, minOf } from "../arrays.js";
 import type { Question, Scale, Survey } from "../definition/model.js";
 import { questionKind, sectionOfKind, subjectOf, type QuestionKind } from "../definition/question-kind.js";
 import { chiSquareTest } from "../tally/stats.js";
-import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../tally/types.js";
+import type { BreakdownGroup, ChiSquare, OptionTally, QuestionTally, RowTally, TallyResult } from "../tally/types.js";
 import { approx, fixed, pct } from "./format.js";
 import type { ReportRules } from "./rules.js";
 import { changeFindings, type ChangeFigure } from "./changes.js";
@@ -512,7 +512,7 @@ function differences(
     // n_eff stands for its count, n_eff for its base; unweighted, the counts themselves.
     const sizes = big.map((r) => r.effectiveBase ?? r.base);
     const weighted = big.some((r) => r.effectiveBase !== undefined);
-    const share = (r: RoleBreakdown, o: OptionTally | undefined) => (o?.pct ?? o?.pctOfRespondents ?? 0) * (r.effectiveBase ?? r.base);
+    const share = (r: BreakdownGroup, o: OptionTally | undefined) => (o?.pct ?? o?.pctOfRespondents ?? 0) * (r.effectiveBase ?? r.base);
     const measures: Measure[] =
       type === "scale" && scale
         ? [
@@ -607,7 +607,7 @@ interface Gap {
 }
 
 /** The largest material gap over all measures, else the largest gap with why it is not material. */
-function bestGap(groups: readonly RoleBreakdown[], measures: readonly Measure[], rules: ReportRules, sizes = groups.map((g) => g.base)): Gap | undefined {
+function bestGap(groups: readonly BreakdownGroup[], measures: readonly Measure[], rules: ReportRules, sizes = groups.map((g) => g.base)): Gap | undefined {
   if (groups.length < 2) return undefined;
   let bestMaterial: Gap | undefined;
   let largest: Gap | undefined;

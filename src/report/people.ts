@@ -1,4 +1,4 @@
-import type { OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../tally/types.js";
+import type { BreakdownGroup, OptionTally, QuestionTally, RowTally, TallyResult } from "../tally/types.js";
 
 /**
  * The tally as a weighted report states it: shares weighted (population estimates), counts and bases in
@@ -28,7 +28,7 @@ function inPeople<T extends QuestionTally | RowTally>(q: T): T {
   return out;
 }
 
-function group(g: RoleBreakdown): RoleBreakdown {
+function group(g: BreakdownGroup): BreakdownGroup {
   return { ...g, base: g.unweightedBase ?? g.base, options: options(g.options) };
 }
 

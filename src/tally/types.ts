@@ -61,11 +61,11 @@ export interface Responses {
   /** Valid questionnaires (有效问卷). */
   valid: number;
   invalid: number;
-  /** returned / issued */
+  /** 回收率 = returned / issued (formulas of every statistic: stats.ts). */
   responseRate: number | null;
-  /** valid / returned */
+  /** 有效率 = valid / returned. */
   validRate: number | null;
-  /** valid / issued */
+  /** 有效回收率 = valid / issued. */
   effectiveRate: number | null;
   invalidReasons: Record<string, number>;
   bySource: Record<string, { returned: number; valid: number }>;
@@ -89,13 +89,13 @@ export interface OptionTally {
   count: number;
   /** With weights: the questionnaires that chose the option (`count` is then the sum of their weights). */
   unweightedCount?: number;
-  /** single/scale/matrix row: count / base. */
+  /** single/scale/matrix row: 比例 = count / base. */
   pct?: number | null;
-  /** multi: count / respondents who answered (普及率); shares add up to more than 100%. */
+  /** multi: 普及率 = count / respondents who answered; shares add up to more than 100%. */
   pctOfRespondents?: number | null;
   /** The 95% interval of `pct` (single/scale) or of `pctOfRespondents` (multi); null where that share is. */
   ci95?: Interval | null;
-  /** multi: count / all selections (响应率). */
+  /** multi: 响应率 = count / all selections. */
   pctOfSelections?: number | null;
   /** Added beyond §6: fill-in texts of an `other` option (问卷星 `其他〖……〗`), in reading order, for the appendix. */
   others?: string[];
@@ -137,15 +137,17 @@ export interface ChangeFigures {
 }
 
 export interface ScaleFields {
-  /** Sum of the shares of the scale's positive codes, over the base. */
+  /** 满意率, 认同率 … (named by the scale: `rateName` in report/evidence.ts) = answers in the positive codes / base (`positiveRate` in stats.ts). */
   positiveRate?: number | null;
   /** The 95% interval of `positiveRate`. */
   positiveRateCi95?: Interval | null;
+  /** 负向率 = answers in the negative codes / base. */
   negativeRate?: number | null;
   /** The 95% interval of `negativeRate`. */
   negativeRateCi95?: Interval | null;
+  /** 平均分: the mean of the options' scores (`scoreSummary` in stats.ts). */
   meanScore?: number | null;
-  /** Sample standard deviation (n − 1). */
+  /** 标准差: their sample standard deviation (n − 1). */
   sdScore?: number | null;
   /** With `--previous`: the matched question or row of the earlier round (see `PreviousFigures`). */
   previous?: PreviousFigures;
@@ -188,13 +190,13 @@ export interface QuestionTally extends ScaleFields {
   /** single/multi with `other_codes:`: every fill-in recoded to an option, in reading order (see other-codes.ts). */
   recoded?: RecodedAnswer[];
   // breakdown by role (or the first --by)
-  byRole?: RoleBreakdown[];
+  byRole?: BreakdownGroup[];
   chiSquare?: ChiSquare | null;
   /**
    * Breakdown by each breakdown question (the role and `crosstabs:`, or every --by), keyed by its id:
    * entries shaped like `byRole` (which is the first of them), over each group's own base.
    */
-  breakdowns?: Record<string, RoleBreakdown[]>;
+  breakdowns?: Record<string, BreakdownGroup[]>;
   /** The test of independence of each breakdown (null for multi-select and rank questions). */
   breakdownTests?: Record<string, ChiSquare | null>;
   // matrix
@@ -237,13 +239,18 @@ export interface RowTally extends ScaleFields {
   unweightedBase?: number;
   effectiveBase?: number;
   options: OptionTally[];
-  byRole?: RoleBreakdown[];
+  byRole?: BreakdownGroup[];
   chiSquare?: ChiSquare | null;
-  breakdowns?: Record<string, RoleBreakdown[]>;
+  breakdowns?: Record<string, BreakdownGroup[]>;
   breakdownTests?: Record<string, ChiSquare | null>;
 }
 
-export interface RoleBreakdown {
+/**
+ * One group of a breakdown — an option of the breakdown question: a role (身份) of the role question, or
+ * an option of a `crosstabs:`/`--by` question — with the question's statistics over the group's own
+ * base: an entry of `byRole` and of `breakdowns[id]`.
+ */
+export interface BreakdownGroup {
   code: number;
   label: string;
   base: number;
@@ -255,9 +262,12 @@ export interface RoleBreakdown {
   /** The 95% interval of `positiveRate`, on this group's base. */
   positiveRateCi95?: Interval | null;
   meanScore?: number | null;
-  /** Added beyond §6: rank questions, the rank statistics within this role (score over the role's respondents). */
+  /** Added beyond §6: rank questions, the rank statistics within this group (score over the group's respondents). */
   ranks?: RankTally[];
 }
+
+/** The old name of `BreakdownGroup`, kept until finalize.ts and format/blocks.ts (under edit for issue 16, item 1) use the new one. */
+export type RoleBreakdown = BreakdownGroup;
 
 /**
  * Which test gave `p`: Pearson's chi-square ("chi-square"); Fisher's exact test ("fisher", by
@@ -286,8 +296,9 @@ export interface RankTally {
   label: string;
   /** How often the option was put at position 1, 2, … */
   positions: number[];
+  /** 平均排位 (`rankStatistics` in stats.ts). */
   meanPosition: number | null;
-  /** 问卷星's 综合得分: Σ count at p × (n − p + 1) / respondents. */
+  /** 问卷星's 综合得分: Σ count at p × (n − p + 1) / respondents (`rankStatistics` in stats.ts). */
   score: number | null;
 }
 

@@ -2,7 +2,7 @@ import type { Plan } from "./plan.js";
 import { rake } from "./rake.js";
 import { WEIGHT_UNIT, type ItemState, type TallyState, type WeightedCell } from "./state.js";
 import { chiSquareTest, designEffect, kishEffectiveN } from "./stats.js";
-import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, WeightingSummary } from "./types.js";
+import type { BreakdownGroup, ChiSquare, OptionTally, QuestionTally, RowTally, WeightingSummary } from "./types.js";
 
 /** The effective sample sizes of an item's base and of each breakdown group's, and the test of its breakdowns. */
 export interface Effective {
@@ -221,7 +221,7 @@ function annotate(w: QuestionTally | RowTally, u: QuestionTally | RowTally): voi
   if ("rows" in w && w.rows) for (const [id, row] of Object.entries(w.rows)) annotate(row, (u as QuestionTally).rows![id]!);
 }
 
-function annotateGroups(w: RoleBreakdown[], u: RoleBreakdown[]): void {
+function annotateGroups(w: BreakdownGroup[], u: BreakdownGroup[]): void {
   w.forEach((g, k) => {
     g.unweightedBase = u[k]!.base;
     annotateOptions(g.options, u[k]!.options);

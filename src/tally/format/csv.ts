@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import type { ChiSquare, Interval, OptionTally, QuestionTally, RoleBreakdown, RowTally, TallyResult } from "../types.js";
+import type { BreakdownGroup, ChiSquare, Interval, OptionTally, QuestionTally, RowTally, TallyResult } from "../types.js";
 
 /**
  * Tidy CSV: one row per statistic, with the question, the item (a matrix row), the breakdown (its
@@ -61,7 +61,7 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
     at({ ...where, statistic: `${name}Low`, value: ci?.[0] ?? null, base });
     at({ ...where, statistic: `${name}High`, value: ci?.[1] ?? null, base });
   };
-  const options = (os: OptionTally[] | undefined, base: number, by?: RoleBreakdown, byId?: string) => {
+  const options = (os: OptionTally[] | undefined, base: number, by?: BreakdownGroup, byId?: string) => {
     for (const o of os ?? []) {
       const where = { option_code: o.code, option_label: o.label, by: byId ?? null, by_code: by?.code ?? null, by_label: by?.label ?? null };
       at({ ...where, statistic: "count", value: o.count, base });
@@ -109,7 +109,7 @@ function questionRows(rows: Row[], question: string, item: string, q: QuestionTa
     }
   }
   // every breakdown (a tally without `breakdowns` has byRole alone, its question unnamed)
-  const all: [string | undefined, RoleBreakdown[], ChiSquare | null | undefined][] = q.breakdowns
+  const all: [string | undefined, BreakdownGroup[], ChiSquare | null | undefined][] = q.breakdowns
     ? Object.entries(q.breakdowns).map(([id, groups]) => [id, groups, q.breakdownTests?.[id]])
     : [[undefined, q.byRole ?? [], q.chiSquare]];
   for (const [byId, groups, c] of all) {
