@@ -14,7 +14,7 @@ import type { ChiSquare } from "./types.js";
  * | responses.responseRate          | 回收率                        | `responseRate`                    |
  * | responses.validRate             | 有效率                        | `validRate`                       |
  * | responses.effectiveRate         | 有效回收率                    | `effectiveRate`                   |
- * | base                            | 有效样本 (本题有效填写人次, 基数) | `share`                         |
+ * | base                            | 基数 (本题有效填写人次)       | `share`                           |
  * | options[].pct                   | 比例                          | `share`                           |
  * | options[].pctOfRespondents      | 普及率 (个案百分比)           | `pctOfRespondents`                |
  * | options[].pctOfSelections       | 响应率                        | `pctOfSelections`                 |
@@ -36,7 +36,7 @@ import type { ChiSquare } from "./types.js";
 
 /**
  * `part / base`, or null when the base is 0: every share of the tally. An option's `pct` (比例) is its
- * count over the question's `base` (有效样本: valid questionnaires that answered it, less the answers in
+ * count over the question's `base` (基数: valid questionnaires that answered it, less the answers in
  * the scale's `na` codes, which have `pct` null). Example: 非常满意 68 of q5's base 320 → 0.2125 (21.3%).
  */
 export function share(part: number, base: number): number | null {
