@@ -90,7 +90,7 @@ const FILL_IN = /^(.*?)〖([\s\S]*)〗$/;
 export function readAnswer(
   item: Item,
   columns: ItemColumns,
-  cells: string[],
+  cells: readonly string[],
   data: DataOptions,
   index: OptionIndex | undefined,
   problems: CellProblem[],
@@ -104,7 +104,7 @@ export function readAnswer(
 function readCell(
   item: Item,
   columns: ItemColumns,
-  cells: string[],
+  cells: readonly string[],
   data: DataOptions,
   index: OptionIndex | undefined,
   problems: CellProblem[],
@@ -158,7 +158,7 @@ function readCell(
 function readFlags(
   item: Item,
   byCode: Map<number, number>,
-  cells: string[],
+  cells: readonly string[],
   data: DataOptions,
   index: OptionIndex,
   problems: CellProblem[],

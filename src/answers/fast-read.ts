@@ -1,13 +1,13 @@
 import type { CsvRecord } from "../io/fast-csv.js";
 import { cellText } from "../io/fast-csv.js";
 import type { ScanMemory } from "../io/scan-memory.js";
-import { MAX_CELL_CHARS } from "../io/limits.js";
 import { append } from "../arrays.js";
 import { smallWholeNumberOfBytes } from "../validate/id-set.js";
 import { ByteCache, ByteDictionaries, type CellDictionaries } from "./byte-cache.js";
-import { itemOptionIndex, MISSING, parseDuration, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
+import { itemOptionIndex, MISSING, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
 import type { ItemColumns } from "./columns.js";
-import { reportBadDuration, reportCellTooLong, reportRowWidth, settleAnswers, type Response, type RowContext } from "./read.js";
+import { reportBadDuration, reportCellTooLong, reportEmptyRow, reportRowWidth, settleAnswers, type Response, type RowContext } from "./row.js";
+import { cellBytesMayBeTooLong, cellIsTooLong, isBlankRecord, metadataValue, readDuration } from "./rules.js";
 
 export interface CellRead {
   answer: Answer;
@@ -28,8 +28,9 @@ const FLAGS = -2;
  * Reads a questionnaire from a scanned CSV record: `readResponses`' row reading, for big files. A cell is
  * read once per distinct content: the answer (and any problem) found for its bytes is found again by the
  * bytes, so most cells of a million rows cost a hash and no string. What is read is exactly what
- * `readAnswer` reads from the decoded cell; everything after the cells (problems, skip logic, counts of
- * asked and answered) is the general reader's own code.
+ * `readAnswer` reads from the decoded cell; the rules of rows and cells are rules.ts' (their byte forms
+ * made there from them), and everything after the cells (problems, skip logic, counts of asked and
+ * answered) is row.ts', as for the general reader.
  */
 export class ByteRowReader {
   private readonly items: { where: ItemColumns | undefined; index: OptionIndex | undefined; kept: CellRead[]; slots: Answer[] }[];
@@ -40,7 +41,7 @@ export class ByteRowReader {
   private readonly dictionaries: CellDictionaries;
   /** Per item, the cached read the current row's answer came from (undefined when it was read otherwise). */
   readonly reads: (CellRead | undefined)[];
-  private readonly durations = new ByteCache<{ seconds: number | undefined; text: string }>();
+  private readonly durations = new ByteCache<{ seconds: number | undefined; bad: boolean; text: string }>();
   private readonly groups = new ByteCache<string | undefined>();
   /** Cells handed to readAnswer: only the ones it reads are set, and cleared after. */
   private readonly scratch: string[];
@@ -106,15 +107,15 @@ export class ByteRowReader {
     const { survey, columns, file, header } = ctx;
     const n = r.fields;
     if (isBlankRecord(r)) {
-      if (n > 1) ctx.report({ code: "ROW_EMPTY", severity: "warning", file, row, message: "the row is empty; it is not counted" });
+      reportEmptyRow(ctx, row, n);
       return undefined;
     }
     if (n !== header.length) reportRowWidth(ctx, row, n);
     // Only a record longer than a cell may be has a cell too long.
-    for (let i = 0; n > 0 && r.ends[n - 1]! - r.starts[0]! > MAX_CELL_CHARS && i < n; i++) {
-      if (r.ends[i]! - r.starts[i]! <= MAX_CELL_CHARS) continue;
+    for (let i = 0; n > 0 && cellBytesMayBeTooLong(r.ends[n - 1]! - r.starts[0]!) && i < n; i++) {
+      if (!cellBytesMayBeTooLong(r.ends[i]! - r.starts[i]!)) continue;
       const chars = cellText(r, i).length;
-      if (chars <= MAX_CELL_CHARS) continue;
+      if (!cellIsTooLong(chars)) continue;
       reportCellTooLong(ctx, row, i, chars);
       r.ends[i] = r.starts[i]!;
       r.escaped[i] = 0;
@@ -152,11 +153,11 @@ export class ByteRowReader {
       let d = this.durations.get(r.buf, start, end, at < n ? r.hashes[at]! : -1);
       if (!d) {
         const text = cellText(r, at);
-        d = { seconds: parseDuration(text), text };
+        d = { ...readDuration(text), text };
         this.durations.set(r.buf, start, end, d);
       }
       duration = d.seconds;
-      if (duration === undefined && d.text.trim() !== "") reportBadDuration(ctx, row, d.text);
+      if (d.bad) reportBadDuration(ctx, row, d.text);
     }
     // A whole-number id (问卷星's 序号) is read as a number: a million rows, no string each.
     let id: string | undefined;
@@ -165,7 +166,7 @@ export class ByteRowReader {
       const at = columns.idIndex;
       const n = at < r.fields ? smallWholeNumberOfBytes(r.buf, r.starts[at]!, r.ends[at]!) : -1;
       if (n >= 0) idNumber = n;
-      else id = cellText(r, at).trim() || undefined;
+      else id = metadataValue(cellText(r, at));
     }
     let group: string | undefined;
     if (columns.sourceIndex !== undefined) {
@@ -174,7 +175,7 @@ export class ByteRowReader {
       const end = at < n ? r.ends[at]! : 0;
       group = this.groups.get(r.buf, start, end);
       if (group === undefined) {
-        group = cellText(r, at).trim() || undefined;
+        group = metadataValue(cellText(r, at));
         this.groups.set(r.buf, start, end, group);
       }
     }
@@ -193,23 +194,4 @@ export class ByteRowReader {
 /** Answers that can be counted by how often they occur: no text whose place in a list matters. */
 function countable(a: Answer): boolean {
   return a.kind === "skipped" || a.kind === "missing" || a.kind === "number" || (a.kind === "choice" && !a.others);
-}
-
-/**
- * The general reader's blank-row test (`isBlankRow`) on bytes: a printable ASCII byte settles it at once;
- * only a cell of non-ASCII bytes (an ideographic space?) is decoded to be trimmed as the general reader trims.
- */
-export function isBlankRecord(r: CsvRecord): boolean {
-  const b = r.buf;
-  for (let i = 0; i < r.fields; i++) {
-    const end = r.ends[i]!;
-    let unicode = false;
-    for (let k = r.starts[i]!; k < end; k++) {
-      const c = b[k]!;
-      if (c >= 0x80) unicode = true;
-      else if (c !== 0x20 && (c < 0x09 || c > 0x0d)) return false;
-    }
-    if (unicode && cellText(r, i).trim() !== "") return false;
-  }
-  return true;
 }

@@ -6,7 +6,7 @@ import { basename, extname, isAbsolute, join, relative, resolve } from "node:pat
 import { Option } from "commander";
 import { itemOptionIndex, readAnswer, type CellProblem } from "../answers/cells.js";
 import { mapColumns } from "../answers/columns.js";
-import { isBlankRow } from "../answers/read.js";
+import { cellsAsRead, isBlankRow } from "../answers/rules.js";
 import type { Survey } from "../definition/model.js";
 import { formatDiagnostic } from "../diagnostics/diagnostic.js";
 import { EXIT, SurveyError, usageError } from "../diagnostics/errors.js";
@@ -222,9 +222,10 @@ async function split(
     const columns = mapColumns(survey, table.header, input.name, []).items.get(item.id);
     if (!columns) throw new SurveyError([{ code: "HEADER_MISSING", severity: "error", file: input.name, row: 1, message: `no column for ${item.id} (${item.text}), so --each ${questionId} cannot group its rows` }]);
     for await (const { cells, row } of table.rows) {
+      // The readers' own rules (answers/rules.ts): a blank row is no questionnaire, a cell too long is blank.
       if (isBlankRow(cells)) continue;
       const problems: CellProblem[] = [];
-      const answer = readAnswer(item, columns, cells, survey.data, index, problems);
+      const answer = readAnswer(item, columns, cellsAsRead(cells), survey.data, index, problems);
       // A code that cannot be told apart would put rows in the wrong group: the run stops here, as a tally would.
       const guessed = problems.find((p) => p.code === "CODES_GUESSED");
       if (guessed) {
