@@ -1,6 +1,6 @@
 import { normalizeHeader, normalizeLabel, parseSubColumn } from "../answers/normalize.js";
 import { maxOf, minOf } from "../arrays.js";
-import type { RawRow } from "../io/table.js";
+import type { RawRow } from "../io/raw-row.js";
 import type { Draft, DraftQuestion, DraftScale } from "./infer.js";
 import { matchLikert } from "./likert.js";
 import { ambiguousLabels, type DraftOption } from "./options.js";

@@ -5,7 +5,7 @@ import type { DiagnosticCode } from "../diagnostics/catalogue.js";
 import { SurveyError } from "../diagnostics/errors.js";
 import { firstInvalid, lastCharStart, type Encoding } from "./encoding.js";
 import { MAX_COLUMNS, MAX_QUEUED_CHARS, MAX_ROW_CHARS, RecordGuard } from "./limits.js";
-import type { RawRow } from "./table.js";
+import type { RawRow } from "./raw-row.js";
 
 /**
  * Rows waiting to be consumed before reading is paused: keeps memory flat on any file size. The file stream

@@ -6,7 +6,7 @@ import { SurveyError } from "../diagnostics/errors.js";
 import { decodeWhole } from "./encoding.js";
 import { MAX_COLUMNS, MAX_SHEET_CELLS, MAX_SHEET_ROWS, MAX_SPREADSHEET_BYTES, MAX_SPREADSHEET_UNPACKED } from "./limits.js";
 import type { FileKind } from "./sniff.js";
-import type { RawRow } from "./table.js";
+import type { RawRow } from "./raw-row.js";
 
 /** Rows turned into text at a time: the grid of a whole sheet is never held at once. */
 const ROWS_PER_SLICE = 1024;

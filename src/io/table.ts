@@ -4,13 +4,8 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { SurveyError } from "../diagnostics/errors.js";
 import { readCsv, sniffCsv, type Dialect } from "./csv.js";
 import { byteOrderMark, detectEncoding, type Detected, type Encoding } from "./encoding.js";
+import type { RawRow } from "./raw-row.js";
 import { sniffKind, SNIFF_BYTES, type FileKind } from "./sniff.js";
-
-/** One data row as read: cells as text, and the row number a spreadsheet shows (header = row 1). */
-export interface RawRow {
-  row: number;
-  cells: string[];
-}
 
 export interface Table {
   file: string;
