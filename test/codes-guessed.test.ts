@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadSurvey } from "../src/cli/context.js";
 import { SurveyError } from "../src/diagnostics/errors.js";
-import { tallySurvey } from "../src/tally/index.js";
+import { tallySurvey } from "../src/pipeline/index.js";
 import { ROOT, runCli } from "./helpers/cli.js";
 import { memoryIo } from "./helpers/memory-io.js";
 

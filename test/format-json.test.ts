@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseSurvey } from "../src/definition/load.js";
 import { writeJson } from "../src/tally/format/json.js";
-import { tallySurvey } from "../src/tally/index.js";
+import { tallySurvey } from "../src/pipeline/index.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 

@@ -172,15 +172,11 @@ describe("bytes that are not the file's encoding, line endings, byte-order marks
       writeFileSync(join(dir, "bad.csv"), bytes);
       const expected = new RegExp(`^bad\\.csv:row ${line + 1}: error FILE_ENCODING: byte 0xFF at offset ${offset.toLocaleString("en-US")}: not UTF-8, which the file's byte-order mark says it is`);
       for (const reader of ["fast", "general"]) {
-        if (reader === "general") process.env.SURVEY_READER = "general";
-        try {
-          for (const command of ["validate", "tally"]) {
-            const r = await run(command, "-s", "survey.yaml", "bad.csv");
-            expect(r.code, `${command} ${reader} line ${line}`).toBe(2);
-            expect(r.stderr.trim(), `${command} ${reader} line ${line}`).toMatch(expected);
-          }
-        } finally {
-          delete process.env.SURVEY_READER;
+        const env = reader === "general" ? { SURVEY_READER: "general" } : {};
+        for (const command of ["validate", "tally"]) {
+          const r = await runCli([command, "-s", "survey.yaml", "bad.csv"], { cwd: dir, env });
+          expect(r.code, `${command} ${reader} line ${line}`).toBe(2);
+          expect(r.stderr.trim(), `${command} ${reader} line ${line}`).toMatch(expected);
         }
       }
     }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { nominalCuts } from "../src/parallel/files.js";
-import { RangeChain } from "../src/parallel/merge.js";
-import type { FileSpec } from "../src/parallel/task.js";
+import { nominalCuts } from "../src/pipeline/ranges/files.js";
+import { RangeChain } from "../src/pipeline/ranges/merge.js";
+import type { FileSpec } from "../src/pipeline/ranges/task.js";
 
 /**
  * The check that ranges, read by different threads, join up: each must start where the reader of the one

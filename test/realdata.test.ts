@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as XLSX from "@e965/xlsx";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { tallySurvey } from "../src/tally/index.js";
+import { tallySurvey } from "../src/pipeline/index.js";
 import { SHARED } from "./helpers/cli.js";
 import { loadFixtureSurvey, plain, readAll } from "./helpers/read.js";
 

@@ -8,7 +8,7 @@ import { main } from "../src/cli/main.js";
 import type { Survey } from "../src/definition/model.js";
 import { buildReport } from "../src/report/build.js";
 import type { Block, ReportModel } from "../src/report/model.js";
-import { tallySurvey } from "../src/tally/index.js";
+import { tallySurvey } from "../src/pipeline/index.js";
 import { compareTallies } from "../src/tally/compare.js";
 import type { TallyResult } from "../src/tally/types.js";
 import { REASON_LABELS, type InvalidReason } from "../src/validate/screen.js";

@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { resolveFiles } from "../src/cli/context.js";
 import { pct } from "../src/report/format.js";
-import { tallySurvey } from "../src/tally/index.js";
+import { tallySurvey } from "../src/pipeline/index.js";
 import { ROOT, runCli } from "./helpers/cli.js";
 import { memoryIo } from "./helpers/memory-io.js";
 import { loadFixtureSurvey } from "./helpers/read.js";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseSurvey } from "../src/definition/load.js";
 import { buildReport } from "../src/report/build.js";
 import type { Block } from "../src/report/model.js";
-import { tallySurvey } from "../src/tally/index.js";
+import { tallySurvey } from "../src/pipeline/index.js";
 import { chiSquareTest } from "../src/tally/stats.js";
 import { ROOT } from "./helpers/cli.js";
 import { loadTemplate } from "./helpers/report.js";

@@ -9,9 +9,9 @@ import { parseSurvey } from "../src/definition/load.js";
 import type { Survey } from "../src/definition/model.js";
 import type { InputFile } from "../src/io/table.js";
 import { buildPlan } from "../src/tally/plan.js";
-import { scanFast, tallyFast } from "../src/parallel/index.js";
+import { scanFast, tallyFast } from "../src/pipeline/ranges/index.js";
 import { scan, type ScanSummary } from "../src/validate/scan.js";
-import { tallySurvey } from "../src/tally/index.js";
+import { tallySurvey } from "../src/pipeline/index.js";
 import { wasmAvailable } from "../src/io/scan-memory.js";
 
 /**

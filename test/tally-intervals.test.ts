@@ -2,7 +2,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { largestMargin } from "../src/tally/margin.js";
-import { tallySurvey } from "../src/tally/index.js";
+import { tallySurvey } from "../src/pipeline/index.js";
 import { kishEffectiveN, wilsonInterval, wilsonOf } from "../src/tally/stats.js";
 import type { Interval, TallyResult } from "../src/tally/types.js";
 import { ROOT } from "./helpers/cli.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import Papa from "papaparse";
 import { afterAll, describe, expect, it } from "vitest";
-import { mergeTallies, tallySurvey } from "../src/tally/index.js";
+import { mergeTallies, tallySurvey } from "../src/pipeline/index.js";
 import type { TallyResult } from "../src/tally/types.js";
 import { loadFixtureSurvey } from "./helpers/read.js";
 

@@ -6,7 +6,7 @@ import Papa from "papaparse";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseSurvey } from "../src/definition/load.js";
 import type { Survey } from "../src/definition/model.js";
-import { mergeTallies, tallySurvey } from "../src/tally/index.js";
+import { mergeTallies, tallySurvey } from "../src/pipeline/index.js";
 import { typicalAnswers } from "../src/tally/themes.js";
 import type { TallyResult } from "../src/tally/types.js";
 import { ROOT } from "./helpers/cli.js";

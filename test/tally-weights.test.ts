@@ -3,7 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseSurvey } from "../src/definition/load.js";
-import { mergeTallies, tallySurvey } from "../src/tally/index.js";
+import { mergeTallies, tallySurvey } from "../src/pipeline/index.js";
 import { raoScottKish } from "../src/tally/weigh.js";
 import { chiSquareTest, wilsonInterval } from "../src/tally/stats.js";
 import type { TallyResult } from "../src/tally/types.js";

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { finalize, tallyState, tallySurvey } from "../src/tally/index.js";
-import { keywords } from "../src/tally/keywords.js";
+import { tallyState, tallySurvey } from "../src/pipeline/index.js";
+import { keywords } from "../src/pipeline/segmenter.js";
+import { finalize } from "../src/tally/index.js";
 import type { TallyResult } from "../src/tally/types.js";
 import { ROOT } from "./helpers/cli.js";
 import { loadFixtureSurvey } from "./helpers/read.js";
@@ -246,49 +247,41 @@ describe("edge cases", () => {
   });
 });
 
-describe("keywords segmented when first read", () => {
-  // The example project has two open questions: an output reads their keywords after the answers; the
-  // first list read has every list segmented in one request, and the segmenter thread can then end.
+describe("keywords of open answers, counted as they are read", () => {
+  // The example project has two open questions. Keywords are counted while reading (in the threads that
+  // read, on big files) and must be those of the answers listed, counted as one list.
   const example = loadFixtureSurvey("example/survey.yaml");
   const answers = { path: join(ROOT, "fixtures/example/answers.csv"), name: "answers.csv" };
 
-  it("segments every list at the first read, then says once that it is done", async () => {
-    const state = await tallyState(example, [answers]);
-    let done = 0;
-    const r = finalize(state, { keywordsLater: { onDone: () => done++ } });
+  it("are the keywords of the answers listed, in an ordinary field after them", async () => {
+    const r = await tallySurvey(example, [answers]);
     const open = Object.values(r.questions).filter((q) => q.type === "text");
     expect(open).toHaveLength(2);
-    expect(done).toBe(0);
-    const first = open[0]!.keywords;
-    expect(done).toBe(1);
-    expect(first).toEqual(keywords(open[0]!.answers!));
-    expect(first!.length).toBeGreaterThan(0);
-    // the other list was segmented in the same request: read, copied and written out, nothing is done again
-    expect(open[1]!.keywords).toEqual(keywords(open[1]!.answers!));
-    expect(open[0]!.keywords).toBe(first);
-    expect(JSON.parse(JSON.stringify(r)).questions).toEqual(JSON.parse(JSON.stringify(r.questions)));
-    expect(done).toBe(1);
+    for (const q of open) {
+      expect(q.keywords).toEqual(keywords(q.answers!));
+      expect(Object.getOwnPropertyDescriptor(q, "keywords")?.value).toBe(q.keywords);
+      expect(Object.keys(q).indexOf("keywords")).toBe(Object.keys(q).indexOf("answers") + 1);
+    }
+    expect(open[0]!.keywords!.length).toBeGreaterThan(0);
   });
 
-  it("are segmented at once without keywordsLater (merged tallies: a bad answer is refused there)", async () => {
+  it("are the same, with the same counts, when the output lists no answer", async () => {
+    const listed = await tallySurvey(example, [answers]);
+    const counted = await tallySurvey(example, [answers], { answers: false });
+    for (const [id, q] of Object.entries(listed.questions)) {
+      if (q.type !== "text") continue;
+      const { answers: texts, ...rest } = q;
+      expect(counted.questions[id]).toEqual(rest);
+      expect(counted.questions[id]!.answered).toBe(texts!.length);
+    }
+  });
+
+  it("are counted again from the answers of a state that has none (a saved tally)", async () => {
     const state = await tallyState(example, [answers]);
-    const r = finalize(state);
-    const q = Object.values(r.questions).find((x) => x.type === "text")!;
-    expect(Object.getOwnPropertyDescriptor(q, "keywords")?.value).toEqual(keywords(q.answers!));
-  });
-
-  it("are an ordinary field of the result: listed in order, copied, compared", async () => {
-    const r = finalize(await tallyState(example, [answers]), { keywordsLater: {} });
-    const q = Object.values(r.questions).find((x) => x.type === "text")!;
-    expect(Object.keys(q).indexOf("keywords")).toBe(Object.keys(q).indexOf("answers") + 1);
-    expect(structuredClone(q)).toEqual({ ...q, keywords: keywords(q.answers!) });
-  });
-
-  it("says at once when there are no open questions", async () => {
-    const villages = loadFixtureSurvey("three-villages/survey.yaml");
-    expect(villages.items.some((i) => i.type === "text")).toBe(false);
-    let done = 0;
-    finalize(await tallyState(villages, []), { keywordsLater: { onDone: () => done++ } });
-    expect(done).toBe(1);
+    const whole = finalize(state, { keepState: false });
+    for (const item of state.items) item.words = undefined;
+    expect(() => finalize(state)).toThrow(/segmenter/);
+    const { answerWords } = await import("../src/pipeline/segmenter.js");
+    expect(finalize(state, { keepState: false, wordsOf: answerWords })).toEqual(whole);
   });
 });

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { EXIT } from "../diagnostics/errors.js";
-import { mergeTallies, type TallyResult } from "../tally/index.js";
+import { mergeTallies } from "../pipeline/index.js";
+import type { TallyResult } from "../tally/index.js";
 import { wholeNumber, type Run } from "./command.js";
 import { displayPath, noteInputs, type Io } from "./io.js";
 import { writeOutput, writeStdout } from "./output.js";

@@ -133,15 +133,7 @@ async function report(io: Io, args: string[], opts: ReportOptions, command: Comm
   else if (!opts.each && !output.toLowerCase().endsWith(".docx")) throw usageError(`${output}: the report is a Word document and its name must end in .docx`);
   const date = sourceDate(io);
   const issued = opts.issued === undefined ? undefined : positiveInteger(opts.issued, "--issued");
-  // Open answers get keywords from jieba, whose dictionary then loads in a thread of its own while the
-  // modules below load and the answers are read, instead of on this one after.
-  const segmenter = !opts.tally && survey.questions.some((q) => q.type === "text") ? await import("../tally/keywords.js") : undefined;
-  segmenter?.startSegmenterThread();
-  try {
-    return await reportWith(io, args, opts, command, survey, { lang, output, date, issued });
-  } finally {
-    segmenter?.stopSegmenterThread();
-  }
+  return reportWith(io, args, opts, command, survey, { lang, output, date, issued });
 }
 
 async function reportWith(
@@ -200,9 +192,9 @@ async function reportWith(
     // A group's figures against the whole earlier round would be no comparison at all.
     if (opts.previous !== undefined) throw usageError("--previous compares the whole survey with the earlier round, so it cannot be used with --each");
     const files = await resolveFiles(io, survey, args);
-    const { tallySurvey } = await import("../tally/index.js");
+    const { tallySurvey, fromEnvironment } = await import("../pipeline/index.js");
     return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, ".docx", async (group) => {
-      const model = await write(await tallySurvey(group.survey, group.files, { by: opts.by, issued }), group.survey, group.output, group.value);
+      const model = await write(await tallySurvey(group.survey, group.files, { by: opts.by, issued, ...fromEnvironment(io.env, io.stderr) }), group.survey, group.output, group.value);
       if (opts.explain) io.stdout(`${group.output}\n${(await import("../report/explain.js")).explainFindings(model)}`);
     });
   }
@@ -219,9 +211,9 @@ async function reportWith(
 const LARGE_ANSWERS = 1 << 20;
 
 async function computeTally(io: Io, survey: Survey, args: string[], by: string | undefined, issued: number | undefined): Promise<TallyResult> {
-  const { tallySurvey } = await import("../tally/index.js");
+  const { tallySurvey, fromEnvironment } = await import("../pipeline/index.js");
   const files = await resolveFiles(io, survey, args);
-  const tally = tallySurvey(survey, files, { by, issued, progress: io.progress });
+  const tally = tallySurvey(survey, files, { by, issued, progress: io.progress, ...fromEnvironment(io.env, io.stderr) });
   // The zipping thread warms up while the answers are read (src/report/docx/zipper.ts). Not awaited
   // before the tally starts: the module loads meanwhile.
   void Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)))

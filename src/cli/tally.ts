@@ -1,7 +1,8 @@
 import { Option, type Command } from "commander";
 import { EXIT } from "../diagnostics/errors.js";
 import { usageError } from "../diagnostics/errors.js";
-import { tallySurvey, type TallyResult } from "../tally/index.js";
+import { fromEnvironment, tallySurvey } from "../pipeline/index.js";
+import type { TallyResult } from "../tally/index.js";
 import { surveyOption, wholeNumber, type Run } from "./command.js";
 import { loadSurvey, resolveFiles } from "./context.js";
 import { eachOption, runEach, summaryOption } from "./each.js";
@@ -97,18 +98,22 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
   const issued = opts.issued === undefined ? undefined : wholeNumber(opts.issued, "--issued", 1, Number.MAX_SAFE_INTEGER);
   const survey = await loadSurvey(io, opts.survey);
   const files = await resolveFiles(io, survey, args);
+  // Only the JSON lists open answers: the other formats give their keywords and number, so the texts of
+  // a million answers are not kept for them.
+  const answers = opts.format === "json";
+  const reading = fromEnvironment(io.env, io.stderr);
   if (opts.each) {
     // A group's figures against the whole earlier round would be no comparison at all.
     if (opts.previous !== undefined) throw usageError("--previous compares the whole survey with the earlier round, so it cannot be used with --each");
     const extension = `.${opts.format === "text" ? "txt" : opts.format}`;
     return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, extension, async (group) => {
-      const result = await tallySurvey(group.survey, group.files, { by: opts.by, issued });
+      const result = await tallySurvey(group.survey, group.files, { by: opts.by, issued, answers, ...reading });
       requireValidAnswers(result.responses, survey.lang);
       const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, false, false) });
       await writeOutput(io, group.output, text, Boolean(opts.force));
     });
   }
-  const counted = await tallySurvey(survey, files, { by: opts.by, issued, progress: io.progress });
+  const counted = await tallySurvey(survey, files, { by: opts.by, issued, progress: io.progress, answers, ...reading });
   const result = opts.previous === undefined ? counted : await compareWithPrevious(io, counted, opts.previous, survey);
   requireValidAnswers(result.responses, survey.lang);
   if (!globals.quiet) reportProblems(io, result);

@@ -2,8 +2,8 @@ import { Option, type Command } from "commander";
 import { CATALOGUE, type DiagnosticCode } from "../diagnostics/catalogue.js";
 import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { EXIT } from "../diagnostics/errors.js";
-import { scanFast } from "../parallel/index.js";
-import { scan, type ScanSummary } from "../validate/scan.js";
+import { fromEnvironment, validateAnswers } from "../pipeline/index.js";
+import type { ScanSummary } from "../validate/scan.js";
 import { surveyOption, type Run } from "./command.js";
 import { loadSurvey, resolveFiles } from "./context.js";
 import type { Io } from "./io.js";
@@ -48,9 +48,7 @@ async function validate(io: Io, args: string[], opts: ValidateOptions, command: 
   const globals = command.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
   const survey = await loadSurvey(io, opts.survey);
   const files = await resolveFiles(io, survey, args);
-  // Big plain CSV files are read by the fast path; it steps aside for anything else.
-  const progress = io.progress;
-  const summary = (await scanFast(survey, files, { progress })) ?? (await scan(survey, files, { progress }));
+  const summary = await validateAnswers(survey, files, { progress: io.progress, ...fromEnvironment(io.env, io.stderr) });
   const sink = summary.diagnostics;
   // Nothing valid is unusable data even when each row's problems are only warnings (all duplicates).
   const none = noValidAnswers(summary, survey.lang, undefined, true);

@@ -1,4 +1,4 @@
-import { answerWords } from "../tally/keywords.js";
+import { answerWords } from "../pipeline/segmenter.js";
 import type { ColumnProfile } from "./profile.js";
 import type { DraftQuestion } from "./infer.js";
 

@@ -1,4 +1,4 @@
-import { keywordLists, wordSets } from "./keywords.js";
+import { countWords, topKeywords, type WordsOf } from "./keywords.js";
 import { recodedFromTally, recodedTally } from "./other-codes.js";
 import { themeTally } from "./themes.js";
 import type { Plan, PlanItem } from "./plan.js";
@@ -28,15 +28,15 @@ import { annotateUnweighted, weigh, type Effective, type Weighed } from "./weigh
  * deterministic: the same state gives the same result, field for field, whatever order it was counted in.
  * The state itself rides along in `_state`, so that `survey merge` can add partial tallies exactly.
  */
-export function finalize(state: TallyState, opts: { keepState?: boolean; keywordsLater?: { onDone?: () => void } } = {}): TallyResult {
+export function finalize(state: TallyState, opts: FinalizeOptions = {}): TallyResult {
   const { plan } = state;
-  const lazy = new LazyKeywords(opts.keywordsLater);
+  const keywords = new Keywords(opts.wordsOf);
   const r = state.responses;
   const issued = plan.issued;
   // With weights, every statistic is of the weighted counts, and the unweighted ones ride beside them.
   const weighed = state.weighted ? weigh(state) : undefined;
-  const questions = questionTallies(plan, weighed?.items ?? state.items, weighed?.matrices ?? state.matrices, lazy, weighed);
-  if (weighed) annotateUnweighted(questions, questionTallies(plan, state.items, state.matrices, undefined, undefined));
+  const questions = questionTallies(plan, weighed?.items ?? state.items, weighed?.matrices ?? state.matrices, keywords, weighed);
+  if (weighed) annotateUnweighted(questions, questionTallies(plan, state.items, state.matrices, new Keywords(opts.wordsOf, false), undefined));
   const result: TallyResult = {
     schemaVersion: 1,
     survey: plan.period === undefined ? { title: plan.title, issued } : { title: plan.title, issued, period: plan.period },
@@ -59,54 +59,38 @@ export function finalize(state: TallyState, opts: { keepState?: boolean; keyword
   };
   if (weighed) result.weighting = weighed.summary;
   if (opts.keepState !== false) result._state = compactState(state);
-  lazy.settled();
   return result;
 }
 
+export interface FinalizeOptions {
+  /** Leave out `_state` (false); kept by default. */
+  keepState?: boolean;
+  /**
+   * The keyword set of an answer (the pipeline's segmenter): for the typical answers of themes, and for the
+   * keywords of a state that has none counted (`words`), such as one read back from a saved tally.
+   */
+  wordsOf?: WordsOf;
+}
+
 /**
- * With `keywordsLater`, keywords are segmented when they are first read, not in finalize: an output reads
- * them after the open answers themselves, and writing a million of those gives a segmenter thread that
- * was started as reading ended the time to load jieba's dictionary (about 0.4 s), which the main thread
- * would otherwise wait for. The first list read has every list segmented, in one request; `onDone` is then
- * called (the caller ends the thread and its 50 MB), or at once when there are none. Each list is a
- * getter, enumerable like a plain field, so JSON, copies and comparisons see an ordinary array. Without
- * it (merged tallies, whose answers come from files and may be refused), keywords are segmented at once.
+ * The keywords of open answers: from the counts the pipeline kept while reading (`words`), or counted
+ * here from the answers when a state has none. Segmenting is the caller's (`wordsOf`): finalize itself
+ * starts no thread and loads no dictionary.
  */
-class LazyKeywords {
-  private readonly lists: { q: QuestionTally; answers: readonly string[] }[] = [];
-  private done = false;
+class Keywords {
+  /** `listed`: false for the unweighted companion of a weighted tally, whose open answers get no keywords. */
+  constructor(
+    readonly wordsOf: WordsOf | undefined,
+    readonly listed = true,
+  ) {}
 
-  constructor(private readonly later: { onDone?: () => void } | undefined) {}
-
-  define(q: QuestionTally, answers: readonly string[]): void {
-    this.lists.push({ q, answers });
-    Object.defineProperty(q, "keywords", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        this.segmentAll();
-        return q.keywords;
-      },
-    });
+  of(s: ItemState): { word: string; count: number }[] {
+    return topKeywords(s.words ?? countWords(s.texts ?? [], this.need()));
   }
 
-  /** No more lists will be defined. */
-  settled(): void {
-    if (this.lists.length === 0) this.finish();
-    else if (!this.later) this.segmentAll();
-  }
-
-  /** Every list at once; each getter is replaced by the plain field it stood for. */
-  private segmentAll(): void {
-    const words = keywordLists(this.lists.map((l) => l.answers));
-    this.lists.forEach(({ q }, i) => Object.defineProperty(q, "keywords", { value: words[i], enumerable: true, configurable: true, writable: true }));
-    this.finish();
-  }
-
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.later?.onDone?.();
+  need(): WordsOf {
+    if (!this.wordsOf) throw new Error("finalize: open answers without keyword counts need a segmenter (wordsOf)");
+    return this.wordsOf;
   }
 }
 
@@ -154,13 +138,13 @@ export function restoreState(result: TallyResult): TallyStateJson {
 
 /**
  * Every question's statistics from the counts of its items (weighted or not): matrix questions by row.
- * Without `lazy`, open answers get no keywords (the unweighted companion of a weighted tally).
+ * Open answers get keywords unless `keywords.listed` is false (the unweighted companion of a weighted tally).
  */
 function questionTallies(
   plan: Plan,
   items: ItemState[],
   matrices: TallyState["matrices"],
-  lazy: LazyKeywords | undefined,
+  keywords: Keywords,
   weighed: Weighed | undefined,
 ): Record<string, QuestionTally> {
   const questions: Record<string, QuestionTally> = {};
@@ -170,13 +154,13 @@ function questionTallies(
       const rows: Record<string, RowTally> = {};
       for (const i of q.items) {
         const item = plan.items[i]!;
-        const { type: _type, text: _text, ...row } = itemTally(plan, i, items[i]!, lazy, weighed?.effective(i));
+        const { type: _type, text: _text, ...row } = itemTally(plan, i, items[i]!, keywords, weighed?.effective(i));
         rows[item.id] = { label: item.rowLabel ?? item.text, ...row } as RowTally;
       }
       questions[q.id] = { type: "matrix", text: q.text, answered: m.answered, skipped: m.skipped, missing: m.missing, base: m.base, rows };
       if (weighed) questions[q.id]!.effectiveBase = weighed.matrixEffective(q.id);
     } else {
-      questions[q.id] = itemTally(plan, q.items[0]!, items[q.items[0]!]!, lazy, weighed?.effective(q.items[0]!));
+      questions[q.id] = itemTally(plan, q.items[0]!, items[q.items[0]!]!, keywords, weighed?.effective(q.items[0]!));
     }
   }
   return questions;
@@ -218,7 +202,7 @@ function isNa(item: PlanItem, k: number): boolean {
   return item.scale?.na.includes(item.options[k]!.code) ?? false;
 }
 
-function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords | undefined, eff: Effective | undefined): QuestionTally {
+function itemTally(plan: Plan, i: number, s: ItemState, keywords: Keywords, eff: Effective | undefined): QuestionTally {
   const item = plan.items[i]!;
   const base = baseOf(item, s);
   const n = eff?.base ?? base;
@@ -247,10 +231,14 @@ function itemTally(plan: Plan, i: number, s: ItemState, lazy: LazyKeywords | und
       break;
     }
     case "text":
-      q.answers = s.texts!;
-      if (lazy) lazy.define(q, s.texts!);
+      // Left out by the pipeline when the output lists no answer (`answered` still counts them).
+      if (s.texts) q.answers = s.texts;
+      if (keywords.listed) q.keywords = keywords.of(s);
       // Counted from the answers themselves (unweighted): where the state keeps them.
-      if (item.themes?.length && s.texts) Object.assign(q, themeTally(item.themes, s.texts, wordSets));
+      if (item.themes?.length && s.texts) {
+        const wordsOf = keywords.need();
+        Object.assign(q, themeTally(item.themes, s.texts, (texts) => texts.map(wordsOf)));
+      }
       break;
   }
   if (item.otherCodes && q.options && s.others) q.recoded = recodedTally(item, s.recoded ?? [], q.options);

@@ -1,80 +1,24 @@
 import type { Survey } from "../definition/model.js";
 import { SurveyError } from "../diagnostics/errors.js";
-import type { ReadProgress } from "../io/read-progress.js";
-import type { InputFile } from "../io/table.js";
-import { scan, type ScanSummary } from "../validate/scan.js";
+import type { ScanSummary } from "../validate/scan.js";
 import { finalize, restoreState } from "./finalize.js";
-import { tallyFast, type FastOptions } from "../parallel/index.js";
-import { startSegmenterThread, stopSegmenterThread } from "./keywords.js";
-import { buildPlan } from "./plan.js";
-import { Counter, emptyState, mergeStates, stateFromJson, upgradeState, type TallyState } from "./state.js";
+import type { WordsOf } from "./keywords.js";
+import { mergeStates, stateFromJson, upgradeState, type TallyState } from "./state.js";
 import type { Problem, TallyResult } from "./types.js";
 
-export { finalize } from "./finalize.js";
+export { finalize, type FinalizeOptions } from "./finalize.js";
 export { buildPlan, type Plan } from "./plan.js";
 export { Counter, emptyState, mergeStates, stateFromJson, stateToJson, type TallyState, type TallyStateJson } from "./state.js";
 export type * from "./types.js";
 
-export interface TallyOptions {
-  /** Break down by these questions (single or scale questions, or matrix rows) instead of the role and `crosstabs:`. */
-  by?: string | string[];
-  /** Questionnaires handed out, overriding the definition's `issued`. */
-  issued?: number;
-  /**
-   * "general" reads every file through the general reader (papaparse), never the fast path of big CSV
-   * files; for tests that compare the two. Threads and range sizes of the fast path, for the same tests.
-   */
-  reader?: "auto" | "general";
-  fast?: Pick<FastOptions, "threads" | "parallelFrom" | "rangeBytes" | "onStepAside" | "onCoreFree">;
-  /** Told how far reading has come (a progress line). */
-  progress?: ReadProgress;
-}
-
 /**
- * Reads every answer file once (through `scan`, which decides validity) and computes every statistic of
- * PRODUCT §5 over the valid questionnaires. Files are read in the order given.
+ * The tally of big and small files alike is read and counted by the pipeline (src/pipeline/), which
+ * alone reads files, starts threads and segments open answers; what is here is pure: the plan, the
+ * state and its Counter, merging, and the statistics (finalize).
  */
-export async function tallySurvey(survey: Survey, files: InputFile[], opts: TallyOptions = {}): Promise<TallyResult> {
-  // Open answers want jieba's dictionary after reading (about 0.4 s): it loads on a core that is done
-  // reading, while the output is written up to the first keywords (see finalize), and the thread ends
-  // once the last list of keywords has been segmented.
-  const texts = survey.items.some((item) => item.type === "text");
-  let started = false;
-  const onCoreFree = texts ? () => void (started = startSegmenterThread()) : undefined;
-  let state: TallyState;
-  try {
-    state = await tallyState(survey, files, { ...opts, fast: { onCoreFree, ...opts.fast } });
-  } catch (err) {
-    if (started) stopSegmenterThread();
-    throw err;
-  }
-  return finalize(state, { keywordsLater: { onDone: started ? () => void stopSegmenterThread() : undefined } });
-}
-
-/** The raw counts of a run, before statistics: what `survey merge` adds up. */
-export async function tallyState(survey: Survey, files: InputFile[], opts: TallyOptions = {}): Promise<TallyState> {
-  const plan = buildPlan(survey, opts);
-  if ((opts.reader ?? "auto") === "auto") {
-    const fast = await tallyFast(survey, files, plan, { by: opts.by, issued: opts.issued, progress: opts.progress, ...opts.fast });
-    if (fast) {
-      addSummary(fast.state, fast.summary);
-      return fast.state;
-    }
-  }
-  const state = emptyState(plan);
-  const counter = new Counter(state);
-  const summary = await scan(survey, files, {
-    progress: opts.progress,
-    onResponse: (r, verdict) => {
-      if (verdict.valid) counter.add(r.answers, r.weight);
-    },
-  });
-  addSummary(state, summary);
-  return state;
-}
 
 /** Copies what `scan` decided (response counts, screening, problems) into the state. */
-function addSummary(state: TallyState, summary: ScanSummary): void {
+export function addSummary(state: TallyState, summary: ScanSummary): void {
   refuseGuessedCodes(summary);
   state.responses = {
     returned: summary.returned,
@@ -126,12 +70,13 @@ function refuseGuessedCodes(summary: ScanSummary): void {
  * Merges tallies of disjoint parts of the data (one per village, say), in the order given: the result is
  * the tally of all the parts read in one run. Each part must carry its `_state` and come from the same
  * definition and breakdown; otherwise a SurveyError names the part (`names[i]`, for messages).
- * `issued` sets the questionnaires handed out for the whole, overriding the parts'.
+ * `issued` sets the questionnaires handed out for the whole, overriding the parts'. Saved tallies keep
+ * no keyword counts: `wordsOf` segments the open answers again (see finalize).
  */
 export function mergeTallies(
   parts: TallyResult[],
   names: string[] = parts.map((_, i) => `part ${i + 1}`),
-  opts: { issued?: number } = {},
+  opts: { issued?: number; wordsOf?: WordsOf } = {},
 ): TallyResult {
   if (parts.length === 0) throw new SurveyError([{ code: "USAGE", severity: "error", message: "nothing to merge" }]);
   const states = parts.map((p, i) => {
@@ -172,5 +117,5 @@ export function mergeTallies(
       ]);
     }
   });
-  return finalize(states.reduce(mergeStates));
+  return finalize(states.reduce(mergeStates), { wordsOf: opts.wordsOf });
 }

@@ -1,29 +1,13 @@
-import { createRequire } from "node:module";
-import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
-import { startThread } from "../threads.js";
-import type { Jieba } from "@node-rs/jieba";
-import type { SegmenterData } from "./keywords-worker.js";
-
 /**
- * Keywords of open answers, from jieba (a dictionary-based Chinese word segmenter; `Intl.Segmenter`
- * splits newer compounds such as 电动车 or 疫情 into characters). Only content words are counted — nouns,
- * verbal and adjectival nouns (服务, 活动), idioms and Latin words, by jieba's part-of-speech tags — so
- * "办事要跑好几趟，有时找不到人" gives 办事, not 好几趟, 有时 or 不到. Words of one character and stop
- * words are left out.
+ * Keywords of open answers, counted. Which words an answer holds is the segmenter's to say (jieba, run by
+ * the pipeline: src/pipeline/segmenter.ts); what counts as a keyword, and how keywords are counted and
+ * ranked, is said here. Only content words are counted — nouns, verbal and adjectival nouns (服务, 活动),
+ * idioms and Latin words, by jieba's part-of-speech tags — so "办事要跑好几趟，有时找不到人" gives 办事,
+ * not 好几趟, 有时 or 不到. Words of one character and stop words are left out.
  */
 
-const require = createRequire(import.meta.url);
-let jieba: Jieba | undefined;
-
-/** Loading the dictionary costs about 0.2 s, so it happens only when there are open answers. */
-export function loadSegmenter(): Jieba {
-  if (!jieba) {
-    const { Jieba: JiebaClass } = require("@node-rs/jieba") as typeof import("@node-rs/jieba");
-    const { dict } = require("@node-rs/jieba/dict") as { dict: Uint8Array };
-    jieba = JiebaClass.withDict(dict);
-  }
-  return jieba;
-}
+/** The keyword set of one answer (each word once). */
+export type WordsOf = (text: string) => Iterable<string>;
 
 /** Function words, pronouns and survey filler (无, 没有, 建议) that say nothing about an answer's subject. */
 export const STOP_WORDS = new Set(
@@ -42,10 +26,10 @@ const WORDLIKE = /[\p{Script=Han}\p{L}]/u;
  * i idioms, j abbreviations, l set phrases, eng Latin words. Verbs, adverbs, numerals, pronouns are not themes. */
 const CONTENT_TAG = /^(n|vn|an|i|j|l|eng)/;
 
-/** The words of one answer worth counting, each once. */
-export function answerWords(text: string): Set<string> {
+/** The keywords among an answer's tagged words, each once. */
+export function contentWords(tagged: Iterable<{ word: string; tag: string }>): Set<string> {
   const words = new Set<string>();
-  for (const { word: raw, tag } of loadSegmenter().tag(text, true)) {
+  for (const { word: raw, tag } of tagged) {
     if (!CONTENT_TAG.test(tag)) continue;
     const w = raw.trim().toLowerCase();
     if ([...w].length < 2 || !WORDLIKE.test(w) || STOP_WORDS.has(w)) continue;
@@ -55,93 +39,30 @@ export function answerWords(text: string): Set<string> {
 }
 
 /**
- * The `limit` most frequent keywords. `count` is the number of answers that use the word (not its
- * occurrences), so "32 respondents mention 停车" reads true. Identical answers are segmented once. Ties
- * are broken by the word's code points, so the list is the same on every run.
+ * Adds the keywords of `answers` to `counts` (word → number of answers that use it, not its occurrences,
+ * so "32 respondents mention 停车" reads true). Identical answers are segmented once. Counts of disjoint
+ * parts of the answers add up to the counts of the whole, whatever the parts: ranges read by different
+ * threads are counted apart and added (`addCounts`).
  */
-export function keywords(answers: readonly string[], limit = 30): { word: string; count: number }[] {
-  return keywordLists([answers], limit)[0]!;
+export function countWords(answers: Iterable<string>, wordsOf: WordsOf, counts = new Map<string, number>()): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const a of answers) times.set(a, (times.get(a) ?? 0) + 1);
+  for (const [text, n] of times) for (const w of wordsOf(text)) counts.set(w, (counts.get(w) ?? 0) + n);
+  return counts;
 }
 
-/** `keywords` of several lists of answers, segmented together: one request to the segmenter thread. */
-export function keywordLists(lists: readonly (readonly string[])[], limit = 30): { word: string; count: number }[][] {
-  const distinct = lists.map((answers) => {
-    const times = new Map<string, number>();
-    for (const a of answers) times.set(a, (times.get(a) ?? 0) + 1);
-    return times;
-  });
-  const texts = [...new Set(distinct.flatMap((times) => [...times.keys()]))];
-  const segmented = texts.length > 0 && thread ? wordsInThread(thread, texts) : undefined;
-  const words = new Map<string, Iterable<string>>();
-  texts.forEach((text, i) => words.set(text, segmented?.[i] ?? answerWords(text)));
-  return distinct.map((times) => {
-    const counts = new Map<string, number>();
-    for (const [text, n] of times) for (const w of words.get(text)!) counts.set(w, (counts.get(w) ?? 0) + n);
-    return [...counts]
-      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
-      .slice(0, limit)
-      .map(([word, count]) => ({ word, count }));
-  });
-}
-
-/** The keyword set of each text (`answerWords`), segmented in the segmenter thread when one runs. */
-export function wordSets(texts: string[]): string[][] {
-  const segmented = texts.length > 0 && thread ? wordsInThread(thread, texts) : undefined;
-  return texts.map((text, i) => segmented?.[i] ?? [...answerWords(text)]);
+/** Adds word counts into `into`. */
+export function addCounts(into: Map<string, number>, more: Iterable<readonly [string, number]>): void {
+  for (const [w, n] of more) into.set(w, (into.get(w) ?? 0) + n);
 }
 
 /**
- * A thread that loads the dictionary meanwhile, for a command that will want keywords after reading
- * answers for a while (`survey report`): the load then costs the main thread nothing on a machine with a
- * second core. keywords() asks it for the words and waits; if it fails, keywords() segments here.
+ * The `limit` most frequent keywords of the counts. Ties are broken by the word's code points, so the list
+ * is the same on every run.
  */
-let thread: { worker: Worker; port: MessagePort; signal: Int32Array } | undefined;
-
-/** Returns whether it started one (not when one runs already or the dictionary is loaded here). */
-export function startSegmenterThread(): boolean {
-  if (thread || jieba) return false;
-  try {
-    const { port1, port2 } = new MessageChannel();
-    const signal = new Int32Array(new SharedArrayBuffer(4));
-    const workerData: SegmenterData = { port: port2, signal };
-    const worker = startThread(import.meta.url, "./keywords-worker.js", { workerData, transferList: [port2] });
-    // The thread never keeps the program alive: keywords() waits for it without the event loop.
-    worker.unref();
-    worker.on("error", () => stopThread());
-    port1.unref();
-    thread = { worker, port: port1, signal };
-    return true;
-  } catch {
-    thread = undefined;
-    return false;
-  }
-}
-
-/** Ends the thread, if it still runs (it stops when it fails); keywords() segments on this thread from then on. */
-export function stopSegmenterThread(): boolean {
-  const running = thread !== undefined;
-  stopThread();
-  return running;
-}
-
-function stopThread(): void {
-  const t = thread;
-  thread = undefined;
-  t?.port.close();
-  void t?.worker.terminate();
-}
-
-/** Longer than loading the dictionary and segmenting any survey's answers could take on a busy machine. */
-const THREAD_TIMEOUT_MS = 60_000;
-
-function wordsInThread(t: NonNullable<typeof thread>, texts: string[]): string[][] | undefined {
-  Atomics.store(t.signal, 0, 0);
-  t.port.postMessage(texts);
-  const waited = Atomics.wait(t.signal, 0, 0, THREAD_TIMEOUT_MS);
-  const reply = waited !== "timed-out" && Atomics.load(t.signal, 0) === 1 ? receiveMessageOnPort(t.port) : undefined;
-  if (!reply) {
-    stopThread();
-    return undefined;
-  }
-  return reply.message as string[][];
+export function topKeywords(counts: ReadonlyMap<string, number>, limit = 30): { word: string; count: number }[] {
+  return [...counts]
+    .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    .slice(0, limit)
+    .map(([word, count]) => ({ word, count }));
 }

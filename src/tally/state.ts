@@ -1,5 +1,6 @@
 import type { Answer } from "../answers/cells.js";
 import { maxOf } from "../arrays.js";
+import { addCounts } from "./keywords.js";
 import { recoders, type OtherRecoder, type Recoded } from "./other-codes.js";
 import { binOf, type Plan, type PlanItem } from "./plan.js";
 import type { CovarianceSums } from "./stats.js";
@@ -87,8 +88,17 @@ export interface ItemState {
   values?: Map<number, number>;
   /** Number items: answers per bin. */
   bins?: number[];
-  /** Text items: every answer, in reading order. */
+  /**
+   * Text items: every answer, in reading order — or undefined when the output does not list them (the
+   * pipeline then keeps only `answered` and `words`).
+   */
   texts?: string[];
+  /**
+   * Text items: keyword → number of answers that use it (see keywords.ts), over every answer counted. The
+   * pipeline counts them as it reads (in the threads that read); a state read back from a saved tally has
+   * none, and finalize counts them from `texts`. Not part of the state's JSON, which stays as it was.
+   */
+  words?: Map<string, number>;
   /** Fill-ins of `other` options moved to an option by `other_codes:`, in reading order (see other-codes.ts); made when the first is. */
   recoded?: Recoded[];
   /** Fill-ins of `other` options: [code, text], in reading order. */
@@ -150,6 +160,7 @@ function emptyItem(item: PlanItem, groups: number[]): ItemState {
     values: undefined,
     bins: undefined,
     texts: undefined,
+    words: undefined,
     others: undefined,
     recoded: undefined,
   };
@@ -577,7 +588,8 @@ function mergeItem(s: ItemState, o: ItemState): void {
   if (s.values) for (const [v, c] of o.values!) s.values.set(v, (s.values.get(v) ?? 0) + c);
   if (s.bins) addInto(s.bins, o.bins!);
   // Not push(...): a million open answers would overflow the call stack's argument limit.
-  if (s.texts) for (const t of o.texts!) s.texts.push(t);
+  if (s.texts && o.texts) for (const t of o.texts) s.texts.push(t);
+  if (o.words) addCounts((s.words ??= new Map()), o.words);
   if (s.others) for (const t of o.others!) s.others.push(t);
   if (o.recoded?.length) for (const t of o.recoded) (s.recoded ??= []).push(t);
 }
@@ -591,18 +603,22 @@ function addRecord(target: Record<string, number>, more: Record<string, number>)
 }
 
 function cloneState(s: TallyState): TallyState {
-  return stateFromJson(stateToJson(s));
+  const out = stateFromJson(stateToJson(s));
+  s.items.forEach((item, i) => {
+    if (item.words) out.items[i]!.words = new Map(item.words);
+  });
+  return out;
 }
 
 /** An item's counts as written in JSON: number values as sorted `[value, count]` pairs. */
-type ItemStateJson = Omit<ItemState, "values"> & { values?: [number, number][] };
+type ItemStateJson = Omit<ItemState, "values" | "words"> & { values?: [number, number][] };
 type WeightedCellJson = Omit<WeightedCell, "items"> & { items: ItemStateJson[] };
 
 /** A state as it is written in JSON: number values as sorted `[value, count]` pairs. */
 export type TallyStateJson = Omit<TallyState, "items" | "weighted"> & { items: ItemStateJson[]; weighted?: { cells: Record<string, WeightedCellJson> } };
 
 function itemToJson(item: ItemState): ItemStateJson {
-  const { values, ...rest } = item;
+  const { values, words: _words, ...rest } = item;
   const copy: ItemStateJson = structuredClone(rest);
   if (values) copy.values = [...values].sort((x, y) => x[0] - y[0]);
   return copy;

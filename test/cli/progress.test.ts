@@ -52,8 +52,7 @@ describe("the progress of reading, on a terminal", () => {
   });
 
   it("moves forward chunk by chunk through the general reader, and never back", async () => {
-    vi.stubEnv("SURVEY_READER", "general");
-    const io = memoryIo(ROOT, {}, true);
+    const io = memoryIo(ROOT, { SURVEY_READER: "general" }, true);
     expect(await tallyOn(io)).toBe(0);
     const reading = drawn(io.err())
       .map((s) => /: ([\d,]+) rows read, (\d+)% of/.exec(s))

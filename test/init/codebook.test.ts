@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { draftCodebook } from "../../src/init/codebook.js";
 import { addCell, emptyProfile } from "../../src/init/profile.js";
-import { answerWords } from "../../src/tally/keywords.js";
+import { answerWords } from "../../src/pipeline/segmenter.js";
 
 /** survey init --from: a codebook drafted from the keywords of an open question's answers. */
 describe("draftCodebook", () => {

@@ -241,7 +241,8 @@ function questionBlock(title: string, q: QuestionTally, w: Words, d: number, per
       } else block.notes.push(counts);
       break;
     case "text":
-      block.notes.push(`${q.answers?.length ?? 0} ${w.answers}${skipNote(q, w)}`);
+      // Without the texts (a tally for a small output keeps none), every answer counted is one.
+      block.notes.push(`${q.answers?.length ?? q.answered} ${w.answers}${skipNote(q, w)}`);
       if (q.keywords?.length) block.notes.push(`${w.keywords}: ${q.keywords.map((k) => `${k.word}(${k.count})`).join(" ")}`);
       break;
   }

@@ -1,11 +1,11 @@
-import type { Survey } from "../definition/model.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { DiagnosticSink } from "../diagnostics/sink.js";
-import type { InputFile } from "../io/table.js";
-import { emptySummary, type ScanSummary } from "../validate/scan.js";
-import { Screener } from "../validate/screen.js";
-import type { Plan } from "../tally/plan.js";
-import { emptyState, mergeInto, stateFromJson, type TallyState } from "../tally/state.js";
+import type { Survey } from "../../definition/model.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { DiagnosticSink } from "../../diagnostics/sink.js";
+import type { InputFile } from "../../io/table.js";
+import { emptySummary, type ScanSummary } from "../../validate/scan.js";
+import { Screener } from "../../validate/screen.js";
+import type { Plan } from "../../tally/plan.js";
+import { emptyState, mergeInto, stateFromJson, type TallyState } from "../../tally/state.js";
 import type { FileSpec, TaskResult, TaskRunner, TaskSpec } from "./task.js";
 
 /**
@@ -132,6 +132,7 @@ export class RangeMerger {
       if (!packed) return;
       const texts = packed.dictionary.map((t) => this.intern(t));
       part.items[i]!.texts = Array.from(packed.order, (k) => texts[k]!);
+      part.items[i]!.words = new Map(packed.words);
     });
     mergeInto(this.state, part);
     summary.returned += r.counts.returned;

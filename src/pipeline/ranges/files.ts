@@ -1,12 +1,12 @@
 import { open, stat, type FileHandle } from "node:fs/promises";
-import { mapColumns } from "../answers/columns.js";
-import { append } from "../arrays.js";
-import type { Survey } from "../definition/model.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { settledByHead } from "../io/encoding.js";
-import { CsvScanner, cellText, type CsvRecord, type ScannerOptions } from "../io/fast-csv.js";
-import { MAX_COLUMNS, MAX_ROW_CHARS } from "../io/limits.js";
-import { openTable, type InputFile } from "../io/table.js";
+import { mapColumns } from "../../answers/columns.js";
+import { append } from "../../arrays.js";
+import type { Survey } from "../../definition/model.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { settledByHead } from "../../io/encoding.js";
+import { CsvScanner, cellText, type CsvRecord, type ScannerOptions } from "../../io/fast-csv.js";
+import { MAX_COLUMNS, MAX_ROW_CHARS } from "../../io/limits.js";
+import { openTable, type InputFile } from "../../io/table.js";
 import type { FileSpec, TaskSpec } from "./task.js";
 
 /** What the fast path needs of a file, or undefined when the file is not a plain UTF-8 CSV it reads. */

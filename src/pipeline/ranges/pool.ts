@@ -1,8 +1,7 @@
 import type { Worker } from "node:worker_threads";
-import type { Survey } from "../definition/model.js";
-import type { Plan } from "../tally/plan.js";
-import { startThread } from "../threads.js";
-import type { FastOptions } from "./index.js";
+import type { Survey } from "../../definition/model.js";
+import type { Plan } from "../../tally/plan.js";
+import { startThread } from "../../threads.js";
 import type { FileSpec, TaskResult, TaskRunner, TaskSpec } from "./task.js";
 import type { FilesMessage, WorkerInit } from "./worker.js";
 
@@ -55,13 +54,15 @@ class Thread {
 export class Pool {
   readonly threads: Thread[];
 
-  constructor(survey: Survey, plan: Plan, size: number, opts: FastOptions) {
+  /** `planOptions`: what `plan` was built with, for the workers to build it again; `keepTexts` as TaskRunner's. */
+  constructor(survey: Survey, plan: Plan, size: number, planOptions: WorkerInit["planOptions"], keepTexts: boolean[]) {
     const init: WorkerInit = {
       definition: survey.definition!,
       data: survey.data,
       issued: survey.issued,
-      planOptions: { by: opts.by, issued: opts.issued },
+      planOptions,
       plan,
+      keepTexts,
     };
     this.threads = Array.from({ length: size }, () => new Thread(startWorker(init)));
   }

@@ -1,13 +1,13 @@
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
-import type { Survey } from "../definition/model.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { ReadProgress } from "../io/read-progress.js";
-import type { InputFile } from "../io/table.js";
-import type { ScanSummary } from "../validate/scan.js";
-import { DurationMedian } from "../validate/screen.js";
-import { buildPlan, type Plan } from "../tally/plan.js";
-import type { TallyState } from "../tally/state.js";
+import type { Survey } from "../../definition/model.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { ReadProgress } from "../../io/read-progress.js";
+import type { InputFile } from "../../io/table.js";
+import type { ScanSummary } from "../../validate/scan.js";
+import { DurationMedian } from "../../validate/screen.js";
+import { buildPlan, type Plan } from "../../tally/plan.js";
+import type { TallyState } from "../../tally/state.js";
 import { cutRanges, inspect } from "./files.js";
 import { RangeChain, RangeMerger } from "./merge.js";
 import { Pool, runAll } from "./pool.js";
@@ -16,20 +16,21 @@ import { TaskRunner, type FileSpec, type TaskResult, type TaskSpec } from "./tas
 export interface FastOptions {
   by?: string | string[];
   issued?: number;
+  /** Per plan item, whether its open answers are kept (the output lists them) or only their keywords; default all. */
+  keepTexts?: boolean[];
+  /** Says on stderr why the fast path stepped aside and which thread read each range (SURVEY_TRACE). */
+  trace?: (line: string) => void;
   /** Threads to read with, the main one included (default: the cores, at most 4). */
   threads?: number;
   /** Below this many bytes of answers, one thread reads (worker threads take a moment to start). */
   parallelFrom?: number;
   /** Bytes per range handed to a thread. */
   rangeBytes?: number;
-  /** Told why the fast path stepped aside (tests, SURVEY_TRACE). */
+  /** Told why the fast path stepped aside (tests). */
   onStepAside?: (why: string) => void;
-  /**
-   * Called once, when a worker thread has read its last range and has ended: a core is free while the
-   * main thread reads its own last range (the tally loads jieba's dictionary there).
-   */
+  /** Called once, when a worker thread has read its last range and has ended (tests). */
   onCoreFree?: () => void;
-  /** Told which thread read each range ("main", or "worker 1"…): tests, and SURVEY_TRACE. */
+  /** Told which thread read each range ("main", or "worker 1"…): tests. */
   onRangeRead?: (task: TaskSpec, by: string, ms: number) => void;
   /** Told how far reading has come, a range at a time (a progress line). */
   progress?: ReadProgress;
@@ -52,11 +53,9 @@ const MAX_THREADS = 4;
 export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, opts: FastOptions = {}): Promise<{ state: TallyState; summary: ScanSummary } | undefined> {
   const stepAside = (why: string) => {
     opts.onStepAside?.(why);
-    if (process.env.SURVEY_TRACE) process.stderr.write(`survey: the fast reader stepped aside: ${why}\n`);
+    opts.trace?.(`survey: the fast reader stepped aside: ${why}\n`);
     return undefined;
   };
-  // SURVEY_READER=general: a way round the fast path, should it ever read a file wrongly.
-  if (process.env.SURVEY_READER === "general") return stepAside("SURVEY_READER=general");
   if (files.length === 0) return stepAside("no files");
   // Weights are few users' need and their files are small: the general reader alone reads them.
   if (plan.weighting) return stepAside("weighted answers");
@@ -66,8 +65,10 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
   const bytes = (await Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)))).reduce((n, size) => n + size, 0);
   const threads = Math.max(1, Math.min(opts.threads ?? Math.min(availableParallelism(), MAX_THREADS), 16));
   const parallel = threads > 1 && bytes >= (opts.parallelFrom ?? PARALLEL_FROM) && survey.definition !== undefined;
-  const pool = parallel ? new Pool(survey, plan, threads - 1, opts) : undefined;
-  const trace = process.env.SURVEY_TRACE ? (task: TaskSpec, by: string, ms: number) => process.stderr.write(`survey: ${task.mode} range ${task.index} read by ${by} in ${Math.round(ms)} ms\n`) : undefined;
+  const keepTexts = opts.keepTexts ?? plan.items.map(() => true);
+  const pool = parallel ? new Pool(survey, plan, threads - 1, { by: opts.by, issued: opts.issued }, keepTexts) : undefined;
+  const say = opts.trace;
+  const trace = say ? (task: TaskSpec, by: string, ms: number) => say(`survey: ${task.mode} range ${task.index} read by ${by} in ${Math.round(ms)} ms\n`) : undefined;
   const onRead = opts.onRangeRead || trace ? (task: TaskSpec, by: string, ms: number) => (opts.onRangeRead?.(task, by, ms), trace?.(task, by, ms)) : undefined;
   try {
     const specs: FileSpec[] = [];
@@ -82,7 +83,7 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
     // The last range per thread cut finer: one thread no longer waits most of a range for the other.
     const rangeBytes = opts.rangeBytes ?? RANGE_BYTES;
     const ranges = await cutRanges(specs, parallel ? rangeBytes : Number.POSITIVE_INFINITY, threads * rangeBytes);
-    const main = new TaskRunner(survey, plan, specs);
+    const main = new TaskRunner(survey, plan, specs, keepTexts);
     pool?.setFiles(specs);
     const progress = opts.progress;
     progress?.expect(bytes * (survey.data.invalidIf.speeder !== undefined ? 2 : 1));

@@ -1,19 +1,20 @@
 import { open } from "node:fs/promises";
-import { ByteCache } from "../answers/byte-cache.js";
-import { parseDuration } from "../answers/cells.js";
-import type { Answer } from "../answers/cells.js";
-import { ByteRowReader } from "../answers/fast-read.js";
-import { mapColumns, type ColumnMap } from "../answers/columns.js";
-import type { Survey } from "../definition/model.js";
-import { DiagnosticSink, type SinkPart } from "../diagnostics/sink.js";
-import { Utf8Stream } from "../io/encoding.js";
-import { cellText, CsvScanner, type CsvRecord, type ScannerOptions } from "../io/fast-csv.js";
-import { ScanMemory } from "../io/scan-memory.js";
-import type { InputFile } from "../io/table.js";
-import type { IdSetPart } from "../validate/id-set.js";
-import { DurationMedian, Screener, type InvalidReason, type ScreenerPart } from "../validate/screen.js";
-import type { Plan } from "../tally/plan.js";
-import { Counter, emptyState, stateToJson, type TallyState, type TallyStateJson } from "../tally/state.js";
+import { ByteCache } from "../../answers/byte-cache.js";
+import { parseDuration } from "../../answers/cells.js";
+import type { Answer } from "../../answers/cells.js";
+import { ByteRowReader } from "../../answers/fast-read.js";
+import { mapColumns, type ColumnMap } from "../../answers/columns.js";
+import type { Survey } from "../../definition/model.js";
+import { DiagnosticSink, type SinkPart } from "../../diagnostics/sink.js";
+import { Utf8Stream } from "../../io/encoding.js";
+import { cellText, CsvScanner, type CsvRecord, type ScannerOptions } from "../../io/fast-csv.js";
+import { ScanMemory } from "../../io/scan-memory.js";
+import type { InputFile } from "../../io/table.js";
+import type { IdSetPart } from "../../validate/id-set.js";
+import { DurationMedian, Screener, type InvalidReason, type ScreenerPart } from "../../validate/screen.js";
+import type { Plan } from "../../tally/plan.js";
+import { answerWords } from "../segmenter.js";
+import { Counter, emptyState, stateToJson, type TallyState, type TallyStateJson } from "../../tally/state.js";
 
 /** A CSV file the fast path reads: what the main thread learnt from its start. */
 export interface FileSpec {
@@ -57,14 +58,18 @@ export interface TaskResult {
   durations?: [number, number][];
 }
 
-/** Counts of a range, and its open answers as a dictionary and indices (a clone would copy every string). */
+/**
+ * Counts of a range, and its open answers as a dictionary and indices (a clone would copy every string)
+ * with their keywords counted here, in the thread that read them; an item whose answers the output does
+ * not list sends its keyword counts alone.
+ */
 export interface CountsPart {
   returned: number;
   valid: number;
   invalid: number;
   invalidReasons: Partial<Record<InvalidReason, number>>;
   state: TallyStateJson;
-  texts: ({ dictionary: string[]; order: Uint32Array } | null)[];
+  texts: ({ dictionary: string[]; order: Uint32Array; words: [string, number][] } | null)[];
 }
 
 const CHUNK = 1 << 20;
@@ -78,10 +83,12 @@ const NOT_A_DURATION = -1;
 export class TaskRunner {
   private readonly columns: ColumnMap[];
 
+  /** `keepTexts[i]`: whether item i's open answers are sent back (the output lists them), or only their keywords. */
   constructor(
     private readonly survey: Survey,
     private readonly plan: Plan,
     private readonly files: FileSpec[],
+    private readonly keepTexts: readonly boolean[],
   ) {
     this.columns = files.map((f) => mapColumns(survey, f.header, f.file.name, []));
   }
@@ -165,7 +172,7 @@ export class TaskRunner {
       start: task.start,
       nextStart,
       records,
-      counts: { ...counts, ...packState(state) },
+      counts: { ...counts, ...packState(state, this.keepTexts) },
       sink: sink.toPart(),
       screener: screener.toPart(),
     };
@@ -289,19 +296,34 @@ async function scanRange(spec: FileSpec, task: TaskSpec, memory: ScanMemory | un
  * reads two ranges at once (the main thread, reading one for a worker that failed).
  */
 const spare: Buffer[] = [];
-/** The state as clonable data, open answers as a dictionary of distinct texts and their order. */
-function packState(state: TallyState): { state: TallyStateJson; texts: CountsPart["texts"] } {
-  const texts = state.items.map((item) => {
+/**
+ * The state as clonable data, open answers as a dictionary of distinct texts and their order (each
+ * distinct text segmented once for its keywords, counted as often as it was given), or their keywords alone.
+ */
+function packState(state: TallyState, keepTexts: readonly boolean[]): { state: TallyStateJson; texts: CountsPart["texts"] } {
+  const texts = state.items.map((item, i) => {
     if (!item.texts) return null;
+    const keep = keepTexts[i] ?? true;
     const ids = new Map<string, number>();
-    const order = new Uint32Array(item.texts.length);
-    item.texts.forEach((t, i) => {
+    const times: number[] = [];
+    const order = new Uint32Array(keep ? item.texts.length : 0);
+    item.texts.forEach((t, k) => {
       let id = ids.get(t);
-      if (id === undefined) ids.set(t, (id = ids.size));
-      order[i] = id;
+      if (id === undefined) {
+        ids.set(t, (id = ids.size));
+        times.push(0);
+      }
+      times[id]!++;
+      if (keep) order[k] = id;
     });
     item.texts = [];
-    return { dictionary: [...ids.keys()], order };
+    const words = new Map<string, number>();
+    let id = 0;
+    for (const text of ids.keys()) {
+      const n = times[id++]!;
+      for (const w of answerWords(text)) words.set(w, (words.get(w) ?? 0) + n);
+    }
+    return { dictionary: keep ? [...ids.keys()] : [], order, words: [...words] };
   });
   return { state: stateToJson(state), texts };
 }

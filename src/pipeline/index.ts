@@ -1,0 +1,125 @@
+import type { Survey } from "../definition/model.js";
+import type { InputFile } from "../io/table.js";
+import { addSummary, finalize, mergeTallies as mergeCounted } from "../tally/index.js";
+import { countWords } from "../tally/keywords.js";
+import { buildPlan, type Plan } from "../tally/plan.js";
+import { Counter, emptyState, type TallyState } from "../tally/state.js";
+import type { TallyResult } from "../tally/types.js";
+import { scan, type ScanSummary } from "../validate/scan.js";
+import type { PipelineOptions } from "./options.js";
+import { scanFast, tallyFast } from "./ranges/index.js";
+import { answerWords } from "./segmenter.js";
+
+export { fromEnvironment, type PipelineOptions } from "./options.js";
+
+/**
+ * The one way answers become a tally: read (the fast byte path of big UTF-8 CSV files, in ranges on every
+ * core, or the general reader of every file), validate, count (tally/, pure), then the statistics. This
+ * module alone chooses the reader, starts threads and segments open answers; the commands and the report
+ * come here, never to the readers or the threads.
+ *
+ * Open answers: each is segmented for its keywords by the thread that read it, as it is read (in ranges:
+ * identical answers once per range), and the word counts add up. Their texts are kept only where the
+ * output lists them (`answers`).
+ */
+export async function tallySurvey(survey: Survey, files: InputFile[], opts: PipelineOptions = {}): Promise<TallyResult> {
+  return finalize(await tallyState(survey, files, opts), { wordsOf: answerWords });
+}
+
+/** The raw counts of a run, before statistics, keyword counts included: what `survey merge` adds up. */
+export async function tallyState(survey: Survey, files: InputFile[], opts: PipelineOptions = {}): Promise<TallyState> {
+  const plan = buildPlan(survey, opts);
+  const keepTexts = textsKept(plan, opts.answers ?? true);
+  if ((opts.reader ?? "auto") === "auto") {
+    const fast = await tallyFast(survey, files, plan, { by: opts.by, issued: opts.issued, progress: opts.progress, keepTexts, trace: opts.trace, ...opts.fast });
+    if (fast) {
+      addSummary(fast.state, fast.summary);
+      dropTexts(fast.state, keepTexts);
+      return fast.state;
+    }
+  } else {
+    opts.trace?.("survey: the fast reader stepped aside: SURVEY_READER=general\n");
+  }
+  const state = emptyState(plan);
+  const counter = new Counter(state);
+  const words = new GeneralWords(state, keepTexts);
+  const summary = await scan(survey, files, {
+    progress: opts.progress,
+    onResponse: (r, verdict) => {
+      if (!verdict.valid) return;
+      counter.add(r.answers, r.weight);
+      words.counted();
+    },
+  });
+  words.finish();
+  addSummary(state, summary);
+  dropTexts(state, keepTexts);
+  return state;
+}
+
+/**
+ * What `scan` finds (validity, problems, screening), by the fast path where it can read the files and by
+ * the general reader otherwise: `survey validate`.
+ */
+export async function validateAnswers(survey: Survey, files: InputFile[], opts: Omit<PipelineOptions, "answers" | "by" | "issued"> = {}): Promise<ScanSummary> {
+  const fast = (opts.reader ?? "auto") === "auto" ? await scanFast(survey, files, { progress: opts.progress, trace: opts.trace, ...opts.fast }) : undefined;
+  return fast ?? (await scan(survey, files, { progress: opts.progress }));
+}
+
+/**
+ * Merges tallies of disjoint parts of the data (see tally's `mergeTallies`); saved tallies keep no
+ * keyword counts, so their open answers are segmented again here.
+ */
+export function mergeTallies(parts: TallyResult[], names?: string[], opts: { issued?: number } = {}): TallyResult {
+  return mergeCounted(parts, names, { ...opts, wordsOf: answerWords });
+}
+
+/**
+ * Per plan item: whether its open answers are kept — listed by the output, or counted by a codebook. A
+ * weighted tally keeps them all: its `answered` is weighted, and the readable outputs give the number of
+ * answers from the list (weights are read by the general reader, on small files).
+ */
+function textsKept(plan: Plan, answers: boolean): boolean[] {
+  return plan.items.map((item) => item.type === "text" && (answers || plan.weighting !== undefined || (item.themes?.length ?? 0) > 0));
+}
+
+/** Open answers the output does not list: gone once counted (`answered` and `words` stay). */
+function dropTexts(state: TallyState, keepTexts: readonly boolean[]): void {
+  state.items.forEach((item, i) => {
+    if (item.texts && !keepTexts[i]) item.texts = undefined;
+  });
+}
+
+/** Answers counted between two segmentings of the general reader's open answers that are not kept. */
+const BATCH = 65_536;
+
+/**
+ * Keyword counts on the general reader's path, on this thread: the answers of an item whose texts are not
+ * kept are segmented every BATCH questionnaires (identical ones once per batch) and let go; kept ones at
+ * the end, each distinct text once.
+ */
+class GeneralWords {
+  private since = 0;
+
+  constructor(
+    private readonly state: TallyState,
+    private readonly keepTexts: readonly boolean[],
+  ) {}
+
+  counted(): void {
+    if (++this.since < BATCH) return;
+    this.since = 0;
+    this.state.items.forEach((item, i) => {
+      if (!item.texts || this.keepTexts[i]) return;
+      countWords(item.texts, answerWords, (item.words ??= new Map()));
+      item.texts.length = 0;
+    });
+  }
+
+  finish(): void {
+    for (const item of this.state.items) {
+      if (!item.texts) continue;
+      countWords(item.texts, answerWords, (item.words ??= new Map()));
+    }
+  }
+}
