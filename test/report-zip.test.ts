@@ -1,45 +1,89 @@
 import { strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../src/report/build.js";
+import { entryOptions, zipPackage } from "../src/report/docx/package-zip.js";
 import { renderDocx } from "../src/report/docx/render.js";
-import { crc32, deflateEntry, writeZip } from "../src/report/docx/zip-writer.js";
+import type { ReportModel } from "../src/report/model.js";
 import { basicFixture, loadTemplate } from "./helpers/report.js";
 
-describe("zip-writer.ts", () => {
-  it("writes the zip fflate's zipSync writes, from entries deflated beforehand", async () => {
-    const { survey, tally } = basicFixture();
-    const template = loadTemplate("zh-research-report");
-    const model = buildReport(tally, survey, template, { charts: true, appendix: true, reasonLabel: (r) => r });
-    const files: Record<string, Uint8Array> = {
-      ...unzipSync(await renderDocx(model, template.style, new Date(0))),
-      "名字/中文.xml": strToU8("<a>中文</a>"),
-      "empty.xml": new Uint8Array(0),
-    };
-    const names = Object.keys(files).sort();
-    for (const date of [new Date("2019-07-24T13:45:17Z"), new Date("1980-01-02T00:00:00Z"), new Date("2099-12-31T23:59:58Z")]) {
-      // fflate takes the date in local time: shifted, so that its fields are the UTC ones writeZip writes.
-      const mtime = new Date(date.getTime() + date.getTimezoneOffset() * 60_000);
-      const expected = zipSync(Object.fromEntries(names.map((n) => [n, [files[n]!, { mtime, level: 6 }]])));
-      expect(Buffer.from(writeZip(names.map((n) => deflateEntry(n, files[n]!)), date)).equals(Buffer.from(expected))).toBe(true);
-    }
-    expect(crc32(strToU8("The quick brown fox jumps over the lazy dog"))).toBe(0x414fa339);
-    // A date past what a zip entry holds is written as its last one, not wrapped round to 1980.
-    const late = [{ name: "a", crc: 0, size: 0, deflated: new Uint8Array([3, 0]) }];
-    expect(writeZip(late, new Date("2200-01-01T00:00:00Z"))).toEqual(writeZip(late, new Date("2107-12-31T23:59:58Z")));
+/** Each entry's name and its MS-DOS date and time fields, read from the local headers in the zip's order. */
+function entries(zip: Uint8Array): { name: string; time: number; day: number }[] {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const out: { name: string; time: number; day: number }[] = [];
+  for (let at = 0; view.getUint32(at, true) === 0x04034b50; ) {
+    const nameLength = view.getUint16(at + 26, true);
+    const name = Buffer.from(zip.subarray(at + 30, at + 30 + nameLength)).toString("utf8");
+    out.push({ name, time: view.getUint16(at + 10, true), day: view.getUint16(at + 12, true) });
+    at += 30 + nameLength + view.getUint16(at + 28, true) + view.getUint32(at + 18, true);
+  }
+  return out;
+}
+
+/** The date and time fields of a zip entry dated `d` (UTC), as APPNOTE 4.4.6 defines them. */
+function dos(d: Date): { time: number; day: number } {
+  return {
+    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
+    day: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
+  };
+}
+
+function withTimeZone<T>(tz: string, f: () => Promise<T>): Promise<T> {
+  const saved = process.env.TZ;
+  process.env.TZ = tz;
+  return f().finally(() => {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  });
+}
+
+describe("package-zip.ts", () => {
+  const parts = { "word/document.xml": strToU8("<w:document/>"), "[Content_Types].xml": strToU8("<Types/>"), "名字/中文.xml": strToU8("<a>中文</a>"), "empty.xml": new Uint8Array(0) };
+
+  it("zips the parts in name order, [Content_Types].xml first, each dated in UTC whatever the time zone", async () => {
+    const date = new Date("2019-07-24T13:45:17Z");
+    const east = await withTimeZone("Asia/Shanghai", () => zipPackage(parts, date));
+    const west = await withTimeZone("America/Los_Angeles", () => zipPackage(parts, date));
+    expect(Buffer.from(east).equals(Buffer.from(west))).toBe(true);
+    expect(entries(east).map((e) => e.name)).toEqual(["[Content_Types].xml", "empty.xml", "word/document.xml", "名字/中文.xml"]);
+    for (const e of entries(east)) expect({ time: e.time, day: e.day }).toEqual(dos(new Date("2019-07-24T13:45:16Z")));
+    expect(unzipSync(east)["名字/中文.xml"]).toEqual(parts["名字/中文.xml"]);
+  });
+
+  it("dates entries outside the years a zip holds at its first or last date", async () => {
+    const [early] = entries(await zipPackage(parts, new Date(0)));
+    const [late] = entries(await zipPackage(parts, new Date("2200-01-01T00:00:00Z")));
+    expect({ time: early!.time, day: early!.day }).toEqual(dos(new Date("1980-01-02T00:00:00Z")));
+    expect({ time: late!.time, day: late!.day }).toEqual(dos(new Date("2099-12-31T23:59:58Z")));
+  });
+
+  it("gives the same bytes for a part fflate deflates on a worker thread (160 KB and more) as for one it deflates here", async () => {
+    const big = strToU8(Array.from({ length: 20_000 }, (_, i) => `<w:p><w:r><w:t>${i} 建议加强党员教育管理</w:t></w:r></w:p>`).join(""));
+    expect(big.length).toBeGreaterThan(160_000);
+    const date = new Date("2019-07-24T00:00:00Z");
+    const files = { ...parts, "word/document.xml": big };
+    const sorted = Object.fromEntries(Object.keys(files).sort().map((n) => [n, files[n as keyof typeof files]]));
+    expect(Buffer.from(await zipPackage(files, date)).equals(Buffer.from(zipSync(sorted, entryOptions(date))))).toBe(true);
   });
 });
 
-/** zipper.ts zips large documents in a worker thread: the bytes must not depend on where the zip is made. */
-describe("the package zipped in a worker thread", () => {
-  it("has the bytes of the package zipped on the main thread, with charts of either writer", async () => {
+describe("the report's package", () => {
+  it("dates every entry with the report's date, and holds workbooks of both chart writers that are not dated at all", async () => {
     const { survey, tally } = basicFixture();
     const template = loadTemplate("zh-research-report");
+    const date = new Date("2019-07-24T08:30:00Z");
     const model = buildReport(tally, survey, template, { charts: true, appendix: true, reasonLabel: (r) => r });
-    const date = new Date("2019-07-24T00:00:00Z");
-    for (const writer of [undefined, "docx" as const]) {
-      const here = await renderDocx(model, template.style, date, { writer, zipInWorker: false });
-      const there = await renderDocx(model, template.style, date, { writer, zipInWorker: true });
-      expect(there.equals(here)).toBe(true);
+    // Clustered columns are drawn by ChartRun, whose workbook docx dates with the current time.
+    const columns: ReportModel = {
+      ...model,
+      body: [...model.body, { kind: "figure", number: 99, caption: "图99", chart: { type: "grouped", categories: ["甲", "乙"], series: [{ name: "一", values: [1, 2] }, { name: "二", values: [3, 4] }], unit: "count" } }],
+    };
+    for (const m of [model, columns]) {
+      const docx = await renderDocx(m, template.style, date);
+      expect(Object.keys(unzipSync(docx)).some((name) => name.endsWith(".xlsx"))).toBe(true);
+      for (const e of entries(docx)) expect({ time: e.time, day: e.day }).toEqual(dos(date));
+      // A zip entry's time counts in 2 s: a time stamped anywhere would differ after 2 s.
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      expect(Buffer.from(await renderDocx(m, template.style, date)).equals(docx)).toBe(true);
     }
   }, 60_000);
 });

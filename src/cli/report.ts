@@ -207,21 +207,10 @@ async function reportWith(
   return EXIT.ok;
 }
 
-/** Answers from this size on make a document large enough for zipping it in a thread to pay (about 1,000 questionnaires of 60 questions). */
-const LARGE_ANSWERS = 1 << 20;
-
 async function computeTally(io: Io, survey: Survey, args: string[], by: string | undefined, issued: number | undefined): Promise<TallyResult> {
   const { tallySurvey, fromEnvironment } = await import("../pipeline/index.js");
   const files = await resolveFiles(io, survey, args);
-  const tally = tallySurvey(survey, files, { by, issued, progress: io.progress, ...fromEnvironment(io.env, io.stderr) });
-  // The zipping thread warms up while the answers are read (src/report/docx/zipper.ts). Not awaited
-  // before the tally starts: the module loads meanwhile.
-  void Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)))
-    .then(async (sizes) => {
-      if (sizes.reduce((a, b) => a + b, 0) >= LARGE_ANSWERS) (await import("../report/docx/zipper.js")).preheatZipWorker();
-    })
-    .catch(() => undefined);
-  return tally;
+  return tallySurvey(survey, files, { by, issued, progress: io.progress, ...fromEnvironment(io.env, io.stderr) });
 }
 
 /** A template by name (built in) or as a folder; reads its files so the template itself does no IO. */

@@ -3,10 +3,10 @@ import { chartXml, drawingRunXml, OFFICE_REL as REL, type BarSpec } from "./char
 
 /**
  * Puts charts written by chart-xml.ts into the package docx compiled without them, where docx/charts would
- * have put them: the parts (`chartFiles`: each chart and its relationships; package-zip.ts adds them and
- * the workbooks, off the main thread), their content types and the document's relationships to them, and
+ * have put them: the parts (`chartFiles`: each chart and its relationships; render.ts adds them and
+ * chart-workbook.ts' workbooks), their content types and the document's relationships to them, and
  * the drawing in place of each chart's marker run. The result is the package ChartRun gives, byte for
- * byte, once render.ts has renumbered ChartRun's ids (test/report-chart-xml.test.ts).
+ * byte but the workbooks, once render.ts has renumbered ChartRun's ids (test/report-chart-xml.test.ts).
  */
 
 /** U+FDD1, a noncharacter that `xmlSafe` removes from every text, so no text of the report holds a marker. */

@@ -1,58 +1,26 @@
-import { chartFiles, workbookName } from "./chart-parts.js";
-import { chartWorkbook } from "./chart-workbook.js";
-import type { BarSpec } from "./chart-xml.js";
-import { deflateEntry, dosDateTime, writeZip, type ZipEntry } from "./zip-writer.js";
+import { zip, type ZipOptions } from "fflate";
 
 /**
- * The last step of the package: the charts' parts, and the zip of all the parts, dated `date` so the
- * same input gives the same bytes. Pure and self-contained, so zipper.ts can run it in a worker thread.
+ * The last step of the package: its parts zipped by fflate, every entry dated `date`, so that the same
+ * input gives the same bytes. fflate's asynchronous `zip` deflates a large part (the document of a report
+ * with thousands of open answers) on a worker thread of its own while the small ones are deflated here.
  */
-
-export interface ZipJob {
-  /** The package's parts by path, but the charts' of `prepareCharts`; .xlsx parts (ChartRun's workbooks) are redated. */
-  parts: Record<string, Uint8Array>;
-  date: Date;
-}
-
-/** The parts of chart-xml.ts' charts (chart, relationships, workbook dated `date`), deflated for the package. */
-export function prepareCharts(specs: readonly BarSpec[], date: Date): ZipEntry[] {
-  const entries = Object.entries(chartFiles(specs)).map(([name, data]) => deflateEntry(name, data));
-  specs.forEach((spec, i) => entries.push(deflateEntry(workbookName(i + 1), chartWorkbook(spec, date))));
-  return entries;
-}
-
-/** Zips the parts and the prepared charts in name order, each dated `date`. */
-export function zipPackage(job: ZipJob, charts: readonly ZipEntry[]): Uint8Array {
-  const entries = Object.keys(job.parts)
-    .filter((name) => !name.endsWith("/"))
-    .map((name) => deflateEntry(name, name.endsWith(".xlsx") ? redate(job.parts[name]!, job.date) : job.parts[name]!));
-  // [Content_Types].xml sorts first, where readers look for it. Dates in UTC, so the bytes are the same
-  // in every time zone.
-  return writeZip([...entries, ...charts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), job.date);
-}
 
 /**
- * Sets the date of every entry of a zip (a chart's embedded workbook) in place, in its local header and
- * in the central directory, without recompressing anything. Plain zips only, as fflate writes them.
+ * fflate's options for entries dated `date` in UTC. fflate writes an entry's time in local time, so the
+ * date is shifted by the time zone's offset: the fields it writes are then the UTC ones, and the bytes
+ * are the same in every time zone. fflate writes the years 1980 to 2099 (a zip entry holds up to 2107);
+ * a date outside is clamped.
  */
-export function redate(zip: Uint8Array, date: Date): Uint8Array {
-  const out = Uint8Array.from(zip);
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  const { time, day } = dosDateTime(date);
-  let eocd = out.length - 22;
-  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
-  if (eocd < 0) return zip;
-  const entries = view.getUint16(eocd + 10, true);
-  let at = view.getUint32(eocd + 16, true);
-  for (let i = 0; i < entries && view.getUint32(at, true) === 0x02014b50; i++) {
-    view.setUint16(at + 12, time, true);
-    view.setUint16(at + 14, day, true);
-    const local = view.getUint32(at + 42, true);
-    if (view.getUint32(local, true) === 0x04034b50) {
-      view.setUint16(local + 10, time, true);
-      view.setUint16(local + 12, day, true);
-    }
-    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  }
-  return out;
+export function entryOptions(date: Date): ZipOptions {
+  const utc = Math.min(Math.max(date.getTime(), Date.UTC(1980, 0, 2)), Date.UTC(2099, 11, 31, 23, 59, 58));
+  const local = new Date(utc);
+  return { level: 6, mtime: new Date(utc + local.getTimezoneOffset() * 60_000) };
+}
+
+/** Zips `parts` in name order ([Content_Types].xml sorts first, where readers look for it), each dated `date`. */
+export function zipPackage(parts: Record<string, Uint8Array>, date: Date): Promise<Uint8Array> {
+  const sorted: Record<string, Uint8Array> = {};
+  for (const name of Object.keys(parts).sort()) if (!name.endsWith("/")) sorted[name] = parts[name]!;
+  return new Promise((resolve, reject) => zip(sorted, entryOptions(date), (error, data) => (error ? reject(error) : resolve(data))));
 }

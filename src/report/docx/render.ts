@@ -24,9 +24,9 @@ import type { StyleSheet } from "../template.js";
 import { chartOptions } from "./charts.js";
 import { threeLineTable } from "./three-line-table.js";
 import { barSpec, type BarSpec } from "./chart-xml.js";
-import { addChartParts, chartMarkerText, reservedIds, substituteChartMarkers } from "./chart-parts.js";
-import type { ZipJob } from "./package-zip.js";
-import { startZipper } from "./zipper.js";
+import { addChartParts, chartFiles, chartMarkerText, reservedIds, substituteChartMarkers, workbookName } from "./chart-parts.js";
+import { chartWorkbooks, rewrittenWorkbook } from "./chart-workbook.js";
+import { zipPackage } from "./package-zip.js";
 import type { FontSource } from "../image/font.js";
 import { documentGrid, documentStyles, fonts, halfPoints, STYLE, twipsOfMm, twipsOfPt, typesetDefaults } from "./styles.js";
 
@@ -39,12 +39,7 @@ export interface RenderOptions {
    * compare them.
    */
   writer?: "docx";
-  /** Zip in a worker thread (zipper.ts): by default only a large document, where it pays for the thread. */
-  zipInWorker?: boolean;
 }
-
-/** Blocks from which a document is large enough for zipping in a worker to pay: thousands of open answers. */
-const WORKER_BLOCKS = 2000;
 
 /**
  * Renders a report model as a .docx. Layout after GB/T 9704-2012: A4, margins from the style sheet, page
@@ -55,16 +50,15 @@ const WORKER_BLOCKS = 2000;
 export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: Date, options: RenderOptions = {}): Promise<Buffer> {
   const model = breakableModel(xmlSafe(unsafe));
   const { runs, fast } = await figureRuns([...model.opening, ...model.body].filter((b): b is Figure => b.kind === "figure"), style, options);
-  const zipper = startZipper(fast, date, options.zipInWorker ?? model.opening.length + model.body.length >= WORKER_BLOCKS);
-  try {
-    return await zipper.zip(await packageJob(model, style, date, runs, fast, options.writer === "docx"));
-  } finally {
-    zipper.close();
-  }
+  // SheetJS writes the charts' workbooks while docx compiles the document.
+  const workbooks = chartWorkbooks(fast);
+  const parts = await packageParts(model, style, date, runs, fast, options.writer === "docx");
+  (await workbooks).forEach((book, i) => (parts[workbookName(i + 1)] = book));
+  return Buffer.from(await zipPackage({ ...parts, ...chartFiles(fast) }, date));
 }
 
-/** The document compiled, with the charts of chart-xml.ts put in, for package-zip.ts to zip. */
-async function packageJob(model: ReportModel, style: StyleSheet, date: Date, runs: Map<Figure, ParagraphChild>, fast: BarSpec[], docx: boolean): Promise<ZipJob> {
+/** The package's parts by path: the document compiled, with the charts of chart-xml.ts put in but their workbooks. */
+async function packageParts(model: ReportModel, style: StyleSheet, date: Date, runs: Map<Figure, ParagraphChild>, fast: BarSpec[], docx: boolean): Promise<Record<string, Uint8Array>> {
   const prepared: string[] = [];
   const children = [
     new Paragraph({ style: STYLE.title, children: [new TextRun(model.title)] }),
@@ -107,10 +101,11 @@ async function packageJob(model: ReportModel, style: StyleSheet, date: Date, run
       },
     ],
   });
-  const parts = await packageParts(doc);
+  const parts = await compiledParts(doc);
+  for (const name of Object.keys(parts)) if (name.endsWith(".xlsx")) parts[name] = await rewrittenWorkbook(parts[name]!);
   const drawings = addChartParts(parts, fast);
   const typeset = (xml: string) => typesetDefaults(xml, style, model.lang);
-  return { parts: reproducible(parts, date, prepared, drawings, reservedIds(fast.length), typeset), date };
+  return reproducible(parts, date, prepared, drawings, reservedIds(fast.length), typeset);
 }
 
 /**
@@ -223,7 +218,7 @@ function spacer(style: StyleSheet): Paragraph {
  * The files of the package by path. docx's compiler gives them before zipping, which saves compressing
  * everything twice (docx's zip, then ours); if a later docx hides it, its zip is unpacked instead.
  */
-async function packageParts(doc: Document): Promise<Record<string, Uint8Array>> {
+async function compiledParts(doc: Document): Promise<Record<string, Uint8Array>> {
   const compiler = (Packer as unknown as { compiler?: { compile?: (file: Document) => Map<string, string | Uint8Array> } }).compiler;
   if (typeof compiler?.compile !== "function") return unzipSync(await Packer.toBuffer(doc));
   const parts: Record<string, Uint8Array> = {};
@@ -232,9 +227,9 @@ async function packageParts(doc: Document): Promise<Record<string, Uint8Array>> 
 }
 
 /**
- * Same input, same bytes. docx stamps the current time into docProps/core.xml and every zip entry (also
- * inside each chart's embedded workbook), and docx/charts names relationships with random ids. The times
- * become `date` (SOURCE_DATE_EPOCH or a fixed date) and the random ids are renumbered in order of first
+ * Same input, same bytes. docx stamps the current time into docProps/core.xml and every zip entry (the
+ * package is zipped again by package-zip.ts, ChartRun's workbooks written again by chart-workbook.ts), and
+ * docx/charts names relationships with random ids. The times become `date` (SOURCE_DATE_EPOCH or a fixed date) and the random ids are renumbered in order of first
  * appearance, which depends only on the document, as are drawings' ids, after the `reserved` ids that
  * chart-parts.ts gave its charts. `charts` are the drawings of chart-xml.ts' charts, put in before the
  * drawings are counted so that they are counted as ChartRun's are.
