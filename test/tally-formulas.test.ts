@@ -11,6 +11,7 @@ import {
   responseRate,
   scoreSummary,
   share,
+  twoProportionTest,
   validRate,
 } from "../src/tally/stats.js";
 
@@ -55,6 +56,19 @@ describe("the worked examples of each statistic's formula", () => {
   it("a rank option's 平均排位 and 综合得分", () => {
     expect(rankStatistics([211, 92, 16, 1], 4, 320)).toEqual({ meanPosition: 1.396875, score: 3.603125 });
     expect(rankStatistics([0, 0, 0, 0], 4, 0)).toEqual({ meanPosition: null, score: null });
+  });
+
+  it("the two-proportion z-test: two groups, and two rounds (fixtures/two-waves)", () => {
+    // z = 0.651 / √(0.136 × 0.864 × (1/14 + 1/111)) = 6.70; χ² = z²
+    const groups = twoProportionTest(10, 14, 7, 111)!;
+    expect(Math.sqrt(groups.statistic)).toBeCloseTo(6.7, 2);
+    expect(groups.p).toBeLessThan(1e-10);
+    // 20 of 25 satisfied in 2026 against 5 of 20 in 2025: z = 3.69, p = 0.0002; 18 of 25 against 12 of 20: z = 0.85, p = 0.40
+    const waves = twoProportionTest(20, 25, 5, 20)!;
+    expect(Math.sqrt(waves.statistic)).toBeCloseTo(3.69, 2);
+    expect(waves.p).toBeCloseTo(0.0002, 4);
+    expect(twoProportionTest(18, 25, 12, 20)!.p).toBeCloseTo(0.4, 2);
+    expect(twoProportionTest(0, 10, 0, 12)).toBeNull();
   });
 
   it("the design effect of weighting (fixtures/weights)", () => {

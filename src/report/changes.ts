@@ -1,4 +1,4 @@
-import { chiSquareTest, roundHalfAway } from "../tally/stats.js";
+import { roundHalfAway, twoProportionTest } from "../tally/stats.js";
 import type { OptionTally, QuestionTally, RowTally, TallyResult } from "../tally/types.js";
 import type { Finding } from "./findings.js";
 import { fixed, pct } from "./format.js";
@@ -49,19 +49,6 @@ export function changeDirection(change: number): { points: number; direction: Ch
   return { points, direction: points < 1 ? "flat" : change > 0 ? "up" : "down" };
 }
 
-/**
- * The two-proportion z-test of p₁ of n₁ against p₀ of n₀, as Pearson's χ² of the 2×2 table (its square):
- * z = (p₁ − p₀)/√(p̄(1 − p̄)(1/n₁ + 1/n₀)), p̄ = (x₁ + x₀)/(n₁ + n₀). With weights the bases are effective
- * sizes and x = p·n need not be whole.
- */
-export function twoProportionTest(p1: number, n1: number, p0: number, n0: number): { p: number; lowExpected: boolean } | null {
-  const test = chiSquareTest([
-    [p1 * n1, n1 - p1 * n1],
-    [p0 * n0, n0 - p0 * n0],
-  ]);
-  return test ? { p: test.p, lowExpected: test.lowExpected } : null;
-}
-
 type Figure = Extract<Finding, { kind: "rate" } | { kind: "choices" }>;
 
 /**
@@ -83,7 +70,8 @@ export function changeFindings(findings: readonly Finding[], tally: TallyResult,
     const { points, direction } = changeDirection(figure.change);
     const n1 = sizeOf(t);
     const n0 = t.previous.effectiveBase ?? t.previous.base;
-    const test = n1 > 0 && n0 > 0 ? twoProportionTest(figure.current, n1, figure.previous, n0) : null;
+    // the two rounds' shares as counts of their (effective) bases, for the two-proportion z-test (stats.ts)
+    const test = n1 > 0 && n0 > 0 ? twoProportionTest(figure.current * n1, n1, figure.previous * n0, n0) : null;
     const level = test?.lowExpected ? rules.significance / 5 : rules.significance;
     const significant = direction !== "flat" && test !== null && test.p < level;
     const finding: Finding & ChangeFigure = {

@@ -1,7 +1,7 @@
 import { append, maxOf, minOf } from "../arrays.js";
 import type { Question, Scale, Survey } from "../definition/model.js";
 import { questionKind, sectionOfKind, subjectOf, type QuestionKind } from "../definition/question-kind.js";
-import { chiSquareTest } from "../tally/stats.js";
+import { chiSquareTest, twoProportionTest } from "../tally/stats.js";
 import type { BreakdownGroup, ChiSquare, OptionTally, QuestionTally, RowTally, TallyResult } from "../tally/types.js";
 import { approx, fixed, pct } from "./format.js";
 import type { ReportRules } from "./rules.js";
@@ -624,11 +624,7 @@ function bestGap(groups: readonly BreakdownGroup[], measures: readonly Measure[]
     let pair: { hi: number; lo: number; p: number } | undefined;
     for (const hi of at(max)) {
       for (const lo of at(min)) {
-        const test = chiSquareTest([
-          [m.counts[hi]!, sizes[hi]! - m.counts[hi]!],
-          [m.counts[lo]!, sizes[lo]! - m.counts[lo]!],
-        ]);
-        const p = test?.p ?? 1;
+        const p = twoProportionTest(m.counts[hi]!, sizes[hi]!, m.counts[lo]!, sizes[lo]!)?.p ?? 1;
         if (!pair || p < pair.p) pair = { hi, lo, p };
       }
     }

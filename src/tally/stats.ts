@@ -25,7 +25,7 @@ import type { ChiSquare } from "./types.js";
  * | ci95, positiveRateCi95          | 95%置信区间 (抽样误差)        | `wilsonInterval`                  |
  * | effectiveBase, weighting.effectiveN, designEffect | 有效样本量, 设计效应 | `kishEffectiveN`, `designEffect` |
  * | chiSquare, breakdownTests       | 卡方检验, Fisher精确检验      | `chiSquareTest`, `independenceTest` (exact.ts: Fisher) |
- * | letters of a breakdown table    | 两比例z检验                   | `significantlyHigher`             |
+ * | letters of a breakdown table, a change beyond the margin of error | 两比例z检验 | `twoProportionTest`, `significantlyHigher` |
  * | groups[].alpha                  | 克隆巴赫系数                  | `cronbachAlpha`                   |
  *
  * Formulas that belong to one feature stay beside it, and are named here so that a search finds them:
@@ -323,16 +323,33 @@ export function independenceTest(observed: number[][]): ChiSquare | null {
 }
 
 /**
- * Which groups' shares differ significantly (两比例z检验), for the letters of a breakdown table: `higher[g]` lists the
+ * The two-proportion z-test (两比例z检验) of x₁ of n₁ against x₂ of n₂, with the pooled share:
+ *
+ *     z = (p₁ − p₂) / √(p̄(1 − p̄)(1/n₁ + 1/n₂)),   p̄ = (x₁ + x₂)/(n₁ + n₂),   p = 2(1 − Φ(|z|))
+ *
+ * computed as Pearson's χ² of the 2×2 table [[x₁, n₁ − x₁], [x₂, n₂ − x₂]] (χ² = z², the same p), whose
+ * `lowExpected` says when the normal approximation is poor. It compares two groups of a breakdown (the
+ * letters, `significantlyHigher`; a gap the report calls 明显) and two rounds of a survey (变化超出抽样误差);
+ * with weights the bases are effective sizes and x = p·n need not be whole. Null when there is nothing
+ * to test (both shares 0, or both 1). Examples: 10 of 14 against 7 of 111: z = 6.70, χ² = 44.9,
+ * p ≈ 2·10⁻¹¹; fixtures/two-waves, 20 of 25 satisfied against 5 of 20: z = 3.69, p = 0.0002.
+ */
+export function twoProportionTest(x1: number, n1: number, x2: number, n2: number): ChiSquare | null {
+  return chiSquareTest([
+    [x1, n1 - x1],
+    [x2, n2 - x2],
+  ]);
+}
+
+/**
+ * Which groups' shares differ significantly, for the letters of a breakdown table: `higher[g]` lists the
  * groups whose share is significantly below group g's (g's letter cell shows their letters).
  *
- * Each pair of groups with a base is compared by the two-proportion z-test with the pooled share,
- * z = (p₁ − p₂) / √(p̄(1 − p̄)(1/n₁ + 1/n₂)), p̄ = (x₁ + x₂)/(n₁ + n₂) — the same p as Pearson's χ² of
- * the 2×2 table [[x₁, n₁ − x₁], [x₂, n₂ − x₂]] — and counts as different when p < α/m, m being the
- * number of pairs compared (Bonferroni's correction, so that with six groups, 15 pairs, each pair is
- * tested at 0.05/15 = 0.0033). Groups with no base get no letters and are not compared. Example: 10 of
- * 14 (71.4%) against 7 of 111 (6.3%): z = 6.70, χ² = 44.9, p ≈ 2·10⁻¹¹, below 0.05/15, so the first
- * group's cell carries the second's letter.
+ * Each pair of groups with a base is compared by the two-proportion z-test (`twoProportionTest`), and
+ * counts as different when p < α/m, m being the number of pairs compared (Bonferroni's correction, so
+ * that with six groups, 15 pairs, each pair is tested at 0.05/15 = 0.0033). Groups with no base get no
+ * letters and are not compared. Example: 10 of 14 (71.4%) against 7 of 111 (6.3%): p ≈ 2·10⁻¹¹, below
+ * 0.05/15, so the first group's cell carries the second's letter.
  */
 export function significantlyHigher(counts: readonly number[], bases: readonly number[], alpha = 0.05): number[][] {
   const live = bases.map((n, g) => (n > 0 ? g : -1)).filter((g) => g >= 0);
@@ -342,10 +359,7 @@ export function significantlyHigher(counts: readonly number[], bases: readonly n
     for (let b = a + 1; b < live.length; b++) {
       const g = live[a]!;
       const h = live[b]!;
-      const test = chiSquareTest([
-        [counts[g]!, bases[g]! - counts[g]!],
-        [counts[h]!, bases[h]! - counts[h]!],
-      ]);
+      const test = twoProportionTest(counts[g]!, bases[g]!, counts[h]!, bases[h]!);
       if (!test || !(test.p < alpha / pairs)) continue;
       if (counts[g]! / bases[g]! > counts[h]! / bases[h]!) higher[g]!.push(h);
       else higher[h]!.push(g);
