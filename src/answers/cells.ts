@@ -111,8 +111,8 @@ function readCell(
 ): Answer {
   if (columns.kind === "flags") return readFlags(item, columns.byCode, cells, data, index!, problems);
   const raw = (cells[columns.index] ?? "").trim();
-  if (raw === "" || data.blankMarkers.includes(raw)) return MISSING;
-  if (data.skipMarkers.includes(raw)) return SKIPPED;
+  const marked = markerOf(raw, data);
+  if (marked) return marked;
   const at = columns.index;
   switch (item.type) {
     case "single":
@@ -155,6 +155,17 @@ function readCell(
   }
 }
 
+/**
+ * A trimmed cell that is a marker rather than an answer: blank (empty, or a blank marker such as 问卷星's
+ * `(空)`) is MISSING, a skip marker (`(跳过)`, `-3`) SKIPPED. A marker listed as both is blank. The one
+ * statement of the markers' meaning, for a cell of its own and for a 0/1 option column alike.
+ */
+function markerOf(raw: string, data: DataOptions): Answer | undefined {
+  if (raw === "" || data.blankMarkers.includes(raw)) return MISSING;
+  if (data.skipMarkers.includes(raw)) return SKIPPED;
+  return undefined;
+}
+
 function readFlags(
   item: Item,
   byCode: Map<number, number>,
@@ -169,8 +180,9 @@ function readFlags(
   let blank = 0;
   for (const [code, at] of byCode) {
     const raw = (cells[at] ?? "").trim();
-    if (data.skipMarkers.includes(raw)) skipped++;
-    else if (raw === "" || data.blankMarkers.includes(raw)) blank++;
+    const marked = markerOf(raw, data);
+    if (marked === SKIPPED) skipped++;
+    else if (marked === MISSING) blank++;
     else if (raw === "0") continue;
     else if (code < 0) {
       // A column naming no option of the question (see mapColumns): chosen, it cannot be counted.
