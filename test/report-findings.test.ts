@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseSurvey } from "../src/definition/load.js";
 import type { Survey } from "../src/definition/model.js";
 import { buildReport } from "../src/report/build.js";
-import type { Finding } from "../src/report/findings.js";
+import type { Finding } from "../src/report/finding.js";
 import type { Block, ReportModel } from "../src/report/model.js";
 import type { BreakdownGroup, OptionTally, QuestionTally, TallyResult } from "../src/tally/types.js";
 import { loadTemplate } from "./helpers/report.js";

@@ -1,6 +1,6 @@
 import { append } from "../arrays.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Locate } from "./load.js";
+import type { Locate } from "./locate.js";
 import {
   DEFAULT_BLANK_MARKERS,
   DEFAULT_SKIP_MARKERS,

@@ -1,10 +1,10 @@
 import { roundHalfAway, twoProportionTest } from "../tally/stats.js";
 import type { OptionTally, QuestionTally, RowTally, TallyResult } from "../tally/types.js";
-import type { Finding } from "./findings.js";
+import type { ChangeFigure, Finding } from "./finding.js";
 import { fixed, pct } from "./format.js";
 import type { ReportRules } from "./rules.js";
 
-/**
+/*
  * Changes since an earlier round (`--previous`), as findings: one for each figure the report states as a
  * percentage that the earlier round also has — an evaluation's positive rate, and the leading answer of a
  * choice question — decided here and worded beside its figure by evidence.ts ("满意率为72.0%，比2025年提高
@@ -18,30 +18,6 @@ import type { ReportRules } from "./rules.js";
  *   bases, gives p < `significance` (a fifth of it when an expected count is below 5, as for group
  *   differences, where the normal approximation is poor).
  */
-export interface ChangeFigure {
-  kind: "change";
-  /** The finding whose figure changed. */
-  of: string;
-  subject: string;
-  /** The option whose share changed; absent for an evaluation (its positive rate is compared). */
-  option?: string;
-  rateName?: string;
-  /** This round's share, the earlier round's, and their difference (fractions). */
-  current: number;
-  previous: number;
-  change: number;
-  /** |change| in percentage points as written: one decimal. */
-  points: number;
-  direction: "up" | "down" | "flat";
-  base: number;
-  previousBase: number;
-  /** The two-sided p of the two-proportion z-test; null when there is nothing to test (a share of 0 or 1 in both). */
-  p: number | null;
-  /** The change is beyond the margin of error (p under the level). */
-  significant: boolean;
-  /** How the earlier round is named: its `period` (2025年), else null for the template's word (上一轮调查). */
-  period: string | null;
-}
 
 /** The change of a share, as the report words it: points to write, and which way. */
 export function changeDirection(change: number): { points: number; direction: ChangeFigure["direction"] } {

@@ -1,4 +1,4 @@
-import type { Finding } from "./findings.js";
+import type { Finding } from "./finding.js";
 import { fixed, pct } from "./format.js";
 import type { ReportModel } from "./model.js";
 

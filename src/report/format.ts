@@ -76,3 +76,12 @@ export function approx(x: unknown, lang: Lang = "zh-CN"): string {
   if (!below) return en ? "less than 10%" : "不足一成";
   return en ? `more than ${below.en}` : `${below.zh}以上`;
 }
+
+/**
+ * A quoted answer as a report prints it: an ASCII comma or semicolon between Chinese characters, as typed on
+ * a phone, in Chinese punctuation, and no full stop of its own inside the quotation marks.
+ */
+export function typography(s: string): string {
+  return s
+    .replace(/[。.，,；;、\s]+$/u, "").replace(/(?<=\p{Script=Han})\s*,\s*(?=\p{Script=Han})/gu, "，").replace(/(?<=\p{Script=Han})\s*;\s*(?=\p{Script=Han})/gu, "；");
+}

@@ -90,5 +90,5 @@ export interface ReportModel {
   /** Document properties. */
   meta: { organization?: string; subject?: string };
   /** What the generated sentences claim and why, including what a rule kept out (survey report --explain). */
-  findings?: import("./findings.js").Finding[];
+  findings?: import("./finding.js").Finding[];
 }

@@ -1,8 +1,7 @@
 import type { QuestionKind } from "../definition/question-kind.js";
 import type { QuestionTally } from "../tally/types.js";
-import type { Finding } from "./findings.js";
-import { typography } from "./findings.js";
-import { pct } from "./format.js";
+import type { Finding } from "./finding.js";
+import { pct, typography } from "./format.js";
 import type { Paragraph, Table } from "./model.js";
 import type { ReportRules } from "./rules.js";
 import { renderPattern, sentence, type SectionKey, type Template } from "./template.js";
