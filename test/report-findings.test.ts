@@ -146,6 +146,33 @@ function twoProportionP(a: number, n1: number, b: number, n2: number): number {
   return 1 - errorFunction(z / Math.SQRT2);
 }
 
+/**
+ * Two-sided p of Fisher's exact test of a 2×2 table (a of n1 against b of n2), summing the hypergeometric
+ * probabilities no larger than the observed one; computed here independently of src/tally/exact.ts.
+ */
+function fisher2x2P(a: number, n1: number, b: number, n2: number): number {
+  const n = n1 + n2;
+  const chosen = a + b;
+  const logChoose = (m: number, k: number) => logFactorial(m) - logFactorial(k) - logFactorial(m - k);
+  const prob = (x: number) => Math.exp(logChoose(n1, x) + logChoose(n2, chosen - x) - logChoose(n, chosen));
+  const observed = prob(a);
+  let p = 0;
+  for (let x = Math.max(0, chosen - n2); x <= Math.min(n1, chosen); x++) if (prob(x) <= observed * (1 + 1e-7)) p += prob(x);
+  return Math.min(1, p);
+}
+
+function logFactorial(m: number): number {
+  let s = 0;
+  for (let i = 2; i <= m; i++) s += Math.log(i);
+  return s;
+}
+
+/** Whether a 2×2 table has an expected count under 5 (a quarter of its cells: over the 20% rule). */
+function smallExpected(a: number, n1: number, b: number, n2: number): boolean {
+  const n = n1 + n2;
+  return [n1, n2].some((row) => [a + b, n - a - b].some((col) => (row * col) / n < 5));
+}
+
 const written = (model: ReportModel) => (model.findings ?? []).filter((f) => !f.omitted);
 const RUNS = Number(process.env.FUZZ_SCALE ?? 1) * 150;
 
@@ -166,7 +193,9 @@ describe("generated sentences are true to their numbers", () => {
           // The gap as the sentence states it, from the generated counts.
           expect(f.high.value - f.low.value).toBeCloseTo(f.gap, 12);
           expect(f.high.count / f.high.base).toBeCloseTo(f.high.value, 12);
-          const p = twoProportionP(f.high.count, f.high.base, f.low.count, f.low.base);
+          // The pair named: Fisher's exact test where expected counts are small, else the z-test.
+          const pair = [f.high.count, f.high.base, f.low.count, f.low.base] as const;
+          const p = smallExpected(...pair) ? fisher2x2P(...pair) : twoProportionP(...pair);
           if (Math.abs(p - 0.05) > 0.002) expect(p).toBeLessThan(0.05);
         }
         const strong = body.filter((p) => /明显|显著|远高于|远低于/.test(p));

@@ -116,6 +116,8 @@ export function buildReport(counted: TallyResult, survey: Survey, template: Temp
       minGroup: rules.minGroup,
       strongGapPoints: Math.round(rules.strongGap * 1000) / 10,
       significance: rules.significance,
+      // Said only when a difference in the body was tested so: Fisher's exact test, for small expected counts.
+      exactTests: findings.some((f) => f.kind === "difference" && !f.omitted && f.test.method !== "chi-square"),
       differences: findings.some((f) => f.kind === "difference" && !f.omitted),
       // With --previous: the rule of the change column, and the test only when a sentence says a change is beyond it.
       comparison: comparisonNotes(wavesOf(tally, survey, template), findings.some((f) => f.kind === "change" && !f.omitted && f.significant)),

@@ -181,6 +181,7 @@ function differenceBlocks(f: Of<"difference">, input: EvidenceInput): Block[] {
         background: f.questionKind === "background",
         high: side(f.high),
         low: side(f.low),
+        exact: f.test.method !== "chi-square",
         technical: input.technical,
         chi: f.test.statistic,
         df: f.test.df,

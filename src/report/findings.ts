@@ -1,7 +1,7 @@
 import { append, maxOf, minOf } from "../arrays.js";
 import type { Question, Scale, Survey } from "../definition/model.js";
 import { questionKind, sectionOfKind, subjectOf, type QuestionKind } from "../definition/question-kind.js";
-import { chiSquareTest, twoProportionTest } from "../tally/stats.js";
+import { chiSquareTest, independenceTest, twoProportionTest } from "../tally/stats.js";
 import type { BreakdownGroup, ChiSquare, OptionTally, QuestionTally, RowTally, TallyResult } from "../tally/types.js";
 import { approx, fixed, pct, typography } from "./format.js";
 import type { ReportRules } from "./rules.js";
@@ -384,8 +384,8 @@ interface Measure {
 /**
  * For every closed question, the largest material difference between groups of the breakdown (the role,
  * or --by): a gap of at least `strongGap` that is significant both across the groups compared (chi-square
- * of chosen/not by group) and between the two groups named (2×2 chi-square, i.e. the two-proportion
- * z-test). Groups under `minGroup` are left out of the comparison. The largest gaps are written, up to
+ * of chosen/not by group) and between the two groups named (the two-proportion z-test); each by Fisher's
+ * exact test instead where its expected counts are small, as the tally's breakdown tests. Groups under `minGroup` are left out of the comparison. The largest gaps are written, up to
  * `maxDifferences`; the others are kept with the reason.
  */
 function differences(
@@ -515,15 +515,16 @@ function bestGap(groups: readonly BreakdownGroup[], measures: readonly Measure[]
     const min = minOf(values);
     const gap = max - min;
     if (!(gap > 0)) continue;
-    const across = chiSquareTest(m.counts.map((c, i) => [c, sizes[i]! - c]));
+    const across = test(m.counts.map((c, i) => [c, sizes[i]! - c]));
     if (!across) continue;
     const at = (v: number) => values.flatMap((x, i) => (x === v ? [i] : []));
     // Of tied groups, the pair whose test is the strongest is the one tested; all tied groups are named.
-    let pair: { hi: number; lo: number; p: number } | undefined;
+    let pair: { hi: number; lo: number; p: number; exact: boolean } | undefined;
     for (const hi of at(max)) {
       for (const lo of at(min)) {
-        const p = twoProportionTest(m.counts[hi]!, sizes[hi]!, m.counts[lo]!, sizes[lo]!)?.p ?? 1;
-        if (!pair || p < pair.p) pair = { hi, lo, p };
+        const exact = counted ? independenceTest([[m.counts[hi]!, sizes[hi]! - m.counts[hi]!], [m.counts[lo]!, sizes[lo]! - m.counts[lo]!]]) : null;
+        const p = exact && exact.method !== "chi-square" ? exact.p : (twoProportionTest(m.counts[hi]!, sizes[hi]!, m.counts[lo]!, sizes[lo]!)?.p ?? 1);
+        if (!pair || p < pair.p) pair = { hi, lo, p, exact: exact !== null && exact.method !== "chi-square" };
       }
     }
     if (!pair) continue;
@@ -534,8 +535,8 @@ function bestGap(groups: readonly BreakdownGroup[], measures: readonly Measure[]
       count: m.counts[chosen]!,
     });
     // With many small expected counts the chi-square p is approximate: a stricter level stands in.
-    const level = across.lowExpected ? rules.significance / 5 : rules.significance;
-    const significant = across.p < level && pair.p < level;
+    const level = across.method === "chi-square" && across.lowExpected ? rules.significance / 5 : rules.significance;
+    const significant = across.p < level && pair.p < (pair.exact ? rules.significance : level);
     const g: Gap = {
       option: m.option,
       values,
@@ -550,7 +551,7 @@ function bestGap(groups: readonly BreakdownGroup[], measures: readonly Measure[]
       g.reason =
         gap < rules.strongGap - 1e-12
           ? `largest gap ${fixed(gap * 100, 1)} points, under strong_gap ${fixed(rules.strongGap * 100, 0)}`
-          : `gap ${fixed(gap * 100, 1)} points not significant (pair p=${fixed(pair.p, 3)}, across groups p=${fixed(across.p, 3)}, level ${rules.significance}${across.lowExpected ? "/5: small expected counts" : ""})`;
+          : `gap ${fixed(gap * 100, 1)} points not significant (pair p=${fixed(pair.p, 3)}, across groups p=${fixed(across.p, 3)}, ${across.method === "chi-square" ? "" : `, ${across.method}`}, level ${rules.significance}${level < rules.significance ? "/5: small expected counts" : ""})`;
     }
     if (g.material && (!bestMaterial || g.gap > bestMaterial.gap)) bestMaterial = g;
     if (!largest || g.gap > largest.gap) largest = g;
@@ -575,3 +576,8 @@ function markSaid(findings: Finding[], paragraphs: readonly string[]): Finding[]
 export function findingsIn(findings: readonly Finding[], section: SectionKey): Finding[] {
   return findings.filter((f) => f.section === section && !f.omitted);
 }
+  // Counts of people are tested as the tally tests its breakdowns: Fisher's exact test where the
+  // chi-square's expected counts are small. Weighted groups stand at effective sizes, which are not counts:
+  // the chi-square there, at a stricter level where its expected counts are small (it is approximate).
+  const counted = sizes.every(Number.isInteger) && measures.every((m) => m.counts.every(Number.isInteger));
+  const test = counted ? independenceTest : chiSquareTest;
