@@ -507,6 +507,11 @@ interface Gap {
 /** The largest material gap over all measures, else the largest gap with why it is not material. */
 function bestGap(groups: readonly BreakdownGroup[], measures: readonly Measure[], rules: ReportRules, sizes = groups.map((g) => g.base)): Gap | undefined {
   if (groups.length < 2) return undefined;
+  // Counts of people are tested as the tally tests its breakdowns: Fisher's exact test where the
+  // chi-square's expected counts are small. Weighted groups stand at effective sizes, which are not counts:
+  // the chi-square there, at a stricter level where its expected counts are small (it is approximate).
+  const counted = sizes.every(Number.isInteger) && measures.every((m) => m.counts.every(Number.isInteger));
+  const test = counted ? independenceTest : chiSquareTest;
   let bestMaterial: Gap | undefined;
   let largest: Gap | undefined;
   for (const m of measures) {
@@ -576,8 +581,3 @@ function markSaid(findings: Finding[], paragraphs: readonly string[]): Finding[]
 export function findingsIn(findings: readonly Finding[], section: SectionKey): Finding[] {
   return findings.filter((f) => f.section === section && !f.omitted);
 }
-  // Counts of people are tested as the tally tests its breakdowns: Fisher's exact test where the
-  // chi-square's expected counts are small. Weighted groups stand at effective sizes, which are not counts:
-  // the chi-square there, at a stricter level where its expected counts are small (it is approximate).
-  const counted = sizes.every(Number.isInteger) && measures.every((m) => m.counts.every(Number.isInteger));
-  const test = counted ? independenceTest : chiSquareTest;
