@@ -20,7 +20,7 @@ import {
   validRate,
   wilsonInterval,
 } from "./stats.js";
-import type { ChiSquare, GroupTally, OptionTally, QuestionTally, RankTally, RoleBreakdown, RowTally, TallyResult } from "./types.js";
+import type { BreakdownGroup, ChiSquare, GroupTally, OptionTally, QuestionTally, RankTally, RowTally, TallyResult } from "./types.js";
 import { annotateUnweighted, weigh, type Effective, type Weighed } from "./weigh.js";
 
 /**
@@ -252,7 +252,7 @@ function itemTally(plan: Plan, i: number, s: ItemState, keywords: Keywords, eff:
  * breakdown is also `byRole` and `chiSquare`, as before there were several.
  */
 function breakdownsOf(plan: Plan, i: number, item: PlanItem, s: ItemState, eff: Effective | undefined): Pick<QuestionTally, "byRole" | "chiSquare" | "breakdowns" | "breakdownTests"> {
-  const breakdowns: Record<string, RoleBreakdown[]> = {};
+  const breakdowns: Record<string, BreakdownGroup[]> = {};
   const tests: Record<string, ChiSquare | null> = {};
   plan.breakdowns.forEach((b, bi) => {
     if (b.item === i) return;
@@ -269,7 +269,7 @@ function breakdownsOf(plan: Plan, i: number, item: PlanItem, s: ItemState, eff: 
     } else if (s.byCounts) {
       const table = s.byCounts[bi]!;
       const groupN = eff?.groups?.[bi];
-      breakdowns[b.id] = groups.map((r, k) => roleBreakdown(item, r, table[k]!, s.byAnswered?.[bi]?.[k], groupN?.[k]));
+      breakdowns[b.id] = groups.map((r, k) => breakdownGroup(item, r, table[k]!, s.byAnswered?.[bi]?.[k], groupN?.[k]));
       // A respondent of a multi-select question sits in several cells at once, which the test of
       // independence does not allow: only single and scale questions get one.
       const tested = table.map((row) => row.filter((_, k) => !isNa(item, k)));
@@ -350,15 +350,15 @@ function scaleFields(item: PlanItem, counts: number[], base: number, n = base) {
 }
 
 /** One group of a breakdown over its own base; `n` is that base's effective size with weights. */
-function roleBreakdown(item: PlanItem, role: { code: number; label: string }, counts: number[], answered: number | undefined, n?: number): RoleBreakdown {
+function breakdownGroup(item: PlanItem, group: { code: number; label: string }, counts: number[], answered: number | undefined, n?: number): BreakdownGroup {
   if (item.type === "multi") {
     const base = answered ?? 0;
-    const out: RoleBreakdown = { code: role.code, label: role.label, base, options: multiOptions(item, counts, base, undefined, n ?? base) };
+    const out: BreakdownGroup = { code: group.code, label: group.label, base, options: multiOptions(item, counts, base, undefined, n ?? base) };
     if (n !== undefined) out.effectiveBase = n;
     return out;
   }
   const base = counts.reduce((sum, c, k) => (isNa(item, k) ? sum : sum + c), 0);
-  const out: RoleBreakdown = { code: role.code, label: role.label, base, options: singleOptions(item, counts, base, undefined, n ?? base) };
+  const out: BreakdownGroup = { code: group.code, label: group.label, base, options: singleOptions(item, counts, base, undefined, n ?? base) };
   if (n !== undefined) out.effectiveBase = n;
   if (item.type === "scale") {
     const f = scaleFields(item, counts, base, n ?? base);

@@ -266,9 +266,6 @@ export interface BreakdownGroup {
   ranks?: RankTally[];
 }
 
-/** The old name of `BreakdownGroup`, kept until finalize.ts and format/blocks.ts (under edit for issue 16, item 1) use the new one. */
-export type RoleBreakdown = BreakdownGroup;
-
 /**
  * Which test gave `p`: Pearson's chi-square ("chi-square"); Fisher's exact test ("fisher", by
  * enumeration), or its seeded Monte-Carlo estimate ("fisher-monte-carlo") when the table is too large to

@@ -2,7 +2,7 @@ import { maxOf } from "../../arrays.js";
 import { REASON_LABELS, type InvalidReason } from "../../validate/screen.js";
 import { formatNumber, formatPct, significantlyHigher } from "../stats.js";
 import type { Unmatched } from "../compare.js";
-import type { ChiSquare, OptionTally, QuestionTally, RoleBreakdown, RowTally, ScaleFields, TallyResult } from "../types.js";
+import type { BreakdownGroup, ChiSquare, OptionTally, QuestionTally, RowTally, ScaleFields, TallyResult } from "../types.js";
 
 /**
  * The readable layout of a tally, independent of the medium: per question a title, tables in 问卷星's
@@ -298,7 +298,7 @@ function scaleNote(q: { positiveRate?: number | null; negativeRate?: number | nu
  * (`significantlyHigher`), then the test line and what the letters mean.
  */
 function addRoleTable(block: Block, prefix: string, q: QuestionTally | RowTally, w: Words, d: number): void {
-  const all: [string, RoleBreakdown[], ChiSquare | null | undefined][] = q.breakdowns
+  const all: [string, BreakdownGroup[], ChiSquare | null | undefined][] = q.breakdowns
     ? Object.entries(q.breakdowns).map(([id, groups]) => [id, groups, q.breakdownTests?.[id]])
     : q.byRole
       ? [["", q.byRole, q.chiSquare]]
