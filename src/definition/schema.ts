@@ -48,7 +48,7 @@ const codes = z
 export const scaleSchema = z
   .strictObject({
     options: options.describe("listed from most positive; codes 1..n unless given"),
-    positive: z.array(code).optional().describe("codes counted in the satisfaction (positive) rate"),
+    positive: z.array(code).optional().describe("codes counted in the positive rate (positiveRate; in a report 满意率, 认同率 … by the scale's words)"),
     negative: z.array(code).optional().describe("codes counted in the negative rate"),
     na: z.array(code).optional().describe("codes such as 不了解 left out of every base"),
     scores: z.array(z.number()).optional().describe("one score per option; default n..1, higher is better"),

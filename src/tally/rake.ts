@@ -17,7 +17,7 @@ export interface RakeResult {
  *
  * The unit raked is the cell (the questionnaires that gave the same answer to every raking question), with
  * its total starting weight `totals[key]` (the weight column's, else the number of questionnaires). Cells
- * with no answer (or an `na` answer) to a raking question keep factor 1 and stay out of every margin: the
+ * with no answer (or an `na` answer) to a raking question keep factor 1 and stay out of its totals: the
  * raked questionnaires' weights add up to their starting total, so the whole sample's weights still add
  * up to its own. Worked example: 6 men and 4 women raked to 50% / 50%: the men's factor 5/6, the women's
  * 5/4; weights then add up to 10 again (6 × 5/6 + 4 × 5/4).
@@ -57,18 +57,19 @@ export function rake(plan: Plan, totals: Map<string, number>): RakeResult {
     });
   });
 
-  const margins = weighting.rake.map((_, k) => new Array<number>(radices[k]! - 1).fill(0));
+  // Each raking question's weighted total per option (raking's "margins"; not a margin of error).
+  const optionTotals = weighting.rake.map((_, k) => new Array<number>(radices[k]! - 1).fill(0));
   const fill = () => {
-    margins.forEach((m) => m.fill(0));
+    optionTotals.forEach((m) => m.fill(0));
     for (const c of raked) {
       const w = c.total * factors.get(c.key)!;
-      c.digits.forEach((d, k) => (margins[k]![d]! += w));
+      c.digits.forEach((d, k) => (optionTotals[k]![d]! += w));
     }
   };
   const gap = () => {
     fill();
     let worst = 0;
-    weighting.rake.forEach((r, k) => r.targets.forEach((t, o) => t !== null && (worst = Math.max(worst, Math.abs(margins[k]![o]! / sum - t)))));
+    weighting.rake.forEach((r, k) => r.targets.forEach((t, o) => t !== null && (worst = Math.max(worst, Math.abs(optionTotals[k]![o]! / sum - t)))));
     return worst;
   };
   let iterations = 0;
@@ -87,7 +88,7 @@ export function rake(plan: Plan, totals: Map<string, number>): RakeResult {
     iterations++;
     weighting.rake.forEach((r, k) => {
       fill();
-      const m = margins[k]!;
+      const m = optionTotals[k]!;
       for (const c of raked) {
         const d = c.digits[k]!;
         const target = r.targets[d] ?? 0;
