@@ -226,10 +226,21 @@ async function compiledParts(doc: Document): Promise<Record<string, Uint8Array>>
 /**
  * Same input, same bytes. docx stamps the current time into docProps/core.xml and every zip entry (the
  * package is zipped again by package-zip.ts, ChartRun's workbooks written again by chart-workbook.ts), and
- * docx/charts names relationships with random ids. The times become `date` (SOURCE_DATE_EPOCH or a fixed date) and the random ids are renumbered in order of first
- * appearance, which depends only on the document, as are drawings' ids, after the `reserved` ids that
- * chart-parts.ts gave its charts. `charts` are the drawings of chart-xml.ts' charts, put in before the
- * drawings are counted so that they are counted as ChartRun's are.
+ * docx/charts names relationships with random ids. The times become `date` (SOURCE_DATE_EPOCH or a fixed
+ * date) and the random ids are renumbered in order of first appearance, which depends only on the
+ * document, as are drawings' ids, after the `reserved` ids that chart-parts.ts gave its charts. `charts`
+ * are the drawings of chart-xml.ts' charts, put in before the drawings are counted so that they are
+ * counted as ChartRun's are.
+ *
+ * Why these are edits of docx's XML and not docx options (docx 9.15, issue 16): docx has no option for
+ * the core properties' dates, for its relationship ids (nanoid) or for where its drawing counter starts
+ * (test/report-docx.test.ts: same bytes, SOURCE_DATE_EPOCH); ChartRun has none for its data labels'
+ * wrapping (unwrapDataLabels); the styles' defaults need `w:autoSpaceDE` and a character spacing of 0,
+ * which docx does not write (styles.ts, test/report-typesetting.test.ts). The blocks and charts written
+ * as XML go in by marker because docx can take a part of XML only by parsing it again
+ * (`ImportedXmlComponent`), which writes an empty element (`<c:v></c:v>`, an empty run's text) otherwise
+ * than docx does, and building them as docx objects (`writer: "docx"`, ChartRun) doubled the render's
+ * time (test/report-block-xml.test.ts and report-chart-xml.test.ts prove the bytes equal).
  */
 function reproducible(
   parts: Record<string, Uint8Array>,
