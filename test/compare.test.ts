@@ -119,6 +119,44 @@ describe("survey tally --previous on two rounds (fixtures/two-waves)", () => {
     expect(md.stdout).toContain("未能与上一轮对应: 新增选项 q3: 缺制度; 新增题目 q7; 删去题目 q5");
   });
 
+  it("survey merge --previous compares the merged whole, through the previous.map its parts carry; parts compared alone are not added up", async () => {
+    // the second round in two parts, split by role (the fixture's CSV has no quoting), each counted alone
+    const [head, ...rows] = readFileSync("fixtures/two-waves/2026/answers.csv", "utf8").trim().split("\n");
+    const csvs = ["党员", "群众"].map((role) => {
+      const file = join(tmp, `answers-${role}.csv`);
+      writeFileSync(file, [head, ...rows.filter((r) => r.startsWith(`${role},`))].join("\n") + "\n");
+      return file;
+    });
+    const parts: string[] = [];
+    const compared1: string[] = [];
+    for (const [i, csv] of csvs.entries()) {
+      parts.push(join(tmp, `part-${i}.json`));
+      compared1.push(join(tmp, `compared-${i}.json`));
+      expect((await runCli(["tally", "-s", W2, "--format", "json", "-o", parts[i]!, csv])).code).toBe(0);
+      expect((await runCli(["tally", "-s", W2, "--format", "json", "--previous", last, "-o", compared1[i]!, csv])).code).toBe(0);
+    }
+    const merged = await runCli(["merge", ...parts, "--previous", last]);
+    expect(merged.stderr).toBe("");
+    expect(merged.code).toBe(0);
+    const whole = JSON.parse(merged.stdout) as TallyResult;
+    expect(whole.comparison).toEqual(compared.comparison);
+    // s2 was q2 in 2025 (previous.map): matched as `tally --previous` matches it
+    expect(whole.questions.s2!.previous).toEqual(compared.questions.s2!.previous);
+    expect(whole.questions.s2!.change).toEqual(compared.questions.s2!.change);
+    for (const [id, q] of Object.entries(compared.questions)) {
+      expect(whole.questions[id]!.options?.map((o) => [o.previous, o.change])).toEqual(q.options?.map((o) => [o.previous, o.change]));
+    }
+    // parts that were each compared: the merge says that the whole is not, and how to compare it
+    const plain = await runCli(["merge", ...compared1]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(/compared with an earlier round, the merged tally is not; give `survey merge --previous FILE`/);
+    expect((JSON.parse(plain.stdout) as TallyResult).comparison).toBeUndefined();
+    // the earlier round's file is one of merge's inputs: never its output
+    const over = await runCli(["merge", ...parts, "--previous", last, "-o", last, "--force"]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/OUTPUT_IS_INPUT/);
+  });
+
   it("refuses --each, and names a missing or wrong --previous file (exit 2)", async () => {
     const each = await runCli(["tally", "-s", W2, "--each", "q1", "-o", join(tmp, "each"), "--previous", last]);
     expect(each.code).toBe(2);

@@ -5,7 +5,7 @@ import { oneLine } from "../diagnostics/diagnostic.js";
 import { SurveyError } from "../diagnostics/errors.js";
 import { compareTallies } from "../tally/compare.js";
 import type { TallyResult } from "../tally/types.js";
-import { displayPath, type Io } from "./io.js";
+import { displayPath, noteInputs, type Io } from "./io.js";
 
 /**
  * Runs `work` on tallies read from files (`survey merge`, `survey report --tally`). Only `schemaVersion`
@@ -41,6 +41,7 @@ export async function fromSavedTally<T>(files: string[], work: () => T | Promise
 export async function compareWithPrevious(io: Io, current: TallyResult, file: string, survey: Pick<Survey, "previousMap">): Promise<TallyResult> {
   const full = resolve(io.cwd, file);
   const name = displayPath(io, full);
+  noteInputs(io, [full]);
   const previous = await readSavedTally(full, name, "give --previous the output of `survey tally --format json` of the earlier round");
   return fromSavedTally([name], () => compareTallies(current, previous, { map: survey.previousMap }));
 }

@@ -24,6 +24,11 @@ export interface Plan {
   period?: string;
   /** How answers are weighted; absent when they are not (every questionnaire counts 1). */
   weighting?: Weighting;
+  /**
+   * The definition's `previous.map` (this round's id → the earlier round's), when it has one, so that
+   * `survey merge --previous` matches renamed questions as `survey tally --previous` does.
+   */
+  previousMap?: Record<string, string>;
 }
 
 /**
@@ -101,6 +106,7 @@ export function buildPlan(survey: Survey, opts: { by?: string | string[]; issued
   const groups = survey.groups.map((g) => ({ id: g.id, label: g.label, items: g.items.map((id) => index.get(id)!) }));
   const plan: Plan = { title: survey.title, issued: opts.issued ?? survey.issued ?? null, lang: survey.lang, role, breakdowns, items, questions, groups };
   if (survey.period !== undefined) plan.period = survey.period;
+  if (Object.keys(survey.previousMap).length) plan.previousMap = { ...survey.previousMap };
   if (survey.data.weightColumn !== undefined || survey.weights) {
     plan.weighting = {
       column: survey.data.weightColumn ?? null,
