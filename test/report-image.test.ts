@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bundledChartFont } from "../src/io/chart-font.js";
+import { bundledChartFont } from "../src/cli/chart-font.js";
 import { buildReport } from "../src/report/build.js";
 import { fontSubset } from "../src/report/image/font.js";
 import { FONT_FAMILY, textWidth, wrapText } from "../src/report/image/metrics.js";

@@ -2,7 +2,7 @@ import type { DiagnosticCode } from "../diagnostics/catalogue.js";
 import { oneLine } from "../diagnostics/diagnostic.js";
 import { codesGuessed, type DataOptions, type Item, type NumberQuestion, type Option } from "../definition/model.js";
 import type { ItemColumns } from "./columns.js";
-import { normalizeLabel } from "./normalize.js";
+import { normalizeLabel } from "../definition/normalize.js";
 
 /**
  * One item's answer in one questionnaire.

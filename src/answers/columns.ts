@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Item, Question, Survey } from "../definition/model.js";
-import { normalizeHeader, normalizeLabel, normalizeQuestionText, parseSubColumn } from "./normalize.js";
+import { normalizeHeader, normalizeLabel, normalizeQuestionText, parseSubColumn } from "../definition/normalize.js";
 
 /** Where an item's answer is in a row: one cell, or one 0/1 column per option (按序号 multi-select). */
 export type ItemColumns = { kind: "cell"; index: number } | { kind: "flags"; byCode: Map<number, number> };

@@ -2,7 +2,7 @@ import type { CsvRecord } from "../io/fast-csv.js";
 import { cellText } from "../io/fast-csv.js";
 import type { ScanMemory } from "../io/scan-memory.js";
 import { append } from "../arrays.js";
-import { smallWholeNumberOfBytes } from "../validate/id-set.js";
+import { smallWholeNumberOfBytes } from "./id-set.js";
 import { ByteCache, ByteDictionaries, type CellDictionaries } from "./byte-cache.js";
 import { itemOptionIndex, MISSING, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
 import type { ItemColumns } from "./columns.js";

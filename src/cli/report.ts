@@ -159,7 +159,7 @@ async function reportWith(
   const [templateName, templateFiles, templateShown] = await readTemplate(io, opts.template ?? (lang === "en" ? "en-research-report" : "zh-research-report"));
   const template = parseTemplate(templateName, templateFiles, templateShown);
   // The font for chart images, loaded only when they are asked for.
-  const chartImages = opts.charts === "image" ? (await import("../io/chart-font.js")).bundledChartFont : undefined;
+  const chartImages = opts.charts === "image" ? (await import("./chart-font.js")).bundledChartFont : undefined;
   const narrativeFile = opts.narrative === false ? undefined : await findNarrative(io, survey, opts.narrative);
   // marked, loaded only for a narrative.
   const narrate = narrativeFile

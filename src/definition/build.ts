@@ -17,7 +17,7 @@ import {
 import type { QuestionDoc, SurveyDoc } from "./schema.js";
 import { compileWhen, WhenError, type WhenContext } from "./when.js";
 import { parsePattern } from "./patterns.js";
-import { likertLevels } from "../init/likert.js";
+import { likertLevels } from "./likert.js";
 
 type OptionDoc = string | { code?: number; label: string; other?: boolean };
 

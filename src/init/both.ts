@@ -1,8 +1,8 @@
-import { normalizeHeader, normalizeLabel, parseSubColumn } from "../answers/normalize.js";
+import { normalizeHeader, normalizeLabel, parseSubColumn } from "../definition/normalize.js";
 import { maxOf, minOf } from "../arrays.js";
 import type { RawRow } from "../io/raw-row.js";
 import type { Draft, DraftQuestion, DraftScale } from "./infer.js";
-import { matchLikert } from "./likert.js";
+import { matchLikert } from "../definition/likert.js";
 import { ambiguousLabels, type DraftOption } from "./options.js";
 import { MARKERS } from "./profile.js";
 

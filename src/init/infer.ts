@@ -1,7 +1,7 @@
 import { DURATION_COLUMNS, ID_COLUMNS, METADATA } from "../answers/columns.js";
-import { normalizeHeader, normalizeLabel, parseSubColumn } from "../answers/normalize.js";
+import { normalizeHeader, normalizeLabel, parseSubColumn } from "../definition/normalize.js";
 import type { QuestionType } from "../definition/model.js";
-import { matchLikert } from "./likert.js";
+import { matchLikert } from "../definition/likert.js";
 import { ambiguousLabels, labelOrder, optionsFromLabels, placeholderOptions, type DraftOption } from "./options.js";
 import { emptyProfile, type ColumnProfile } from "./profile.js";
 

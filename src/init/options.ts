@@ -1,4 +1,4 @@
-import { normalizeLabel } from "../answers/normalize.js";
+import { normalizeLabel } from "../definition/normalize.js";
 import { numbered, numericKey } from "../definition/ordinal.js";
 
 export interface DraftOption {

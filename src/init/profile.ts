@@ -1,4 +1,4 @@
-import { normalizeLabel } from "../answers/normalize.js";
+import { normalizeLabel } from "../definition/normalize.js";
 
 /**
  * What `init --from` needs to know about one column to guess its question type, gathered in one pass

@@ -1,4 +1,4 @@
-import { normalizeLabel } from "../answers/normalize.js";
+import { normalizeLabel } from "../definition/normalize.js";
 import type { ChangeFigures, OptionShares, OptionTally, PreviousFigures, QuestionTally, RowTally, TallyResult } from "./types.js";
 
 /**

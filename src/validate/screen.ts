@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Survey } from "../definition/model.js";
 import type { Response } from "../answers/read.js";
-import { IdSet, type IdSetPart } from "./id-set.js";
+import { IdSet, type IdSetPart } from "../answers/id-set.js";
 
 export type InvalidReason = "duplicate" | "too_few_answers" | "speeder" | "straightline" | "bad_weight";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { inferDraft, titleFromFile } from "../../src/init/infer.js";
-import { matchLikert } from "../../src/init/likert.js";
+import { matchLikert } from "../../src/definition/likert.js";
 import { optionsFromLabels } from "../../src/init/options.js";
 import { addCell, emptyProfile } from "../../src/init/profile.js";
 

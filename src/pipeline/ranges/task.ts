@@ -10,7 +10,7 @@ import { Utf8Stream } from "../../io/encoding.js";
 import { cellText, CsvScanner, type CsvRecord, type ScannerOptions } from "../../io/fast-csv.js";
 import { ScanMemory } from "../../io/scan-memory.js";
 import type { InputFile } from "../../io/table.js";
-import type { IdSetPart } from "../../validate/id-set.js";
+import type { IdSetPart } from "../../answers/id-set.js";
 import { DurationMedian, Screener, type InvalidReason, type ScreenerPart } from "../../validate/screen.js";
 import type { Plan } from "../../tally/plan.js";
 import { answerWords } from "../segmenter.js";

@@ -7,7 +7,7 @@ import subsetFont from "subset-font";
  * font's licence (OFL) restricts redistributing a modified font under its reserved name.
  */
 
-/** Where the fonts come from: reading and writing files is the caller's (src/io/chart-font.ts). */
+/** Where the fonts come from: reading and writing files is the caller's (src/cli/chart-font.ts). */
 export interface FontSource {
   /** The full font, as OpenType bytes. */
   font(): Promise<Buffer>;

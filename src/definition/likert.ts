@@ -1,4 +1,4 @@
-import { normalizeLabel } from "../answers/normalize.js";
+import { normalizeLabel } from "./normalize.js";
 
 /**
  * Known five-level response scales (Likert label sets) as Chinese questionnaires word them. Each level

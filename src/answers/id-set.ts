@@ -1,7 +1,8 @@
 /**
  * The set of respondent ids seen so far. 问卷星's 序号 and most hand-typed ids are small whole numbers:
  * those are kept as bits (a million ids in 125 KB), anything else in a Set. Duplicate detection then costs
- * almost nothing however many rows are read.
+ * almost nothing however many rows are read. In answers/, below validate/: the byte reader (fast-read.ts)
+ * reads an id as a number with it, and screening (validate/screen.ts) keeps the set.
  */
 export class IdSet {
   private bits = new Uint8Array(1024);
