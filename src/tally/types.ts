@@ -155,9 +155,8 @@ export interface ScaleFields {
   change?: ChangeFigures;
 }
 
-export interface QuestionTally extends ScaleFields {
-  type: "single" | "multi" | "scale" | "matrix" | "rank" | "number" | "text";
-  text: string;
+/** Who answered a question or matrix row, and its base (基数): what every share of it is of. */
+export interface BaseFields {
   /** Valid questionnaires with an answer. */
   answered: number;
   /** Not asked: `when` false or a skip marker. */
@@ -168,8 +167,27 @@ export interface QuestionTally extends ScaleFields {
   base: number;
   /** With weights: the questionnaires in the base (`base` is then the sum of their weights)… */
   unweightedBase?: number;
-  /** …and Kish's effective sample size of the base, (Σw)² / Σw², on which its intervals are computed. */
+  /** …and Kish's effective sample size of the base (有效样本量, `kishEffectiveN`), on which its intervals are computed. */
   effectiveBase?: number;
+}
+
+/** A question's or matrix row's breakdowns (交叉分析) and their tests. */
+export interface BreakdownFields {
+  /** The breakdown by the role (or the first --by): the first entry of `breakdowns`. */
+  byRole?: BreakdownGroup[];
+  chiSquare?: ChiSquare | null;
+  /**
+   * Breakdown by each breakdown question (the role and `crosstabs:`, or every --by), keyed by its id:
+   * entries shaped like `byRole` (which is the first of them), over each group's own base.
+   */
+  breakdowns?: Record<string, BreakdownGroup[]>;
+  /** The test of independence of each breakdown (null for multi-select and rank questions). */
+  breakdownTests?: Record<string, ChiSquare | null>;
+}
+
+export interface QuestionTally extends ScaleFields, BaseFields, BreakdownFields {
+  type: "single" | "multi" | "scale" | "matrix" | "rank" | "number" | "text";
+  text: string;
   options?: OptionTally[];
   // number
   n?: number;
@@ -189,16 +207,6 @@ export interface QuestionTally extends ScaleFields {
   unmatched?: { count: number; pct: number | null; ci95: Interval | null; answers: string[] };
   /** single/multi with `other_codes:`: every fill-in recoded to an option, in reading order (see other-codes.ts). */
   recoded?: RecodedAnswer[];
-  // breakdown by role (or the first --by)
-  byRole?: BreakdownGroup[];
-  chiSquare?: ChiSquare | null;
-  /**
-   * Breakdown by each breakdown question (the role and `crosstabs:`, or every --by), keyed by its id:
-   * entries shaped like `byRole` (which is the first of them), over each group's own base.
-   */
-  breakdowns?: Record<string, BreakdownGroup[]>;
-  /** The test of independence of each breakdown (null for multi-select and rank questions). */
-  breakdownTests?: Record<string, ChiSquare | null>;
   // matrix
   rows?: Record<string, RowTally>;
   // rank
@@ -230,19 +238,9 @@ export interface RecodedAnswer {
   added: boolean;
 }
 
-export interface RowTally extends ScaleFields {
+export interface RowTally extends ScaleFields, BaseFields, BreakdownFields {
   label: string;
-  answered: number;
-  skipped: number;
-  missing: number;
-  base: number;
-  unweightedBase?: number;
-  effectiveBase?: number;
   options: OptionTally[];
-  byRole?: BreakdownGroup[];
-  chiSquare?: ChiSquare | null;
-  breakdowns?: Record<string, BreakdownGroup[]>;
-  breakdownTests?: Record<string, ChiSquare | null>;
 }
 
 /**
