@@ -176,7 +176,7 @@ function differenceBlocks(f: Of<"difference">, input: EvidenceInput): Block[] {
         subject: f.subject,
         text: f.subject,
         option: f.option ?? null,
-        measure: f.rateName ?? "",
+        rateName: f.rateName ?? "",
         evaluation: f.option === undefined,
         background: f.questionKind === "background",
         high: side(f.high),
@@ -196,7 +196,7 @@ function differenceBlocks(f: Of<"difference">, input: EvidenceInput): Block[] {
       caption: renderLabel(template, template.text.labels.roleFigureCaption, {
         noun: f.noun,
         subject: f.subject,
-        measure: f.rateName ?? "",
+        rateName: f.rateName ?? "",
         n: f.groups.reduce((sum, g) => sum + g.base, 0),
       }),
       chart: {
