@@ -1,7 +1,7 @@
-import { strToU8, unzipSync, zipSync } from "fflate";
+import { strToU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../src/report/build.js";
-import { entryOptions, zipPackage } from "../src/report/docx/package-zip.js";
+import { zipPackage } from "../src/report/docx/package-zip.js";
 import { renderDocx } from "../src/report/docx/render.js";
 import type { ReportModel } from "../src/report/model.js";
 import { basicFixture, loadTemplate } from "./helpers/report.js";
@@ -41,28 +41,23 @@ describe("package-zip.ts", () => {
 
   it("zips the parts in name order, [Content_Types].xml first, each dated in UTC whatever the time zone", async () => {
     const date = new Date("2019-07-24T13:45:17Z");
-    const east = await withTimeZone("Asia/Shanghai", () => zipPackage(parts, date));
-    const west = await withTimeZone("America/Los_Angeles", () => zipPackage(parts, date));
+    const east = await withTimeZone("Asia/Shanghai", async () => zipPackage(parts, date));
+    const west = await withTimeZone("America/Los_Angeles", async () => zipPackage(parts, date));
     expect(Buffer.from(east).equals(Buffer.from(west))).toBe(true);
     expect(entries(east).map((e) => e.name)).toEqual(["[Content_Types].xml", "empty.xml", "word/document.xml", "名字/中文.xml"]);
     for (const e of entries(east)) expect({ time: e.time, day: e.day }).toEqual(dos(new Date("2019-07-24T13:45:16Z")));
     expect(unzipSync(east)["名字/中文.xml"]).toEqual(parts["名字/中文.xml"]);
+    // Seven hours after this, Los Angeles has moved its clocks on: the shift is taken at the shifted time.
+    const beforeChange = new Date("2019-03-10T05:00:00Z");
+    const [first] = entries(await withTimeZone("America/Los_Angeles", async () => zipPackage(parts, beforeChange)));
+    expect({ time: first!.time, day: first!.day }).toEqual(dos(beforeChange));
   });
 
   it("dates entries outside the years a zip holds at its first or last date", async () => {
-    const [early] = entries(await zipPackage(parts, new Date(0)));
-    const [late] = entries(await zipPackage(parts, new Date("2200-01-01T00:00:00Z")));
+    const [early] = entries(zipPackage(parts, new Date(0)));
+    const [late] = entries(zipPackage(parts, new Date("2200-01-01T00:00:00Z")));
     expect({ time: early!.time, day: early!.day }).toEqual(dos(new Date("1980-01-02T00:00:00Z")));
     expect({ time: late!.time, day: late!.day }).toEqual(dos(new Date("2099-12-31T23:59:58Z")));
-  });
-
-  it("gives the same bytes for a part fflate deflates on a worker thread (160 KB and more) as for one it deflates here", async () => {
-    const big = strToU8(Array.from({ length: 20_000 }, (_, i) => `<w:p><w:r><w:t>${i} 建议加强党员教育管理</w:t></w:r></w:p>`).join(""));
-    expect(big.length).toBeGreaterThan(160_000);
-    const date = new Date("2019-07-24T00:00:00Z");
-    const files = { ...parts, "word/document.xml": big };
-    const sorted = Object.fromEntries(Object.keys(files).sort().map((n) => [n, files[n as keyof typeof files]]));
-    expect(Buffer.from(await zipPackage(files, date)).equals(Buffer.from(zipSync(sorted, entryOptions(date))))).toBe(true);
   });
 });
 

@@ -54,7 +54,7 @@ export async function renderDocx(unsafe: ReportModel, style: StyleSheet, date: D
   const workbooks = chartWorkbooks(fast);
   const parts = await packageParts(model, style, date, runs, fast, options.writer === "docx");
   (await workbooks).forEach((book, i) => (parts[workbookName(i + 1)] = book));
-  return Buffer.from(await zipPackage({ ...parts, ...chartFiles(fast) }, date));
+  return Buffer.from(zipPackage({ ...parts, ...chartFiles(fast) }, date));
 }
 
 /** The package's parts by path: the document compiled, with the charts of chart-xml.ts put in but their workbooks. */
