@@ -20,6 +20,12 @@ export interface BlockOptions {
   lang: "zh-CN" | "en";
 }
 
+/**
+ * The words of the readable tables. The statistics keep the names of stats.ts, where their formulas are,
+ * with two exceptions kept as users know them: positiveRate is 正向率 here, one neutral word for tables
+ * that hold scales of every kind (a report names it by its scale: 满意率, 认同率 …), and meanPosition is
+ * 平均排名 (平均排位 in a report).
+ */
 const WORDS = {
   "zh-CN": {
     option: "选项", count: "小计", pct: "比例", valid: "本题有效填写人次", base: "基数", ofSelections: "响应率",
