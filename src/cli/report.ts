@@ -1,8 +1,6 @@
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { EXIT, SurveyError, usageError } from "../diagnostics/errors.js";
+import { EXIT, usageError } from "../diagnostics/errors.js";
 import type { Survey } from "../definition/model.js";
 import type { TallyResult } from "../tally/types.js";
 import type { ReportModel } from "../report/model.js";
@@ -11,8 +9,9 @@ import { REASON_LABELS, type InvalidReason } from "../validate/screen.js";
 import { surveyOption, type Run } from "./command.js";
 import { loadSurvey, resolveFiles } from "./context.js";
 import { eachOption, runEach, summaryOption } from "./each.js";
-import { displayPath, noteInputs, type Io } from "./io.js";
+import { noteInputs, type Io } from "./io.js";
 import { writeOutput, writeStdout } from "./output.js";
+import { dateParts, findNarrative, readTemplate, sourceDate } from "./report-inputs.js";
 import { STREAM_ARG } from "./streams.js";
 import { requireValidAnswers } from "./valid-answers.js";
 import { compareWithPrevious, fromSavedTally, readSavedTally } from "./saved-tally.js";
@@ -38,13 +37,6 @@ interface ReportOptions {
   explain?: boolean;
   previous?: string;
 }
-
-/** The templates shipped with survey: `templates/` beside `src/` and `dist/`. */
-const BUILTIN_TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));
-/** Without SOURCE_DATE_EPOCH the document carries this date, so every run gives the same bytes. */
-const FIXED_DATE = new Date("2000-01-01T00:00:00Z");
-/** A template file larger than this is not a template. */
-const MAX_TEMPLATE_FILE = 1 << 20;
 
 export function reportCommand(program: Command, run: Run): void {
   program
@@ -213,36 +205,6 @@ async function computeTally(io: Io, survey: Survey, args: string[], by: string |
   return tallySurvey(survey, files, { by, issued, progress: io.progress, ...fromEnvironment(io.env, io.stderr) });
 }
 
-/** A template by name (built in) or as a folder; reads its files so the template itself does no IO. */
-async function readTemplate(io: Io, nameOrDir: string): Promise<[string, Record<string, string>, string]> {
-  const isName = /^[a-z0-9-]+$/i.test(nameOrDir) && !(await isDir(resolve(io.cwd, nameOrDir)));
-  const dir = isName ? join(BUILTIN_TEMPLATES, nameOrDir) : resolve(io.cwd, nameOrDir);
-  if (!(await isDir(dir))) {
-    throw usageError(`template "${nameOrDir}" not found`, "use zh-research-report, en-research-report, or the path of a template folder");
-  }
-  const files: Record<string, string> = {};
-  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.isFile() || !/\.(ya?ml|liquid)$/.test(entry.name)) continue;
-    const full = join(dir, entry.name);
-    if ((await stat(full)).size > MAX_TEMPLATE_FILE) throw usageError(`${displayPath(io, full)} is too large for a template file`);
-    files[entry.name] = await readFile(full, "utf8");
-    noteInputs(io, [full]);
-  }
-  return [basename(dir), files, isName ? `templates/${nameOrDir}` : displayPath(io, dir)];
-}
-
-async function findNarrative(io: Io, survey: Survey, given: string | undefined): Promise<{ text: string; shown: string } | undefined> {
-  const path = given ? resolve(io.cwd, given) : join(dirname(survey.file ?? resolve(io.cwd, "survey.yaml")), "report.md");
-  try {
-    const text = await readFile(path, "utf8");
-    noteInputs(io, [path]);
-    return { text, shown: displayPath(io, path) };
-  } catch {
-    if (given) throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: given, message: "the narrative cannot be read" }]);
-    return undefined;
-  }
-}
-
 async function readTally(io: Io, path: string): Promise<TallyResult> {
   noteInputs(io, [path]);
   return readSavedTally(resolve(io.cwd, path), path, "give --tally the output of `survey tally --format json`");
@@ -259,21 +221,6 @@ function refuseStdout(io: Io, opts: ReportOptions): void {
   if (opts.explain) throw usageError("--explain prints on stdout, where -o - writes the document", "write the document to a file with -o, or leave out --explain");
 }
 
-/** SOURCE_DATE_EPOCH (seconds since 1970, as reproducible-builds.org defines it), else a fixed date. */
-function sourceDate(io: Io): Date {
-  const raw = io.env.SOURCE_DATE_EPOCH;
-  if (raw === undefined || raw === "") return FIXED_DATE;
-  if (!/^\d+$/.test(raw)) throw usageError(`SOURCE_DATE_EPOCH must be a whole number of seconds, not "${raw}"`);
-  // Zip entries cannot hold dates before 1980.
-  return new Date(Math.max(Number(raw) * 1000, Date.UTC(1980, 0, 2)));
-}
-
-/** The 落款's date as a Chinese reader's calendar has it (UTC+8), so a report reads the same in every time zone. */
-function dateParts(d: Date): { y: number; m: number; d: number } {
-  const china = new Date(d.getTime() + 8 * 3600 * 1000);
-  return { y: china.getUTCFullYear(), m: china.getUTCMonth() + 1, d: china.getUTCDate() };
-}
-
 function positiveInteger(raw: string, flag: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} must be a whole number of at least 1, not "${raw}"`);
@@ -287,11 +234,4 @@ function summary(output: string, model: ReportModel, template: Template): string
   const todo = all.filter((b) => b.kind === "paragraph" && b.runs.some((r) => r.placeholder)).length;
   const places = todo ? `, ${todo} place${todo === 1 ? "" : "s"} for the author to fill in (highlighted)` : "";
   return `${output}: ${Object.keys(template.text.sections).length} sections, ${tables} tables, ${figures} charts${places}`;
-}
-
-async function isDir(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
 }
