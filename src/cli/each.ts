@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { basename, extname, isAbsolute, join, relative, resolve } from "node:path";
 import { Option } from "commander";
+import Papa from "papaparse";
 import { itemOptionIndex, readAnswer, type CellProblem } from "../answers/cells.js";
 import { mapColumns } from "../answers/columns.js";
 import { cellsAsRead, isBlankRow } from "../answers/rules.js";
@@ -263,8 +264,9 @@ async function split(
   return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
 }
 
+/** One row of a group's CSV, quoted by papaparse where a cell needs it, and its line ending. */
 function csvLine(cells: string[]): string {
-  return `${cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",")}\r\n`;
+  return `${Papa.unparse([cells], { newline: "\r\n" })}\r\n`;
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
