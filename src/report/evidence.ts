@@ -177,6 +177,8 @@ function differenceBlocks(f: Of<"difference">, input: EvidenceInput): Block[] {
         text: f.subject,
         option: f.option ?? null,
         rateName: f.rateName ?? "",
+        // `measure`: what these patterns called rateName before; a template written then keeps working
+        measure: f.rateName ?? "",
         evaluation: f.option === undefined,
         background: f.questionKind === "background",
         high: side(f.high),
@@ -197,6 +199,8 @@ function differenceBlocks(f: Of<"difference">, input: EvidenceInput): Block[] {
         noun: f.noun,
         subject: f.subject,
         rateName: f.rateName ?? "",
+        // `measure`: what these patterns called rateName before; a template written then keeps working
+        measure: f.rateName ?? "",
         n: f.groups.reduce((sum, g) => sum + g.base, 0),
       }),
       chart: {
