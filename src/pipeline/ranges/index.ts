@@ -11,13 +11,15 @@ import type { TallyState } from "../../tally/state.js";
 import { cutRanges, inspect } from "./files.js";
 import { RangeChain, RangeMerger } from "./merge.js";
 import { Pool, runAll } from "./pool.js";
-import { TaskRunner, type FileSpec, type TaskResult, type TaskSpec } from "./task.js";
+import { TaskRunner, type FileSpec, type OpenAnswers, type TaskResult, type TaskSpec } from "./task.js";
 
 export interface FastOptions {
   by?: string | string[];
   issued?: number;
   /** Per plan item, whether its open answers are kept (the output lists them) or only their keywords; default all. */
   keepTexts?: boolean[];
+  /** Whether open answers are segmented for their keywords (default true; `validate` needs none). */
+  keywords?: boolean;
   /** Says on stderr why the fast path stepped aside and which thread read each range (SURVEY_TRACE). */
   trace?: (line: string) => void;
   /** Threads to read with, the main one included (default: the cores, at most 4). */
@@ -65,8 +67,8 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
   const bytes = (await Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)))).reduce((n, size) => n + size, 0);
   const threads = Math.max(1, Math.min(opts.threads ?? Math.min(availableParallelism(), MAX_THREADS), 16));
   const parallel = threads > 1 && bytes >= (opts.parallelFrom ?? PARALLEL_FROM) && survey.definition !== undefined;
-  const keepTexts = opts.keepTexts ?? plan.items.map(() => true);
-  const pool = parallel ? new Pool(survey, plan, threads - 1, { by: opts.by, issued: opts.issued }, keepTexts) : undefined;
+  const open: OpenAnswers = { keep: opts.keepTexts ?? plan.items.map(() => true), keywords: opts.keywords ?? true };
+  const pool = parallel ? new Pool(survey, plan, threads - 1, { by: opts.by, issued: opts.issued }, open) : undefined;
   const say = opts.trace;
   const trace = say ? (task: TaskSpec, by: string, ms: number) => say(`survey: ${task.mode} range ${task.index} read by ${by} in ${Math.round(ms)} ms\n`) : undefined;
   const onRead = opts.onRangeRead || trace ? (task: TaskSpec, by: string, ms: number) => (opts.onRangeRead?.(task, by, ms), trace?.(task, by, ms)) : undefined;
@@ -83,7 +85,7 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
     // The last range per thread cut finer: one thread no longer waits most of a range for the other.
     const rangeBytes = opts.rangeBytes ?? RANGE_BYTES;
     const ranges = await cutRanges(specs, parallel ? rangeBytes : Number.POSITIVE_INFINITY, threads * rangeBytes);
-    const main = new TaskRunner(survey, plan, specs, keepTexts);
+    const main = new TaskRunner(survey, plan, specs, open);
     pool?.setFiles(specs);
     const progress = opts.progress;
     progress?.expect(bytes * (survey.data.invalidIf.speeder !== undefined ? 2 : 1));
@@ -140,5 +142,7 @@ function chained(specs: FileSpec[], ranges: Omit<TaskSpec, "mode">[], results: T
  * files; undefined when the fast path steps aside.
  */
 export async function scanFast(survey: Survey, files: InputFile[], opts: FastOptions = {}): Promise<ScanSummary | undefined> {
-  return (await tallyFast(survey, files, buildPlan(survey), opts))?.summary;
+  const plan = buildPlan(survey);
+  // Validity needs no open answer: none is kept or segmented.
+  return (await tallyFast(survey, files, plan, { ...opts, keepTexts: plan.items.map(() => false), keywords: false }))?.summary;
 }

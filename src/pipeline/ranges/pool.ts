@@ -54,15 +54,15 @@ class Thread {
 export class Pool {
   readonly threads: Thread[];
 
-  /** `planOptions`: what `plan` was built with, for the workers to build it again; `keepTexts` as TaskRunner's. */
-  constructor(survey: Survey, plan: Plan, size: number, planOptions: WorkerInit["planOptions"], keepTexts: boolean[]) {
+  /** `planOptions`: what `plan` was built with, for the workers to build it again; `open` as TaskRunner's. */
+  constructor(survey: Survey, plan: Plan, size: number, planOptions: WorkerInit["planOptions"], open: WorkerInit["open"]) {
     const init: WorkerInit = {
       definition: survey.definition!,
       data: survey.data,
       issued: survey.issued,
       planOptions,
       plan,
-      keepTexts,
+      open,
     };
     this.threads = Array.from({ length: size }, () => new Thread(startWorker(init)));
   }

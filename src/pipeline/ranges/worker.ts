@@ -2,7 +2,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { buildSurvey } from "../../definition/build.js";
 import type { DataOptions, Survey } from "../../definition/model.js";
 import { buildPlan, type Plan } from "../../tally/plan.js";
-import { TaskRunner, type FileSpec, type TaskResult, type TaskSpec } from "./task.js";
+import { TaskRunner, type FileSpec, type OpenAnswers, type TaskResult, type TaskSpec } from "./task.js";
 
 /** What a worker thread is started with: enough to rebuild the main thread's survey and plan. */
 export interface WorkerInit {
@@ -12,8 +12,8 @@ export interface WorkerInit {
   issued: number | undefined;
   planOptions: { by?: string | string[]; issued?: number };
   plan: Plan;
-  /** Per item, whether its open answers are sent back or only their keywords (see TaskRunner). */
-  keepTexts: boolean[];
+  /** What ranges do with open answers (see TaskRunner). */
+  open: OpenAnswers;
 }
 
 /** The first message to a worker: the files, known only once the main thread has looked at them
@@ -54,7 +54,7 @@ async function readQueue(): Promise<void> {
 
 port.on("message", (message: TaskSpec | FilesMessage) => {
   if ("files" in message) {
-    if (survey && planned) runner = new TaskRunner(survey, init.plan, message.files, init.keepTexts);
+    if (survey && planned) runner = new TaskRunner(survey, init.plan, message.files, init.open);
     return;
   }
   queue.push(message);
