@@ -1,13 +1,16 @@
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE, type DiagnosticCode } from "../src/diagnostics/catalogue.js";
 import { EXIT, SurveyError } from "../src/diagnostics/errors.js";
 import { exitCodeFor } from "../src/diagnostics/exit-code.js";
 import { fromSystemError, isSystemError } from "../src/diagnostics/system-errors.js";
-import { ROOT } from "./helpers/cli.js";
+
+/** The checkout, for its README: this test loads the diagnostics, not the whole program. */
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * The one mapping from what stops a command to its exit code (exitCodeFor, used by the top-level catch and

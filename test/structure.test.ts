@@ -1,7 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./helpers/cli.js";
+
+/** The checkout: read as files only, so this test does not load the program. */
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * The shape of src/ (STYLE habit 1, issue 16): data flows one way, read → validate → tally → report, with
