@@ -183,7 +183,8 @@ function questionBlock(title: string, q: QuestionTally, w: Words, d: number, per
     case "single":
     case "scale":
       block.tables.push(withPrevious(optionTable(q.options!, w, d, counts), q.options!, "pct", w, d, period));
-      if (q.type === "scale") block.notes.push(scaleNote(q, w, d), ...previousScaleNote(q, w, d));
+      if (q.type === "scale") block.notes.push(scaleNote(q, w, d));
+      if (q.type === "scale" && q.previous && q.change) block.notes.push(previousScaleNote(q, w, d));
       break;
     case "multi":
       block.tables.push(
@@ -217,7 +218,7 @@ function questionBlock(title: string, q: QuestionTally, w: Words, d: number, per
         right: [false, ...labels.map(() => true), true, true, true],
         caption: counts,
       });
-      for (const r of rows) for (const line of previousScaleNote(r, w, d)) block.notes.push(`${r.label}: ${line}`);
+      for (const r of rows) if (r.previous && r.change) block.notes.push(`${r.label}: ${previousScaleNote(r, w, d)}`);
       for (const [rowId, r] of Object.entries(q.rows!)) addRoleTable(block, `${rowId} ${r.label}`, r, w, d);
       return block;
     }
@@ -288,10 +289,10 @@ function withPrevious(table: Block["tables"][number], options: OptionTally[], fi
   };
 }
 
-/** With `--previous`, on an evaluation: the earlier positive rate and mean, and how each moved. */
-function previousScaleNote(q: ScaleFields, w: Words, d: number): string[] {
-  if (!q.previous || !q.change) return [];
-  return [w.previousScale(formatPct(q.previous.positiveRate, d), signed(q.change.positiveRate == null ? null : q.change.positiveRate * 100, d), formatNumber(q.previous.mean, 2), signed(q.change.mean, 2))];
+/** With `--previous`, on an evaluation: the earlier positive rate and mean, and how each moved ("" without). */
+function previousScaleNote(q: ScaleFields, w: Words, d: number): string {
+  if (!q.previous || !q.change) return "";
+  return w.previousScale(formatPct(q.previous.positiveRate, d), signed(q.change.positiveRate == null ? null : q.change.positiveRate * 100, d), formatNumber(q.previous.mean, 2), signed(q.change.mean, 2));
 }
 
 function scaleNote(q: { positiveRate?: number | null; negativeRate?: number | null; meanScore?: number | null; sdScore?: number | null }, w: Words, d: number): string {
