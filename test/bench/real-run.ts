@@ -7,9 +7,9 @@ import { columns, generateReal, realSurveyYaml } from "./real-shape.js";
  * The real-shaped rows of `npm run bench` (issue 16, item 5 and its "Done when"): on the file of
  * real-shape.ts, in turns REPEAT times, `survey tally --format json` (the whole tally), the same with the
  * two open questions left out of the definition, `--format csv`, and DuckDB's one-pass tally; with
- * BENCH_READERS=1 also the tally, whole and without the open questions, without the WebAssembly scanner
- * (SURVEY_WASM=0) and with the general reader (SURVEY_READER=general, papaparse), which decide whether each
- * hand-written reader is worth its 15% (issue 16, item 2). Checks that survey and DuckDB counted the same, option by option, and that the
+ * BENCH_READERS=1 also the tally, whole and without the open questions, with the general reader
+ * (SURVEY_READER=general, papaparse), which shows whether the hand-written byte scanner is still worth its
+ * 15% (issue 16, item 2). Checks that survey and DuckDB counted the same, option by option, and that the
  * readers give the same JSON; returns the table's lines and the verdicts.
  */
 
@@ -78,10 +78,8 @@ export async function benchReal(root: string, dir: string, rows: number): Promis
     ["DuckDB", () => timed(root, ["node", "test/bench/duckdb-tally.mjs", csv, JSON.stringify(duckColumns())])],
     ...(READERS
       ? ([
-          ["survey tally, SURVEY_WASM=0", tally(whole, "json", out("nowasm.json"), { SURVEY_WASM: "0" })],
           ["survey tally, SURVEY_READER=general", tally(whole, "json", out("general.json"), { SURVEY_READER: "general" })],
-          // Without the open questions, whose keywords dominate the whole tally today, the readers' own share shows.
-          ["no open questions, SURVEY_WASM=0", tally(closed, "json", out("closed-nowasm.json"), { SURVEY_WASM: "0" })],
+          // Without the open questions, whose keywords weigh most in the whole tally, the reader's own share shows.
           ["no open questions, SURVEY_READER=general", tally(closed, "json", out("closed-general.json"), { SURVEY_READER: "general" })],
         ] as [string, () => Run][])
       : []),
@@ -119,17 +117,15 @@ export async function benchReal(root: string, dir: string, rows: number): Promis
   if (READERS) {
     for (const [def, prefix] of [["whole", ""], ["closed", "closed-"]]) {
       const json = readFileSync(out(`${def}.json`), "utf8");
-      for (const name of ["nowasm", "general"]) {
-        if (readFileSync(out(`${prefix}${name}.json`), "utf8") !== json) notes.push(`MISMATCH: the ${prefix}${name} reader's JSON differs from the default reader's`);
-      }
+      if (readFileSync(out(`${prefix}general.json`), "utf8") !== json) notes.push(`MISMATCH: the general reader's JSON differs from the byte scanner's (${def} definition)`);
     }
-    // What each piece saves: the WebAssembly scanner against the JavaScript byte scanner alone, and that
-    // scanner against papaparse (issue 16, item 2 keeps a piece only if it is worth ≥ 15%).
+    // What the byte scanner saves against papaparse (issue 16, item 2 keeps a hand-written piece only if it
+    // is worth ≥ 15%).
     const saves = (a: string, b: string) => `${((1 - pairedRatio(byName.get(a)!, byName.get(b)!)) * 100).toFixed(0)}%`;
-    const says = (fast: string, noWasm: string, general: string) =>
-      `the WebAssembly scanner saves ${saves(fast, noWasm)} of the time without it; the byte scanner (SURVEY_WASM=0) saves ${saves(noWasm, general)} of the general reader's; both together ${saves(fast, general)}`;
-    notes.push(`readers at ${rows.toLocaleString("en")}, whole tally: ${says("survey tally (whole)", "survey tally, SURVEY_WASM=0", "survey tally, SURVEY_READER=general")}`);
-    notes.push(`readers at ${rows.toLocaleString("en")}, no open questions: ${says("survey tally, no open questions", "no open questions, SURVEY_WASM=0", "no open questions, SURVEY_READER=general")}`);
+    notes.push(
+      `readers at ${rows.toLocaleString("en")}: the byte scanner saves ${saves("survey tally (whole)", "survey tally, SURVEY_READER=general")} of the general reader's time ` +
+        `on the whole tally, ${saves("survey tally, no open questions", "no open questions, SURVEY_READER=general")} without the open questions`,
+    );
   }
   return { lines, notes };
 }

@@ -21,8 +21,7 @@ import { benchReal } from "./real-run.js";
  *   (空) skips, the metadata columns, two open questions answered by 80% in about 15 characters, about half
  *   of them distinct. Timed (real-run.ts): the whole tally, the tally without the open questions, --format
  *   csv and DuckDB, with issue 16's "Done when" ratios; BENCH_READERS=1 adds the tally (whole and
- *   without the open questions) without WebAssembly (SURVEY_WASM=0) and with the general reader
- *   (SURVEY_READER=general), for issue 16, item 2.
+ *   without the open questions) with the general reader (SURVEY_READER=general), for issue 16, item 2.
  *
  * Not part of `npm test`. ROWS=… overrides the sizes (comma-separated), REPEAT=… the runs of each command
  * (default 3), SHAPES=current,real which shapes to time (default both).
