@@ -85,7 +85,8 @@ class Keywords {
   ) {}
 
   of(s: ItemState): { word: string; count: number }[] {
-    return topKeywords(s.words ?? countWords(s.texts ?? [], this.need()));
+    // The segmenter is asked for only when there is an answer to segment (a tally of nothing needs none).
+    return topKeywords(s.words ?? countWords(s.texts ?? [], (text) => this.need()(text)));
   }
 
   need(): WordsOf {
@@ -236,8 +237,7 @@ function itemTally(plan: Plan, i: number, s: ItemState, keywords: Keywords, eff:
       if (keywords.listed) q.keywords = keywords.of(s);
       // Counted from the answers themselves (unweighted): where the state keeps them.
       if (item.themes?.length && s.texts) {
-        const wordsOf = keywords.need();
-        Object.assign(q, themeTally(item.themes, s.texts, (texts) => texts.map(wordsOf)));
+        Object.assign(q, themeTally(item.themes, s.texts, (texts) => texts.map(keywords.need())));
       }
       break;
   }
