@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { detectDelimiter, detectNewline, readCsv } from "../src/io/csv.js";
 import { cellText, CsvScanner, hashBytes, type CsvRecord, type ScannerOptions } from "../src/io/fast-csv.js";
+import { ScanMemory, wasmAvailable } from "../src/io/scan-memory.js";
 
 const scale = Number(process.env.FUZZ_SCALE ?? "1");
 const SEED = process.env.FUZZ_SEED === "random" ? Date.now() % 2 ** 31 : process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261123;
@@ -71,6 +72,16 @@ function optionsOf(bytes: Uint8Array): ScannerOptions | undefined {
   return { delimiter: delimiter.charCodeAt(0), newline, maxFields: MAX_FIELDS, maxRecordBytes: MAX_RECORD_BYTES };
 }
 
+/**
+ * Every test runs twice: with the scanner's plain records scanned in WebAssembly (into a ScanMemory, as
+ * the tally scans), and with the scanner's own JavaScript alone (when the module is missing).
+ */
+const MODES = [
+  { mode: "WebAssembly", wasm: true },
+  { mode: "JavaScript", wasm: false },
+];
+let wasm = true;
+
 interface Scan {
   records: string[][];
   offsets: number[];
@@ -97,11 +108,17 @@ function cellsOf(r: CsvRecord): string[] {
  * record to stop at. Every chunk is read into the same buffer, scribbled over after each push, as the
  * tally's reader reuses its read buffer: the scanner must keep nothing of a chunk but its own copy.
  */
-function scan(opts: ScannerOptions, bytes: Uint8Array, chunks: number[], start = 0, stopAt?: (r: CsvRecord) => boolean): Scan {
-  return scanWith(new CsvScanner(opts, start), bytes, chunks, stopAt);
+function scan(opts: ScannerOptions, bytes: Uint8Array, chunks: number[], start = 0, stopAt?: (r: CsvRecord) => boolean, targetEvery = 2): Scan {
+  const memory = wasm ? ScanMemory.acquire(opts.maxFields, 0) : undefined;
+  expect(memory !== undefined).toBe(wasm);
+  try {
+    return scanWith(new CsvScanner(opts, start, memory), bytes, chunks, stopAt, targetEvery);
+  } finally {
+    memory?.release();
+  }
 }
 
-function scanWith(scanner: CsvScanner, bytes: Uint8Array, chunks: number[], stopAt?: (r: CsvRecord) => boolean): Scan {
+function scanWith(scanner: CsvScanner, bytes: Uint8Array, chunks: number[], stopAt?: (r: CsvRecord) => boolean, targetEvery = 2): Scan {
   const out: Scan = { records: [], offsets: [], bailed: undefined, positions: [], position: 0 };
   const onRecord = (r: CsvRecord) => {
     out.records.push(cellsOf(r));
@@ -114,11 +131,14 @@ function scanWith(scanner: CsvScanner, bytes: Uint8Array, chunks: number[], stop
   let at = 0;
   let going = true;
   for (const [k, size] of chunks.entries()) {
-    // Every chunk is pushed from the same buffer, spoilt after the push to show nothing kept pointing in it.
-    const chunk = shared.subarray(0, size);
+    // Every other chunk (by default) is read where the scanner's memory wants it (as scanRange reads), the
+    // others are pushed from a buffer of their own, which is spoilt after the push to show nothing kept
+    // pointing in it.
+    const target = k % targetEvery === 0 ? scanner.target(size) : undefined;
+    const chunk = (target ?? shared).subarray(0, size);
     chunk.set(bytes.subarray(at, at + size));
     going = scanner.push(chunk, onRecord);
-    chunk.fill(0x22);
+    if (!target) chunk.fill(0x22);
     at += size;
     if (!going) break;
     out.positions.push(scanner.position);
@@ -299,7 +319,12 @@ function expectedOffsets(csv: Csv): number[] {
 
 // ---------------------------------------------------------------------------------------------------------
 
-describe("CsvScanner reads what readCsv reads", () => {
+describe.each(MODES)("CsvScanner reads what readCsv reads ($mode)", ({ wasm: inWasm }) => {
+  beforeAll(() => {
+    wasm = inWasm;
+    if (inWasm) expect(wasmAvailable()).toBe(true);
+  });
+
   test(
     "well-formed files, in any chunking: never gives up, and every record and offset is readCsv's",
     async () => {
@@ -476,7 +501,11 @@ describe("CsvScanner reads what readCsv reads", () => {
   );
 });
 
-describe("CsvScanner: fixed examples (shrunk counterexamples of the properties above)", () => {
+describe.each(MODES)("CsvScanner: fixed examples (shrunk counterexamples of the properties above; $mode)", ({ wasm: inWasm }) => {
+  beforeAll(() => {
+    wasm = inWasm;
+  });
+
   const LF: ScannerOptions = { delimiter: 0x2c, newline: "\n", maxFields: MAX_FIELDS, maxRecordBytes: MAX_RECORD_BYTES };
 
   test("no empty record after a final line break, as readCsv (papaparse streaming) gives none; none for an empty file", async () => {
@@ -520,7 +549,7 @@ describe("CsvScanner: fixed examples (shrunk counterexamples of the properties a
     expect(got.position).toBe(10);
   });
 
-  test("a record longer than a read (4 MiB across 1 MiB reads) is carried whole, and the records after it are read", () => {
+  test("a record longer than the WebAssembly memory's room for bytes (4 MiB): the memory grows, the records after it are read", () => {
     const long = "长".repeat(2 << 20);
     const bytes = Buffer.from(`a,b\n"${long}",y\nc,d\n`);
     // Sizes as given (chunkSizes would scale them up for a file this big, to a single chunk).
@@ -533,11 +562,12 @@ describe("CsvScanner: fixed examples (shrunk counterexamples of the properties a
     const got = scan({ ...LF, maxRecordBytes: 8 << 20 }, bytes, chunks);
     expect(got.bailed).toBeUndefined();
     expect(got.records).toEqual([["a", "b"], [long, "y"], ["c", "d"]]);
-    // Every chunk a read of 1 MiB, as scanRange reads: the carry grows while the record is carried.
+    // Every chunk read into the memory, as scanRange reads, with a record longer than the memory grew to
+    // above (the memory is kept for the next scan): it grows while the record is carried.
     const longer = "长".repeat(3 << 20);
     const more = Buffer.from(`a,b\n"${longer}",y\nc,d\n`);
     const reads = Array.from({ length: Math.ceil(more.length / READ_CHUNK) }, (_, k) => Math.min(READ_CHUNK, more.length - k * READ_CHUNK));
-    const read = scan({ ...LF, maxRecordBytes: 12 << 20 }, more, reads);
+    const read = scan({ ...LF, maxRecordBytes: 12 << 20 }, more, reads, 0, undefined, 1);
     expect(read.bailed).toBeUndefined();
     expect(read.records).toEqual([["a", "b"], [longer, "y"], ["c", "d"]]);
   });

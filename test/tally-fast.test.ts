@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import iconv from "iconv-lite";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSurvey } from "../src/definition/load.js";
 import type { Survey } from "../src/definition/model.js";
 import type { InputFile } from "../src/io/table.js";
@@ -12,6 +12,7 @@ import { buildPlan } from "../src/tally/plan.js";
 import { scanFast, tallyFast } from "../src/pipeline/ranges/index.js";
 import { scan, type ScanSummary } from "../src/validate/scan.js";
 import { tallySurvey } from "../src/pipeline/index.js";
+import { wasmAvailable } from "../src/io/scan-memory.js";
 
 /**
  * The fast path of big CSV files (byte scanner, cached cells, ranges read by worker threads, merged in
@@ -36,7 +37,31 @@ async function both(survey: Survey, files: InputFile[], fast = FORCED, by?: stri
   return { general: JSON.stringify(general), auto: JSON.stringify(auto) };
 }
 
-describe("the fast path gives the general reader's tally", () => {
+/**
+ * The fast path runs its inner loops in WebAssembly when the module is built (npm test builds it), and in
+ * JavaScript when not (SURVEY_WASM=0, inherited by the worker threads): both are compared with the
+ * general reader.
+ */
+const MODES = [
+  { mode: "WebAssembly", env: undefined },
+  { mode: "JavaScript", env: "0" },
+];
+function inMode(env: string | undefined) {
+  const before = process.env.SURVEY_WASM;
+  beforeAll(() => {
+    if (env === undefined) delete process.env.SURVEY_WASM;
+    else process.env.SURVEY_WASM = env;
+    expect(wasmAvailable()).toBe(env === undefined);
+  });
+  afterAll(() => {
+    if (before === undefined) delete process.env.SURVEY_WASM;
+    else process.env.SURVEY_WASM = before;
+  });
+}
+
+describe.each(MODES)("the fast path gives the general reader's tally ($mode)", ({ env }) => {
+  inMode(env);
+
   it.each([
     ["tally-basic", ["answers.csv"]],
     ["example", ["answers.csv"]],
@@ -188,7 +213,9 @@ function quote(cell: string, delimiter = ","): string {
   return /["\r\n]/.test(cell) || cell.includes(delimiter) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
-describe("generated answer files", () => {  const tmp = mkdtempSync(join(tmpdir(), "survey-fast-gen-"));
+describe.each(MODES)("generated answer files ($mode)", ({ env }) => {
+  inMode(env);
+  const tmp = mkdtempSync(join(tmpdir(), "survey-fast-gen-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const surveys = [load(SURVEY), load(SURVEY.replace("  duration_column: 所用时间", "  duration_column: 所用时间\n  invalid_if: {speeder: 0.5, straightline: true}"))];
   const header = ["序号", "所用时间", "您的身份是", "满意度", "困难", "排序", "年龄", "建议", "原因", ...["服务", "环境", "设施", "治安", "卫生"].map((r) => `评价—${r}`)];

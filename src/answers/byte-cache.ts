@@ -104,10 +104,18 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 }
 
 /**
- * Per item, the distinct cells kept so far, each by the number it was kept as (0, 1, 2… in order), in a
- * ByteCache per item: how ByteRowReader finds a cell read before.
+ * Per item, the distinct cells kept so far, each by the number it was kept as (0, 1, 2… in order): how
+ * ByteRowReader finds a cell read before. ScanMemory keeps them in WebAssembly; ByteDictionaries, for
+ * records scanned in JavaScript, in ByteCaches.
  */
-export class ByteDictionaries {
+export interface CellDictionaries {
+  /** Per item, the number its cell in `r` was kept as; -1 when it was not, -2 when the item has no column. */
+  lookUp(r: CsvRecord): Int32Array;
+  /** Keeps item k's cell r.buf[start, end) after a lookup that missed: its number, or -1 when not kept. */
+  keep(k: number, r: CsvRecord, start: number, end: number, hash: number): number;
+}
+
+export class ByteDictionaries implements CellDictionaries {
   private readonly caches: ByteCache<number>[];
   private readonly ids: Int32Array;
 
@@ -117,7 +125,6 @@ export class ByteDictionaries {
     this.ids = new Int32Array(columns.length);
   }
 
-  /** Per item, the number its cell in `r` was kept as; -1 when it was not, -2 when the item has no column. */
   lookUp(r: CsvRecord): Int32Array {
     const { columns, caches, ids } = this;
     const { buf, starts, ends, hashes, fields } = r;
@@ -133,7 +140,6 @@ export class ByteDictionaries {
     return ids;
   }
 
-  /** Keeps item k's cell r.buf[start, end) after a lookup that missed: its number, or -1 when not kept. */
   keep(k: number, r: CsvRecord, start: number, end: number, hash: number): number {
     const cache = this.caches[k]!;
     if (!cache.keeps(start, end)) return -1;

@@ -1,8 +1,9 @@
 import type { CsvRecord } from "../io/fast-csv.js";
 import { cellText } from "../io/fast-csv.js";
+import type { ScanMemory } from "../io/scan-memory.js";
 import { append } from "../arrays.js";
 import { smallWholeNumberOfBytes } from "./id-set.js";
-import { ByteCache, ByteDictionaries } from "./byte-cache.js";
+import { ByteCache, ByteDictionaries, type CellDictionaries } from "./byte-cache.js";
 import { itemOptionIndex, MISSING, readAnswer, type Answer, type CellProblem, type OptionIndex } from "./cells.js";
 import type { ItemColumns } from "./columns.js";
 import { reportBadDuration, reportCellTooLong, reportEmptyRow, reportRowWidth, settleAnswers, type Response, type RowContext } from "./row.js";
@@ -37,7 +38,7 @@ export class ByteRowReader {
   private readonly cellAt: Int32Array;
   private readonly kept: CellRead[][];
   /** Where the cells read before are found again by their bytes; item k's cell kept as i was read as kept[k][i]. */
-  private readonly dictionaries: ByteDictionaries;
+  private readonly dictionaries: CellDictionaries;
   /** Per item, the cached read the current row's answer came from (undefined when it was read otherwise). */
   readonly reads: (CellRead | undefined)[];
   private readonly durations = new ByteCache<{ seconds: number | undefined; bad: boolean; text: string }>();
@@ -48,7 +49,11 @@ export class ByteRowReader {
   private readonly answers: Answer[];
   private readonly response: Response;
 
-  constructor(private readonly ctx: RowContext) {
+  constructor(
+    private readonly ctx: RowContext,
+    /** The scanner's WebAssembly memory, when records are scanned into it: cells are looked up there. */
+    memory?: ScanMemory,
+  ) {
     const { survey, columns } = ctx;
     this.items = survey.items.map((item) => ({
       where: columns.items.get(item.id),
@@ -59,7 +64,7 @@ export class ByteRowReader {
     this.reads = new Array<CellRead | undefined>(this.items.length).fill(undefined);
     this.cellAt = Int32Array.from(this.items, ({ where }) => (where === undefined ? NO_COLUMN : where.kind === "flags" ? FLAGS : where.index));
     this.kept = this.items.map((item) => item.kept);
-    this.dictionaries = new ByteDictionaries(this.cellAt);
+    this.dictionaries = memory ? memory.dictionaries(this.cellAt) : new ByteDictionaries(this.cellAt);
     this.scratch = new Array<string>(ctx.header.length);
     this.answers = new Array<Answer>(this.items.length).fill(MISSING);
     this.response = { file: ctx.file, row: 0, id: undefined, idNumber: undefined, duration: undefined, group: undefined, answers: this.answers, asked: 0, answered: 0 };

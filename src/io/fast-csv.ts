@@ -7,6 +7,8 @@
  * not give up, its cells are papaparse's (test/fast-csv.test.ts compares them on generated and mutated files).
  */
 
+import { SLOW, type ScanMemory } from "./scan-memory.js";
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -76,6 +78,11 @@ export class CsvScanner {
     private readonly opts: ScannerOptions,
     /** Stream offset of the first byte pushed: a record starts there. */
     start = 0,
+    /**
+     * Where plain records are scanned in WebAssembly: the bytes are copied into it, and the record's cells
+     * are its arrays (so its dictionaries can look them up). Records that are not plain are scanned here.
+     */
+    private readonly memory?: ScanMemory,
   ) {
     this.classes[opts.delimiter] = DELIMITER;
     this.classes[QUOTE] = QUOTE_CLASS;
@@ -83,18 +90,58 @@ export class CsvScanner {
     this.classes[CR] = CR_CLASS;
     this.crlf = opts.newline === "\r\n";
     this.offset = start;
-    // The cell arrays grow up to maxFields, where scanRecord gives up.
+    // The cell arrays grow up to maxFields, where scanRecord gives up; the memory's hold maxFields already.
     const n = Math.max(1, Math.min(64, opts.maxFields));
     this.record = {
       buf: Buffer.alloc(0),
       offset: 0,
       fields: 0,
-      starts: new Int32Array(n),
-      ends: new Int32Array(n),
-      escaped: new Uint8Array(n),
-      hashes: new Int32Array(n),
+      starts: memory?.starts ?? new Int32Array(n),
+      ends: memory?.ends ?? new Int32Array(n),
+      escaped: memory?.escaped ?? new Uint8Array(n),
+      hashes: memory?.hashes ?? new Int32Array(n),
       decoder: opts.encoding === "gb18030" ? new TextDecoder("gb18030") : undefined,
     };
+  }
+
+  /** The bytes to scan: the carry, then the chunk. */
+  private bytesOf(chunk: Buffer): Buffer {
+    const { memory, carry } = this;
+    if (!memory) return carry ? this.join(carry, chunk) : chunk;
+    // The carry is at the start of the memory's region already.
+    const carried = carry?.length ?? 0;
+    const buf = this.regionOf(memory, carried + chunk.length);
+    // A chunk read where `target` said is in place already.
+    if (chunk.buffer !== buf.buffer || chunk.byteOffset !== buf.byteOffset + carried) chunk.copy(buf, carried);
+    return buf;
+  }
+
+  /** The memory's region of `length` bytes, the record's cells taken again if it had to grow. */
+  private regionOf(memory: ScanMemory, length: number): Buffer {
+    const generation = memory.generation;
+    const buf = memory.region(length);
+    if (memory.generation !== generation) {
+      const r = this.record;
+      r.starts = memory.starts;
+      r.ends = memory.ends;
+      r.escaped = memory.escaped;
+      r.hashes = memory.hashes;
+    }
+    return buf;
+  }
+
+  /**
+   * Where to read the next `length` bytes of the stream, so that `push` need not copy them: right after the
+   * carry in the memory's region. Undefined without a memory. Push them (a prefix of it) before asking again.
+   */
+  target(length: number): Buffer | undefined {
+    const { memory } = this;
+    if (!memory || this.stopped || this.bailed) return undefined;
+    const carried = this.carry?.length ?? 0;
+    const region = this.regionOf(memory, carried + length);
+    // The carry is the region's first bytes; growing the memory left its old view empty.
+    if (carried > 0) this.carry = region.subarray(0, carried);
+    return region.subarray(carried);
   }
 
   /**
@@ -104,8 +151,7 @@ export class CsvScanner {
   push(chunk: Buffer, onRecord: (r: CsvRecord) => boolean | void): boolean {
     if (this.stopped || this.bailed) return false;
     const base = this.offset - (this.carry?.length ?? 0);
-    const carry = this.carry;
-    const buf = carry ? this.join(carry, chunk) : chunk;
+    const buf = this.bytesOf(chunk);
     let pos = 0;
     while (pos < buf.length) {
       const next = this.scanRecord(buf, pos, false);
@@ -135,9 +181,10 @@ export class CsvScanner {
       this.offset = base + pos;
       return false;
     }
-    // Copied: the caller may read the next chunk into the same buffer.
+    // Copied: the caller may read the next chunk into the same buffer (the memory's region: to its start).
     const rest = buf.length - pos;
-    this.carry = rest > 0 ? Buffer.from(buf.subarray(pos)) : undefined;
+    if (this.memory) this.carry = rest > 0 ? buf.copyWithin(0, pos).subarray(0, rest) : undefined;
+    else this.carry = rest > 0 ? Buffer.from(buf.subarray(pos)) : undefined;
     this.offset = base + buf.length;
     return true;
   }
@@ -205,6 +252,13 @@ export class CsvScanner {
    * buffer), MORE when the buffer ends first, BAIL when the record is not strict CSV.
    */
   private scanRecord(b: Buffer, pos: number, final: boolean): number {
+    if (this.memory) {
+      const next = this.memory.scan(pos, b.length, final, this.opts.delimiter, this.crlf);
+      if (next !== SLOW) {
+        if (next >= 0) this.record.fields = this.memory.fields();
+        return next;
+      }
+    }
     const cls = this.classes;
     const len = b.length;
     const crlf = this.crlf;

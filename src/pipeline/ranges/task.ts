@@ -8,6 +8,7 @@ import type { Survey } from "../../definition/model.js";
 import { DiagnosticSink, type SinkPart } from "../../diagnostics/sink.js";
 import { Utf8Stream } from "../../io/encoding.js";
 import { cellText, CsvScanner, type CsvRecord, type ScannerOptions } from "../../io/fast-csv.js";
+import { ScanMemory } from "../../io/scan-memory.js";
 import type { InputFile } from "../../io/table.js";
 import type { IdSetPart } from "../../answers/id-set.js";
 import { DurationMedian, Screener, type InvalidReason, type ScreenerPart } from "../../validate/screen.js";
@@ -117,7 +118,8 @@ export class TaskRunner {
     const seen = new ByteCache<number | undefined>();
     let records = 0;
     let nextStart = spec.size;
-    const bailed = await scanRange(spec, task, (record) => {
+    const memory = ScanMemory.acquire(spec.scanner.maxFields, 0);
+    const bailed = await scanRange(spec, task, memory, (record) => {
       if (record.offset >= task.end) {
         nextStart = record.offset;
         return true;
@@ -134,7 +136,7 @@ export class TaskRunner {
         seen.set(record.buf, start, end, seconds, hash);
       }
       if (seconds !== NOT_A_DURATION) median.add(seconds);
-    });
+    }).finally(() => memory?.release());
     return { index: task.index, bailed, start: task.start, nextStart, records, durations: median.toPart() };
   }
 
@@ -142,7 +144,8 @@ export class TaskRunner {
     const spec = this.files[task.fileIndex]!;
     const file = spec.file.name;
     const sink = new DiagnosticSink();
-    const reader = new ByteRowReader({ survey: this.survey, header: spec.header, columns: this.columns[task.fileIndex]!, file, report: sink.add });
+    const memory = ScanMemory.acquire(spec.scanner.maxFields, this.survey.items.length);
+    const reader = new ByteRowReader({ survey: this.survey, header: spec.header, columns: this.columns[task.fileIndex]!, file, report: sink.add }, memory);
     const screener = new Screener(this.survey, task.median, sink.add);
     if (task.seenIds) screener.seeIds(task.seenIds);
     const state = emptyState(this.plan);
@@ -169,7 +172,7 @@ export class TaskRunner {
       }
     };
 
-    const bailed = await scanRange(spec, task, onRecord);
+    const bailed = await scanRange(spec, task, memory, onRecord).finally(() => memory?.release());
     if (bailed) return { index: task.index, bailed, start: task.start, nextStart, records };
     counter.flush();
     return {
@@ -270,18 +273,20 @@ class SlotCounter {
 }
 
 /** Feeds the range's bytes to a scanner, up to the end of its last record; returns why it gave up, if it did. */
-async function scanRange(spec: FileSpec, task: TaskSpec, onRecord: (r: CsvRecord) => boolean | void): Promise<string | undefined> {
-  const scanner = new CsvScanner(spec.scanner, task.start);
+async function scanRange(spec: FileSpec, task: TaskSpec, memory: ScanMemory | undefined, onRecord: (r: CsvRecord) => boolean | void): Promise<string | undefined> {
+  const scanner = new CsvScanner(spec.scanner, task.start, memory);
   const handle = await open(spec.file.path, "r");
   const buf = spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
   try {
     let position = task.start;
     const utf8 = spec.checkUtf8 ? new Utf8Stream() : undefined;
     for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, CHUNK, position);
+      // Into the scanner's WebAssembly memory when it has one: no copy of every byte there.
+      const into = scanner.target(CHUNK) ?? buf;
+      const { bytesRead } = await handle.read(into, 0, CHUNK, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      const chunk = buf.subarray(0, bytesRead);
+      const chunk = into.subarray(0, bytesRead);
       if (utf8 && !utf8.push(chunk)) return "encoding";
       if (!scanner.push(chunk, onRecord)) return scanner.bailed;
     }
