@@ -6,6 +6,7 @@ import { emptySummary, type ScanSummary } from "../../validate/scan.js";
 import { Screener } from "../../validate/screen.js";
 import type { Plan } from "../../tally/plan.js";
 import { emptyState, mergeInto, stateFromJson, type TallyState } from "../../tally/state.js";
+import { answerWords } from "../segmenter.js";
 import type { FileSpec, TaskResult, TaskRunner, TaskSpec } from "./task.js";
 
 /**
@@ -137,7 +138,9 @@ export class RangeMerger {
       if (!packed) return;
       const texts = packed.dictionary.map((t) => this.intern(t));
       part.items[i]!.texts = Array.from(packed.order, (k) => texts[k]!);
-      part.items[i]!.words = new Map(packed.words);
+      const words = (part.items[i]!.words = new Map(packed.words));
+      // a range's few distinct answers, segmented here (the main thread) once for every range
+      for (const [text, n] of packed.unsegmented ?? []) for (const w of answerWords(text)) words.set(w, (words.get(w) ?? 0) + n);
     });
     mergeInto(this.state, part);
     summary.returned += r.counts.returned;

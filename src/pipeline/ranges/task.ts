@@ -78,7 +78,11 @@ export interface CountsPart {
   invalid: number;
   invalidReasons: Partial<Record<InvalidReason, number>>;
   state: TallyStateJson;
-  texts: ({ dictionary: string[]; order: Uint32Array; words: [string, number][] } | null)[];
+  /**
+   * `words`: the keyword counts of the range's answers; `unsegmented`: instead, its few distinct answers
+   * and how often each was given, for the main thread to segment (see FEW_TO_SEGMENT).
+   */
+  texts: ({ dictionary: string[]; order: Uint32Array; words: [string, number][]; unsegmented?: [string, number][] } | null)[];
 }
 
 const CHUNK = 1 << 20;
@@ -304,6 +308,15 @@ async function scanRange(spec: FileSpec, task: TaskSpec, memory: ScanMemory | un
  * reads two ranges at once (the main thread, reading one for a worker that failed).
  */
 const spare: Buffer[] = [];
+
+/**
+ * A range with at most this many distinct open answers (an export whose answers repeat a few phrases)
+ * leaves them to the main thread: loading jieba's dictionary costs a thread about 0.3 s of CPU, more than
+ * segmenting a few answers, and the main thread loads it once for all. With more, the thread that read them
+ * segments them, on both cores.
+ */
+export const FEW_TO_SEGMENT = 256;
+
 /**
  * The state as clonable data, open answers as a dictionary of distinct texts and their order (each
  * distinct text segmented once for its keywords, counted as often as it was given), or their keywords alone.
@@ -326,12 +339,16 @@ function packState(state: TallyState, answers: OpenAnswers): { state: TallyState
     });
     item.texts = [];
     const words = new Map<string, number>();
+    const dictionary = keep ? [...ids.keys()] : [];
+    if (answers.keywords && ids.size <= FEW_TO_SEGMENT) {
+      return { dictionary, order, words: [], unsegmented: [...ids.keys()].map((text, k): [string, number] => [text, times[k]!]) };
+    }
     let id = 0;
     if (answers.keywords) for (const text of ids.keys()) {
       const n = times[id++]!;
       for (const w of answerWords(text)) words.set(w, (words.get(w) ?? 0) + n);
     }
-    return { dictionary: keep ? [...ids.keys()] : [], order, words: [...words] };
+    return { dictionary, order, words: [...words] };
   });
   return { state: stateToJson(state), texts };
 }
