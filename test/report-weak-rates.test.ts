@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WEAK_IN_DETAIL, weakVars } from "../src/report/evidence.js";
 import { sentence } from "../src/report/template.js";
+import { mulberry32 } from "../src/tally/exact.js";
 import { loadTemplate } from "./helpers/report.js";
 
 /**
@@ -12,17 +13,8 @@ import { loadTemplate } from "./helpers/report.js";
 const zh = loadTemplate("zh-research-report");
 const en = loadTemplate("en-research-report");
 
-/** A seeded generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so that a failure can be replayed. */
+const random = mulberry32;
 
 const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
 

@@ -242,8 +242,11 @@ function hypergeometric(total: number, marked: number, draws: number, lf: Float6
   }
 }
 
-/** mulberry32: a small seeded 32-bit generator of uniform numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
+/**
+ * mulberry32: a small seeded 32-bit generator of uniform numbers in [0, 1), the same on every platform and
+ * Node version. The Monte-Carlo test's, and the one the fixture and bench generators and tests seed.
+ */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

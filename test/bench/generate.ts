@@ -1,5 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { mulberry32 } from "../../src/tally/exact.js";
 
 /**
  * A seeded, 问卷星-style export (按选项文本, UTF-8) for the benchmark: 序号 / 提交答卷时间 / 所用时间, then
@@ -26,17 +27,8 @@ export const SINGLE = [
 ];
 const PHRASES = ["希望增加停车位", "路灯不亮", "垃圾分类要加强", "办事效率低", "活动室太小", "老年人服务不够", "电动车充电难", "物业服务差"];
 
-/** mulberry32: a tiny, fast PRNG with a 32-bit seed, plenty for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of test data (mulberry32). */
+export const rng = mulberry32;
 
 export function header(): string[] {
   const h = ["序号", "提交答卷时间", "所用时间", "1、您的身份是："];

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "../../src/tally/exact.js";
 import { buildDist } from "./build.js";
 
 /**
@@ -15,16 +16,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const rows = Number(process.env.BENCH_REPORT_ROWS ?? 5000);
 const LIMIT_S = 2;
 
-/** mulberry32: a small seeded generator, so the data is the same on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, seeded: the data is the same on every run. */
+const random = mulberry32;
 
 const SCALE = ["非常满意", "比较满意", "一般", "不太满意", "很不满意"];
 const ROLES = ["镇领导班子成员", "社区党组织负责人", "社区“两委”其他成员", "普通党员", "群众"];
