@@ -1,4 +1,5 @@
 import { answerWords } from "../pipeline/segmenter.js";
+import { countDistinct } from "../tally/keywords.js";
 import type { ColumnProfile } from "./profile.js";
 import type { DraftQuestion } from "./infer.js";
 
@@ -16,10 +17,8 @@ export const DRAFT_THEMES = 8;
 export function draftCodebook(p: ColumnProfile): Record<string, string[]> | undefined {
   const counts = new Map<string, number>();
   let answers = 0;
-  for (const [text, n] of p.values) {
-    answers += n;
-    for (const w of answerWords(text)) counts.set(w, (counts.get(w) ?? 0) + n);
-  }
+  for (const [, n] of p.values) answers += n;
+  countDistinct(p.values, answerWords, counts);
   const least = Math.max(2, Math.ceil(answers * 0.05));
   const words = [...counts]
     .filter(([, n]) => n >= least)

@@ -86,7 +86,7 @@ class Keywords {
 
   of(s: ItemState): { word: string; count: number }[] {
     // The segmenter is asked for only when there is an answer to segment (a tally of nothing needs none).
-    return topKeywords(s.words ?? countWords(s.texts ?? [], (text) => this.need()(text)));
+    return topKeywords(s.words ?? countWords(s.texts ?? [], (texts) => this.need()(texts)));
   }
 
   need(): WordsOf {
@@ -237,7 +237,7 @@ function itemTally(plan: Plan, i: number, s: ItemState, keywords: Keywords, eff:
       if (keywords.listed) q.keywords = keywords.of(s);
       // Counted from the answers themselves (unweighted): where the state keeps them.
       if (item.themes?.length && s.texts) {
-        Object.assign(q, themeTally(item.themes, s.texts, (texts) => texts.map(keywords.need())));
+        Object.assign(q, themeTally(item.themes, s.texts, (texts) => keywords.need()(texts)));
       }
       break;
   }

@@ -6,8 +6,8 @@
  * not 好几趟, 有时 or 不到. Words of one character and stop words are left out.
  */
 
-/** The keyword set of one answer (each word once). */
-export type WordsOf = (text: string) => Iterable<string>;
+/** The keyword set of each of some answers (each word once), in their order: a segmenter is asked for many at a time. */
+export type WordsOf = (texts: readonly string[]) => Iterable<string>[];
 
 /** Function words, pronouns and survey filler (无, 没有, 建议) that say nothing about an answer's subject. */
 export const STOP_WORDS = new Set(
@@ -47,7 +47,29 @@ export function contentWords(tagged: Iterable<{ word: string; tag: string }>): S
 export function countWords(answers: Iterable<string>, wordsOf: WordsOf, counts = new Map<string, number>()): Map<string, number> {
   const times = new Map<string, number>();
   for (const a of answers) times.set(a, (times.get(a) ?? 0) + 1);
-  for (const [text, n] of times) for (const w of wordsOf(text)) counts.set(w, (counts.get(w) ?? 0) + n);
+  return countDistinct(times, wordsOf, counts);
+}
+
+/** Distinct answers handed to the segmenter at a time. */
+const PER_CALL = 4096;
+
+/** Adds the keywords of distinct answers, each given `n` times, to `counts` (see `countWords`). */
+export function countDistinct(answers: Iterable<readonly [string, number]>, wordsOf: WordsOf, counts = new Map<string, number>()): Map<string, number> {
+  let texts: string[] = [];
+  let times: number[] = [];
+  const flush = () => {
+    wordsOf(texts).forEach((words, k) => {
+      for (const w of words) counts.set(w, (counts.get(w) ?? 0) + times[k]!);
+    });
+    texts = [];
+    times = [];
+  };
+  for (const [text, n] of answers) {
+    texts.push(text);
+    times.push(n);
+    if (texts.length === PER_CALL) flush();
+  }
+  if (texts.length) flush();
   return counts;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { draftCodebook } from "../../src/init/codebook.js";
 import { addCell, emptyProfile } from "../../src/init/profile.js";
-import { answerWords } from "../../src/pipeline/segmenter.js";
+import { wordsOfAnswer } from "../../src/pipeline/segmenter.js";
 
 /** survey init --from: a codebook drafted from the keywords of an open question's answers. */
 describe("draftCodebook", () => {
@@ -14,7 +14,7 @@ describe("draftCodebook", () => {
     const names = Object.keys(themes);
     expect(names.length).toBeGreaterThan(0);
     // counted independently: answers whose keyword set holds the word
-    const mentions = (w: string) => answers.filter((a) => answerWords(a).has(w)).length;
+    const mentions = (w: string) => answers.filter((a) => wordsOfAnswer(a).has(w)).length;
     for (const w of names) {
       expect(themes[w]).toEqual([w]);
       expect(mentions(w)).toBeGreaterThanOrEqual(2);

@@ -7,6 +7,7 @@ import { Screener } from "../../validate/screen.js";
 import type { Plan } from "../../tally/plan.js";
 import { emptyState, mergeInto, stateFromJson, type TallyState } from "../../tally/state.js";
 import { answerWords } from "../segmenter.js";
+import { countDistinct } from "../../tally/keywords.js";
 import type { FileSpec, TaskResult, TaskRunner, TaskSpec } from "./task.js";
 
 /**
@@ -140,7 +141,7 @@ export class RangeMerger {
       part.items[i]!.texts = Array.from(packed.order, (k) => texts[k]!);
       const words = (part.items[i]!.words = new Map(packed.words));
       // a range's few distinct answers, segmented here (the main thread) once for every range
-      for (const [text, n] of packed.unsegmented ?? []) for (const w of answerWords(text)) words.set(w, (words.get(w) ?? 0) + n);
+      if (packed.unsegmented) countDistinct(packed.unsegmented, answerWords, words);
     });
     mergeInto(this.state, part);
     summary.returned += r.counts.returned;

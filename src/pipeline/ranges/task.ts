@@ -14,6 +14,7 @@ import type { IdSetPart } from "../../answers/id-set.js";
 import { DurationMedian, Screener, type InvalidReason, type ScreenerPart } from "../../validate/screen.js";
 import type { Plan } from "../../tally/plan.js";
 import { answerWords } from "../segmenter.js";
+import { countDistinct } from "../../tally/keywords.js";
 import { Counter, emptyState, stateToJson, type TallyState, type TallyStateJson } from "../../tally/state.js";
 
 /** A CSV file the fast path reads: what the main thread learnt from its start. */
@@ -343,12 +344,13 @@ function packState(state: TallyState, answers: OpenAnswers): { state: TallyState
     if (answers.keywords && ids.size <= FEW_TO_SEGMENT) {
       return { dictionary, order, words: [], unsegmented: [...ids.keys()].map((text, k): [string, number] => [text, times[k]!]) };
     }
-    let id = 0;
-    if (answers.keywords) for (const text of ids.keys()) {
-      const n = times[id++]!;
-      for (const w of answerWords(text)) words.set(w, (words.get(w) ?? 0) + n);
-    }
+    if (answers.keywords) countDistinct(distinctTimes(ids.keys(), times), answerWords, words);
     return { dictionary, order, words: [...words] };
   });
   return { state: stateToJson(state), texts };
+}
+
+function* distinctTimes(texts: Iterable<string>, times: readonly number[]): Generator<[string, number]> {
+  let k = 0;
+  for (const text of texts) yield [text, times[k++]!];
 }
