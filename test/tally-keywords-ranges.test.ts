@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseSurvey } from "../src/definition/load.js";
 import { tallySurvey } from "../src/pipeline/index.js";
-import { FEW_TO_SEGMENT } from "../src/pipeline/ranges/task.js";
+import { FEW_TO_SEGMENT } from "../src/pipeline/ranges/texts.js";
 
 /**
  * Open answers' keywords on the fast path: a range with many distinct answers segments them in the thread
@@ -36,13 +36,13 @@ function answer(i: number, distinct: boolean): string {
   return distinct ? `${v}${s}问题第${i}号楼` : `${v}${s}`;
 }
 
-async function compare(rows: number, distinct: boolean, rangeBytes: number) {
-  const path = join(tmp, `answers-${rows}-${distinct}.csv`);
-  const lines = Array.from({ length: rows }, (_, i) => `${i % 3 ? "群众" : "党员"},${i % 5 === 4 ? "" : answer(i, distinct)}`);
+async function compare(rows: number, distinct: boolean | ((i: number) => boolean), rangeBytes: number, answers = true) {
+  const path = join(tmp, `answers-${rows}-${String(distinct).length}.csv`);
+  const lines = Array.from({ length: rows }, (_, i) => `${i % 3 ? "群众" : "党员"},${i % 5 === 4 ? "" : answer(i, typeof distinct === "function" ? distinct(i) : distinct)}`);
   writeFileSync(path, `您的身份,您的意见和建议\n${lines.join("\n")}\n`);
   const files = [{ path, name: "answers.csv" }];
-  const general = await tallySurvey(survey!, files, { reader: "general" });
-  const fast = await tallySurvey(survey!, files, { fast: { threads: 2, parallelFrom: 0, rangeBytes } });
+  const general = await tallySurvey(survey!, files, { reader: "general", answers });
+  const fast = await tallySurvey(survey!, files, { answers, fast: { threads: 2, parallelFrom: 0, rangeBytes } });
   expect(fast.questions.q2!.keywords).toEqual(general.questions.q2!.keywords);
   expect(JSON.stringify(fast)).toBe(JSON.stringify(general));
   return general;
@@ -53,6 +53,16 @@ describe("keywords of open answers read in ranges", () => {
     const rows = FEW_TO_SEGMENT * 4;
     const general = await compare(rows, true, 64 << 10);
     expect(general.questions.q2!.keywords!.length).toBeGreaterThan(0);
+  });
+
+  it("equal the general reader's when the answers are not listed: segmented a batch at a time while reading, repeats remembered", async () => {
+    // One range of 30,000 rows: 12,000 distinct answers (several batches, more than a range remembers)
+    // among 12,000 repeats of 60 phrases, which hit the remembered keywords or arrive after they were forgotten.
+    const general = await compare(30_000, (i) => i % 2 === 0, 64 << 20, false);
+    expect(general.questions.q2!.answers).toBeUndefined();
+    expect(general.questions.q2!.keywords![0]!.count).toBeGreaterThan(1000);
+    // and in many ranges
+    await compare(30_000, (i) => i % 2 === 0, 128 << 10, false);
   });
 
   it("equal the general reader's when ranges repeat a few phrases (left to the main thread)", async () => {

@@ -13,9 +13,8 @@ import type { InputFile } from "../../io/table.js";
 import type { IdSetPart } from "../../answers/id-set.js";
 import { DurationMedian, Screener, type InvalidReason, type ScreenerPart } from "../../validate/screen.js";
 import type { Plan } from "../../tally/plan.js";
-import { answerWords } from "../segmenter.js";
-import { countDistinct } from "../../tally/keywords.js";
-import { Counter, emptyState, stateToJson, type TallyState, type TallyStateJson } from "../../tally/state.js";
+import { RangeTexts, type PackedTexts } from "./texts.js";
+import { Counter, emptyState, stateToJson, type TallyStateJson } from "../../tally/state.js";
 
 /** A CSV file the fast path reads: what the main thread learnt from its start. */
 export interface FileSpec {
@@ -68,22 +67,14 @@ export interface TaskResult {
   durations?: [number, number][];
 }
 
-/**
- * Counts of a range, and its open answers as a dictionary and indices (a clone would copy every string)
- * with their keywords counted here, in the thread that read them; an item whose answers the output does
- * not list sends its keyword counts alone.
- */
+/** Counts of a range, and its open answers with their keyword counts (see RangeTexts). */
 export interface CountsPart {
   returned: number;
   valid: number;
   invalid: number;
   invalidReasons: Partial<Record<InvalidReason, number>>;
   state: TallyStateJson;
-  /**
-   * `words`: the keyword counts of the range's answers; `unsegmented`: instead, its few distinct answers
-   * and how often each was given, for the main thread to segment (see FEW_TO_SEGMENT).
-   */
-  texts: ({ dictionary: string[]; order: Uint32Array; words: [string, number][]; unsegmented?: [string, number][] } | null)[];
+  texts: (PackedTexts | null)[];
 }
 
 const CHUNK = 1 << 20;
@@ -154,6 +145,8 @@ export class TaskRunner {
     const screener = new Screener(this.survey, task.median, sink.add);
     if (task.seenIds) screener.seeIds(task.seenIds);
     const state = emptyState(this.plan);
+    const texts = new RangeTexts(this.plan, this.open.keep, this.open.keywords);
+    for (const i of texts.indices) state.items[i]!.texts = undefined;
     const counter = new SlotCounter(new Counter(state), reader, this.plan);
     const counts = { returned: 0, valid: 0, invalid: 0, invalidReasons: {} as Partial<Record<InvalidReason, number>> };
     let records = 0;
@@ -171,6 +164,7 @@ export class TaskRunner {
       if (verdict.valid) {
         counts.valid++;
         counter.add(r.answers);
+        texts.add(r.answers);
       } else {
         counts.invalid++;
         for (const reason of verdict.reasons) counts.invalidReasons[reason] = (counts.invalidReasons[reason] ?? 0) + 1;
@@ -185,7 +179,7 @@ export class TaskRunner {
       start: task.start,
       nextStart,
       records,
-      counts: { ...counts, ...packState(state, this.open) },
+      counts: { ...counts, state: stateToJson(state), texts: texts.pack(state.items.length) },
       sink: sink.toPart(),
       screener: screener.toPart(),
     };
@@ -309,48 +303,3 @@ async function scanRange(spec: FileSpec, task: TaskSpec, memory: ScanMemory | un
  * reads two ranges at once (the main thread, reading one for a worker that failed).
  */
 const spare: Buffer[] = [];
-
-/**
- * A range with at most this many distinct open answers (an export whose answers repeat a few phrases)
- * leaves them to the main thread: loading jieba's dictionary costs a thread about 0.3 s of CPU, more than
- * segmenting a few answers, and the main thread loads it once for all. With more, the thread that read them
- * segments them, on both cores.
- */
-export const FEW_TO_SEGMENT = 256;
-
-/**
- * The state as clonable data, open answers as a dictionary of distinct texts and their order (each
- * distinct text segmented once for its keywords, counted as often as it was given), or their keywords alone.
- */
-function packState(state: TallyState, answers: OpenAnswers): { state: TallyStateJson; texts: CountsPart["texts"] } {
-  const texts = state.items.map((item, i) => {
-    if (!item.texts) return null;
-    const keep = answers.keep[i] ?? true;
-    const ids = new Map<string, number>();
-    const times: number[] = [];
-    const order = new Uint32Array(keep ? item.texts.length : 0);
-    item.texts.forEach((t, k) => {
-      let id = ids.get(t);
-      if (id === undefined) {
-        ids.set(t, (id = ids.size));
-        times.push(0);
-      }
-      times[id]!++;
-      if (keep) order[k] = id;
-    });
-    item.texts = [];
-    const words = new Map<string, number>();
-    const dictionary = keep ? [...ids.keys()] : [];
-    if (answers.keywords && ids.size <= FEW_TO_SEGMENT) {
-      return { dictionary, order, words: [], unsegmented: [...ids.keys()].map((text, k): [string, number] => [text, times[k]!]) };
-    }
-    if (answers.keywords) countDistinct(distinctTimes(ids.keys(), times), answerWords, words);
-    return { dictionary, order, words: [...words] };
-  });
-  return { state: stateToJson(state), texts };
-}
-
-function* distinctTimes(texts: Iterable<string>, times: readonly number[]): Generator<[string, number]> {
-  let k = 0;
-  for (const text of texts) yield [text, times[k++]!];
-}
