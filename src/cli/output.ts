@@ -4,7 +4,10 @@ import { dirname, resolve } from "node:path";
 import { SurveyError } from "../diagnostics/errors.js";
 import { fromSystemError } from "../diagnostics/system-errors.js";
 import type { Io } from "./io.js";
-import { removeStaleOutputTemporaries, temporaryName } from "./temporaries.js";
+import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
+import { displayPath } from "./io.js";
+import { makeWorkFolder, removeStaleOutputTemporaries, removeStaleWorkFolders, temporaryName } from "./temporaries.js";
 
 export { temporaryName };
 
@@ -96,6 +99,25 @@ export function writeStdout(io: Io, content: Content): void {
 export function trackTemporary(path: string): () => void {
   pending.add(path);
   return () => pending.delete(path);
+}
+
+/**
+ * Runs `job` with a private folder in the temporary folder (TMPDIR), removed when it ends, on Ctrl-C or a
+ * kill; one that kill -9 left is removed by the next run.
+ */
+export async function withWorkFolder<T>(io: Io, purpose: "each" | "spool", job: (folder: string) => Promise<T>): Promise<T> {
+  const base = io.env.TMPDIR || tmpdir();
+  await removeStaleWorkFolders(base);
+  const folder = await makeWorkFolder(base, purpose).catch((err: unknown) => {
+    throw fromSystemError(err, displayPath(io, base));
+  });
+  const untrack = trackTemporary(folder);
+  try {
+    return await job(folder);
+  } finally {
+    await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    untrack();
+  }
 }
 
 let installed = false;

@@ -9,7 +9,7 @@ import { eachOption, runEach, summaryOption } from "./each.js";
 import { toStdout } from "./streams.js";
 import { requireValidAnswers } from "./valid-answers.js";
 import type { Io } from "./io.js";
-import { writeOutput, writeStdout } from "./output.js";
+import { withWorkFolder, writeOutput, writeStdout } from "./output.js";
 import { chalkFor, render, type Format } from "./render.js";
 import { compareWithPrevious } from "./saved-tally.js";
 
@@ -113,15 +113,19 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
       await writeOutput(io, group.output, text, Boolean(opts.force));
     });
   }
-  const counted = await tallySurvey(survey, files, { by: opts.by, issued, progress: io.progress, answers, ...reading });
-  const result = opts.previous === undefined ? counted : await compareWithPrevious(io, counted, opts.previous, survey);
-  requireValidAnswers(result.responses, survey.lang);
-  if (!globals.quiet) reportProblems(io, result);
-  const stdout = toStdout(opts.output);
-  const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, globals.color, stdout && io.stdoutIsTTY) });
-  if (stdout) writeStdout(io, text);
-  else await writeOutput(io, opts.output!, text, Boolean(opts.force));
-  return opts.strict && result.problems.some((p) => p.severity === "error") ? EXIT.dataErrors : EXIT.ok;
+  const run = async (spool?: string): Promise<number> => {
+    const counted = await tallySurvey(survey, files, { by: opts.by, issued, progress: io.progress, answers, spool, ...reading });
+    const result = opts.previous === undefined ? counted : await compareWithPrevious(io, counted, opts.previous, survey);
+    requireValidAnswers(result.responses, survey.lang);
+    if (!globals.quiet) reportProblems(io, result);
+    const stdout = toStdout(opts.output);
+    const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, globals.color, stdout && io.stdoutIsTTY) });
+    if (stdout) writeStdout(io, text);
+    else await writeOutput(io, opts.output!, text, Boolean(opts.force));
+    return opts.strict && result.problems.some((p) => p.severity === "error") ? EXIT.dataErrors : EXIT.ok;
+  };
+  // The JSON lists every open answer: big files' answers wait on disk, not in memory, until it is written.
+  return answers ? withWorkFolder(io, "spool", run) : run();
 }
 
 /** One line on stderr: problems do not stop a tally, but the user should know rows or cells were left out. */

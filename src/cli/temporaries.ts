@@ -13,7 +13,7 @@ import { basename, dirname, join } from "node:path";
 export const MAX_NAME_BYTES = 255;
 
 const OUTPUT_TEMPORARY = /^\..*\.(\d+)\.[0-9a-f]{8}\.tmp$/s;
-const WORK_FOLDER = /^survey-each-(\d+)-[A-Za-z0-9]{6}$/;
+const WORK_FOLDER = /^survey-(?:each|spool)-(\d+)-[A-Za-z0-9]{6}$/;
 
 /**
  * The temporary file an output is written to before it is moved into place: `.NAME.PID.HEX.tmp` in the
@@ -40,9 +40,9 @@ export function truncateBytes(text: string, max: number): string {
   return text.slice(0, end);
 }
 
-/** A private folder for --each's split copies of the data, named after this process. */
-export function makeWorkFolder(base: string): Promise<string> {
-  return mkdtemp(join(base, `survey-each-${process.pid}-`));
+/** A private folder for --each's split copies of the data (or a tally's spooled answers), named after this process. */
+export function makeWorkFolder(base: string, purpose: "each" | "spool" = "each"): Promise<string> {
+  return mkdtemp(join(base, `survey-${purpose}-${process.pid}-`));
 }
 
 /** Whether a process of this id exists (EPERM: it does, but belongs to another user). */
@@ -66,7 +66,7 @@ export async function removeStaleOutputTemporaries(folder: string): Promise<stri
   return removeStale(folder, OUTPUT_TEMPORARY, "file");
 }
 
-/** Removes --each work folders in `base` (the temporary folder) left by runs that no longer exist. Never fails. */
+/** Removes work folders in `base` (the temporary folder) left by runs that no longer exist. Never fails. */
 export function removeStaleWorkFolders(base: string): Promise<string[]> {
   return removeStale(base, WORK_FOLDER, "folder");
 }

@@ -31,7 +31,8 @@ export async function tallyState(survey: Survey, files: InputFile[], opts: Pipel
   const plan = buildPlan(survey, opts);
   const keepTexts = textsKept(plan, opts.answers ?? true);
   if ((opts.reader ?? "auto") === "auto") {
-    const fast = await tallyFast(survey, files, plan, { by: opts.by, issued: opts.issued, progress: opts.progress, keepTexts, trace: opts.trace, ...opts.fast });
+    const spool = opts.spool === undefined ? undefined : { folder: opts.spool, items: spooled(plan, keepTexts) };
+    const fast = await tallyFast(survey, files, plan, { by: opts.by, issued: opts.issued, progress: opts.progress, keepTexts, spool, trace: opts.trace, ...opts.fast });
     if (fast) {
       addSummary(fast.state, fast.summary);
       dropTexts(fast.state, keepTexts);
@@ -81,6 +82,11 @@ export function mergeTallies(parts: TallyResult[], names?: string[], opts: { iss
  */
 function textsKept(plan: Plan, answers: boolean): boolean[] {
   return plan.items.map((item) => item.type === "text" && (answers || plan.weighting !== undefined || (item.themes?.length ?? 0) > 0));
+}
+
+/** Per plan item: whether its kept answers may be spooled, not needed in memory (no codebook counts them). */
+function spooled(plan: Plan, keepTexts: readonly boolean[]): boolean[] {
+  return plan.items.map((item, i) => (keepTexts[i] ?? false) && !(item.themes?.length ?? 0));
 }
 
 /** Open answers the output does not list: gone once counted (`answered` and `words` stay). */

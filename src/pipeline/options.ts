@@ -21,6 +21,12 @@ export interface PipelineOptions {
    * questions with a codebook (`themes:`) keep theirs, which themes are counted from.
    */
   answers?: boolean;
+  /**
+   * A folder of the command's (it removes it) where the fast path may spool the listed open answers of
+   * big files instead of keeping them in memory, for an output that streams them (the JSON): see spool.ts.
+   * Not for answers a codebook counts (`themes:`), which are kept.
+   */
+  spool?: string;
   /** Threads and range sizes of the fast path, for tests. */
   fast?: Pick<FastOptions, "threads" | "parallelFrom" | "rangeBytes" | "onStepAside" | "onCoreFree" | "onRangeRead">;
   /** Told how far reading has come (a progress line). */

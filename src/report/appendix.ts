@@ -2,6 +2,7 @@ import { append, maxOf } from "../arrays.js";
 import type { Question, Survey } from "../definition/model.js";
 import { isOrdinal } from "../definition/ordinal.js";
 import type { QuestionTally, TallyResult } from "../tally/types.js";
+import { answerTexts } from "../tally/spooled.js";
 import { fixed, pct } from "./format.js";
 import type { Block, Chart, Figure, Table } from "./model.js";
 import { groupLabel, rateName, renderLabel } from "./evidence.js";
@@ -162,7 +163,7 @@ function questionBlocks(q: Question, t: QuestionTally, template: Template, chart
       return [stats, binTable, ...figure(barChart(bins.map((b) => ({ label: b.label, count: b.count, share: b.pct })), template, false))];
     }
     case "text":
-      return [...(q.themes ? [themesTable(q.text, t, template)!] : []), ...distinctAnswers(t.answers ?? []).map(([a, n], i): Block => ({
+      return [...(q.themes ? [themesTable(q.text, t, template)!] : []), ...distinctAnswers(answerTexts(t.answers)).map(([a, n], i): Block => ({
         kind: "paragraph",
         style: "plain",
         marker: `${i + 1}.`,
@@ -220,7 +221,7 @@ const semi = (t: Template) => (t.lang === "en" ? "; " : "\uff1b");
  * Each distinct answer once, verbatim, with how many gave it: the most given first, as a reader looks for
  * what many people said; answers given equally often keep the order they came in (a stable sort).
  */
-function distinctAnswers(answers: string[]): [string, number][] {
+function distinctAnswers(answers: readonly string[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const a of answers) {
     const key = a.trim();

@@ -3,6 +3,7 @@ import type { Question, Scale, Survey } from "../definition/model.js";
 import { questionKind, sectionOfKind, subjectOf, type QuestionKind } from "../definition/question-kind.js";
 import { chiSquareTest, independenceTest, twoProportionTest } from "../tally/stats.js";
 import type { BreakdownGroup, ChiSquare, OptionTally, QuestionTally, RowTally, TallyResult } from "../tally/types.js";
+import { answerTexts } from "../tally/spooled.js";
 import { approx, fixed, pct, typography } from "./format.js";
 import type { ReportRules } from "./rules.js";
 import { changeFindings } from "./changes.js";
@@ -171,7 +172,7 @@ export function deriveFindings(input: FindingsInput): Finding[] {
         break;
       }
       case "text": {
-        const answers = t.answers ?? [];
+        const answers = answerTexts(t.answers);
         if (!answers.length) break;
         const themed = themesFinding(q.id, t, subject, q.text, kind, section ?? (kind === "problem" ? "problems" : "suggestions"), rules);
         if (themed) {

@@ -21,6 +21,7 @@ import {
   wilsonInterval,
 } from "./stats.js";
 import type { BreakdownGroup, ChiSquare, GroupTally, OptionTally, QuestionTally, RankTally, RowTally, TallyResult } from "./types.js";
+import { answerTexts } from "./spooled.js";
 import { annotateUnweighted, weigh, type Effective, type Weighed } from "./weigh.js";
 
 /**
@@ -108,7 +109,8 @@ function compactState(state: TallyState): TallyStateJson {
   // Emptied before copying: a copy of a million open answers would copy every string.
   const lists = state.items.map(({ texts, others, recoded }) => ({ texts, others, recoded }));
   for (const item of state.items) {
-    if (item.texts) item.texts = [];
+    // Spooled answers are listed as kept ones are: `restoreState` takes them from the result.
+    if (item.texts || item.spooled) item.texts = [];
     if (item.others) item.others = [];
     if (item.recoded) item.recoded = [];
   }
@@ -128,7 +130,7 @@ export function restoreState(result: TallyResult): TallyStateJson {
       const planItem = json.plan.items[i]!;
       const q = result.questions[planItem.id];
       const out = { ...item };
-      if (item.texts) out.texts = [...(q?.answers ?? [])];
+      if (item.texts) out.texts = [...answerTexts(q?.answers)];
       if (item.others) out.others = (q?.options ?? []).flatMap((o) => (o.others ?? []).map((t): [number, string] => [o.code, t]));
       // The state makes the list with its first entry: none, no list.
       if (planItem.otherCodes && q?.recoded?.length) out.recoded = recodedFromTally(planItem, q.recoded);
@@ -234,6 +236,7 @@ function itemTally(plan: Plan, i: number, s: ItemState, keywords: Keywords, eff:
     case "text":
       // Left out by the pipeline when the output lists no answer (`answered` still counts them).
       if (s.texts) q.answers = s.texts;
+      else if (s.spooled) q.answers = s.spooled;
       if (keywords.listed) q.keywords = keywords.of(s);
       // Counted from the answers themselves (unweighted): where the state keeps them.
       if (item.themes?.length && s.texts) {

@@ -4,7 +4,7 @@ import { addCounts } from "./keywords.js";
 import { recoders, type OtherRecoder, type Recoded } from "./other-codes.js";
 import { binOf, type Plan, type PlanItem } from "./plan.js";
 import type { CovarianceSums } from "./stats.js";
-import type { Problem, RowRef } from "./types.js";
+import type { Problem, RowRef, SpooledAnswers } from "./types.js";
 
 /**
  * The raw counts of a tally: everything the statistics are computed from, and nothing derived. Counting
@@ -93,6 +93,8 @@ export interface ItemState {
    * pipeline then keeps only `answered` and `words`).
    */
   texts?: string[];
+  /** Text items: instead of `texts`, the answers the pipeline spooled to disk (never part of the state's JSON). */
+  spooled?: SpooledAnswers;
   /**
    * Text items: keyword → number of answers that use it (see keywords.ts), over every answer counted. The
    * pipeline counts them as it reads (in the threads that read); a state read back from a saved tally has
@@ -618,7 +620,7 @@ type WeightedCellJson = Omit<WeightedCell, "items"> & { items: ItemStateJson[] }
 export type TallyStateJson = Omit<TallyState, "items" | "weighted"> & { items: ItemStateJson[]; weighted?: { cells: Record<string, WeightedCellJson> } };
 
 function itemToJson(item: ItemState): ItemStateJson {
-  const { values, words: _words, ...rest } = item;
+  const { values, words: _words, spooled: _spooled, ...rest } = item;
   const copy: ItemStateJson = structuredClone(rest);
   if (values) copy.values = [...values].sort((x, y) => x[0] - y[0]);
   return copy;

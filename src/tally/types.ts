@@ -199,7 +199,8 @@ export interface QuestionTally extends ScaleFields, BaseFields, BreakdownFields 
   /** pct: count / n (the answers); ci95 its 95% interval. */
   bins?: { label: string; count: number; pct: number | null; ci95: Interval | null; unweightedCount?: number }[];
   // text
-  answers?: string[];
+  /** Every answer, in reading order: in memory, or spooled to disk by the pipeline when only the JSON lists them. */
+  answers?: string[] | SpooledAnswers;
   keywords?: { word: string; count: number }[];
   /** text with `themes:`: per theme of the codebook, in its order (see themes.ts). */
   themes?: ThemeTally[];
@@ -319,4 +320,17 @@ export interface Problem {
   row?: number;
   column?: string;
   message: string;
+}
+
+/**
+ * Open answers kept out of memory: the pipeline spools a million of them to disk, in reading order, when
+ * only the JSON lists them (src/pipeline/spool.ts). The JSON writes them a slice at a time.
+ */
+export interface SpooledAnswers {
+  readonly spooled: true;
+  readonly length: number;
+  /** The answers as JSON string literals (`JSON.stringify(text)`), a slice at a time, in reading order. */
+  jsonSlices(): Iterable<readonly string[]>;
+  /** Every answer, read back into memory. */
+  texts(): string[];
 }

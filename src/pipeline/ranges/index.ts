@@ -18,6 +18,8 @@ export interface FastOptions {
   issued?: number;
   /** Per plan item, whether its open answers are kept (the output lists them) or only their keywords; default all. */
   keepTexts?: boolean[];
+  /** The folder kept open answers of the items it names are spooled to (see spool.ts). */
+  spool?: OpenAnswers["spool"];
   /** Whether open answers are segmented for their keywords (default true; `validate` needs none). */
   keywords?: boolean;
   /** Says on stderr why the fast path stepped aside and which thread read each range (SURVEY_TRACE). */
@@ -67,7 +69,7 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
   const bytes = (await Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)))).reduce((n, size) => n + size, 0);
   const threads = Math.max(1, Math.min(opts.threads ?? Math.min(availableParallelism(), MAX_THREADS), 16));
   const parallel = threads > 1 && bytes >= (opts.parallelFrom ?? PARALLEL_FROM) && survey.definition !== undefined;
-  const open: OpenAnswers = { keep: opts.keepTexts ?? plan.items.map(() => true), keywords: opts.keywords ?? true };
+  const open: OpenAnswers = { keep: opts.keepTexts ?? plan.items.map(() => true), keywords: opts.keywords ?? true, spool: opts.spool };
   const pool = parallel ? new Pool(survey, plan, threads - 1, { by: opts.by, issued: opts.issued }, open) : undefined;
   const say = opts.trace;
   const trace = say ? (task: TaskSpec, by: string, ms: number) => say(`survey: ${task.mode} range ${task.index} read by ${by} in ${Math.round(ms)} ms\n`) : undefined;

@@ -8,6 +8,7 @@ import type { Plan } from "../../tally/plan.js";
 import { emptyState, mergeInto, stateFromJson, type TallyState } from "../../tally/state.js";
 import { answerWords } from "../segmenter.js";
 import { countDistinct } from "../../tally/keywords.js";
+import { AnswerSpool } from "../spool.js";
 import type { FileSpec, TaskResult, TaskRunner, TaskSpec } from "./task.js";
 
 /**
@@ -53,6 +54,8 @@ export class RangeMerger {
    * are distinct (measured on the real-shaped bench file: half of 1.6M answers distinct).
    */
   private readonly texts = new Map<string, string>();
+  /** Per plan item whose answers the ranges spooled: their files, in reading order. */
+  private readonly spools = new Map<number, AnswerSpool>();
   /** The next range to add, the file it is in (-1: none begun), rows before it in that file. */
   private next = 0;
   private file = -1;
@@ -98,6 +101,7 @@ export class RangeMerger {
     this.beginFile(this.specs.length);
     this.screener.finish();
     this.summary.medianDuration = this.screener.medianDuration;
+    for (const [i, spool] of this.spools) Object.assign(this.state.items[i]!, { texts: undefined, spooled: spool });
     return { state: this.state, summary: this.summary };
   }
 
@@ -137,6 +141,11 @@ export class RangeMerger {
     const part = stateFromJson(r.counts.state, { adopt: true });
     r.counts.texts.forEach((packed, i) => {
       if (!packed) return;
+      if (packed.spooled) {
+        let spool = this.spools.get(i);
+        if (!spool) this.spools.set(i, (spool = new AnswerSpool()));
+        spool.add(packed.spooled);
+      }
       const texts = packed.dictionary.map((t) => this.intern(t));
       part.items[i]!.texts = Array.from(packed.order, (k) => texts[k]!);
       const words = (part.items[i]!.words = new Map(packed.words));

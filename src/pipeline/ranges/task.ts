@@ -1,4 +1,5 @@
 import { open } from "node:fs/promises";
+import { threadId } from "node:worker_threads";
 import { ByteCache } from "../../answers/byte-cache.js";
 import { parseDuration } from "../../answers/cells.js";
 import type { Answer } from "../../answers/cells.js";
@@ -30,11 +31,13 @@ export interface FileSpec {
 
 /**
  * What a range does with its open answers: `keep[i]`, whether item i's answers are sent back (the output
- * lists them) or only their keywords; `keywords`, whether they are segmented at all (not for `validate`).
+ * lists them) or only their keywords; `keywords`, whether they are segmented at all (not for `validate`);
+ * `spool`, the folder that kept answers of the items it names are written to instead (see spool.ts).
  */
 export interface OpenAnswers {
   keep: readonly boolean[];
   keywords: boolean;
+  spool?: { folder: string; items: readonly boolean[] };
 }
 
 /** One byte range of one file: the records that start in [start, end). `start` is a record start. */
@@ -87,6 +90,8 @@ const NOT_A_DURATION = -1;
  */
 export class TaskRunner {
   private readonly columns: ColumnMap[];
+  /** Ranges this runner has read: a part of their spool files' names. */
+  private runs = 0;
 
   constructor(
     private readonly survey: Survey,
@@ -145,7 +150,10 @@ export class TaskRunner {
     const screener = new Screener(this.survey, task.median, sink.add);
     if (task.seenIds) screener.seeIds(task.seenIds);
     const state = emptyState(this.plan);
-    const texts = new RangeTexts(this.plan, this.open.keep, this.open.keywords);
+    const { spool } = this.open;
+    // A range read twice (it repeated an id) spools under a new name: its first result is still named.
+    const name = `r${task.index}-t${threadId}-${++this.runs}`;
+    const texts = new RangeTexts(this.plan, this.open.keep, this.open.keywords, spool && { ...spool, name });
     for (const i of texts.indices) state.items[i]!.texts = undefined;
     const counter = new SlotCounter(new Counter(state), reader, this.plan);
     const counts = { returned: 0, valid: 0, invalid: 0, invalidReasons: {} as Partial<Record<InvalidReason, number>> };
@@ -172,7 +180,10 @@ export class TaskRunner {
     };
 
     const bailed = await scanRange(spec, task, memory, onRecord).finally(() => memory?.release());
-    if (bailed) return { index: task.index, bailed, start: task.start, nextStart, records };
+    if (bailed) {
+      texts.release();
+      return { index: task.index, bailed, start: task.start, nextStart, records };
+    }
     counter.flush();
     return {
       index: task.index,

@@ -1,15 +1,15 @@
 import type { Answer } from "../../answers/cells.js";
-import { countDistinct } from "../../tally/keywords.js";
 import type { Plan } from "../../tally/plan.js";
 import { answerWords } from "../segmenter.js";
+import { SpoolWriter, type SpoolFile } from "../spool.js";
 
 /**
- * A range's open answers, gathered apart from the Counter (which counts how many answered): for an item
- * whose output lists its answers, every answer in reading order as a dictionary of distinct texts and
- * their indices (a structured clone would copy each repeated string), segmented for keywords when the
- * range ends; for any other item, only the keyword counts, segmented while reading, a batch of new
- * distinct answers at a time, so that a range holds no more than a batch and the keywords of the answers
- * it has seen lately (a repeated answer, 无 or 停车难, is segmented once, not each time).
+ * A range's open answers, gathered apart from the Counter (which counts how many answered). Their keywords
+ * are counted while reading, a batch of new distinct answers at a time, so that a range holds no more than
+ * a batch and the keywords of the answers it has seen lately (a repeated answer, 无 or 停车难, is
+ * segmented once, not each time). An item whose output lists its answers also keeps them: written to the
+ * run's spool folder as they are read, when there is one (see spool.ts), else in memory, in reading order,
+ * as a dictionary of distinct texts and their indices (a structured clone would copy each repeated string).
  *
  * Either way, a range with at most FEW_TO_SEGMENT distinct answers, none segmented yet, sends them as
  * they are for the main thread to segment (see there).
@@ -17,6 +17,8 @@ import { answerWords } from "../segmenter.js";
 export interface PackedTexts {
   dictionary: string[];
   order: Uint32Array;
+  /** Instead of `dictionary` and `order`: the file the answers were spooled to. */
+  spooled?: SpoolFile;
   /** The keyword counts of the range's answers. */
   words: [string, number][];
   /** Instead of `words`: the few distinct answers and how often each was given. */
@@ -30,20 +32,24 @@ export interface PackedTexts {
  * segments them, on both cores.
  */
 export const FEW_TO_SEGMENT = 256;
-/** New distinct answers segmented at a time, for items whose answers are not listed. */
+/** New distinct answers segmented at a time. */
 const BATCH = 2048;
-/** Answers whose keywords a range remembers, for items whose answers are not listed. */
+/** Answers whose keywords a range remembers. */
 const REMEMBERED = 8192;
 
 export class RangeTexts {
   private readonly items: ItemTexts[];
 
-  /** `keep[i]`: item i's answers are listed; `keywords`: they are segmented at all (not for `validate`). */
-  constructor(plan: Plan, keep: readonly boolean[], keywords: boolean) {
+  /**
+   * `keep[i]`: item i's answers are listed; `keywords`: they are segmented at all (not for `validate`);
+   * `spool`: the folder listed answers of the items it names are written to, and this range's name there.
+   */
+  constructor(plan: Plan, keep: readonly boolean[], keywords: boolean, spool?: RangeSpool) {
     this.items = [];
     plan.items.forEach((item, i) => {
       if (item.type !== "text") return;
-      this.items.push(keep[i] ?? true ? new ListedTexts(i, keywords) : new CountedTexts(i, keywords));
+      const listed = !(keep[i] ?? true) ? undefined : spool?.items[i] ? new SpoolWriter(spool.folder, `${spool.name}-${i}`) : new ListedTexts();
+      this.items.push({ index: i, keywords: new KeywordTally(keywords), listed });
     });
   }
 
@@ -56,43 +62,50 @@ export class RangeTexts {
   add(answers: readonly Answer[]): void {
     for (const t of this.items) {
       const a = answers[t.index]!;
-      if (a.kind === "text") t.add(a.value);
+      if (a.kind !== "text") continue;
+      t.keywords.add(a.value);
+      t.listed?.add(a.value);
     }
   }
 
   /** Per plan item, its packed answers (null for items that are not open questions). */
   pack(items: number): (PackedTexts | null)[] {
     const out: (PackedTexts | null)[] = new Array(items).fill(null);
-    for (const t of this.items) out[t.index] = t.pack();
+    for (const t of this.items) {
+      const listed = t.listed instanceof SpoolWriter ? { dictionary: [], order: new Uint32Array(0), spooled: t.listed.close() } : (t.listed?.pack() ?? { dictionary: [], order: new Uint32Array(0) });
+      out[t.index] = { ...listed, ...t.keywords.pack() };
+    }
     return out;
+  }
+
+  /** Closes the spool files of a range given up (its reader stepped aside). */
+  release(): void {
+    for (const t of this.items) if (t.listed instanceof SpoolWriter) t.listed.close();
   }
 }
 
-interface ItemTexts {
-  readonly index: number;
-  add(text: string): void;
-  pack(): PackedTexts;
+/** Where a range spools listed answers: the run's folder, the items spooled, a name unique in the run. */
+export interface RangeSpool {
+  folder: string;
+  items: readonly boolean[];
+  name: string;
 }
 
-/** An item whose answers the output lists: kept in order, segmented when the range ends. */
-class ListedTexts implements ItemTexts {
+interface ItemTexts {
+  index: number;
+  keywords: KeywordTally;
+  listed: ListedTexts | SpoolWriter | undefined;
+}
+
+/** An item's answers kept in memory, in reading order. */
+class ListedTexts {
   private readonly ids = new Map<string, number>();
-  private readonly times: number[] = [];
   private order = new Uint32Array(1024);
   private count = 0;
 
-  constructor(
-    readonly index: number,
-    private readonly keywords: boolean,
-  ) {}
-
   add(text: string): void {
     let id = this.ids.get(text);
-    if (id === undefined) {
-      this.ids.set(text, (id = this.ids.size));
-      this.times.push(0);
-    }
-    this.times[id]!++;
+    if (id === undefined) this.ids.set(text, (id = this.ids.size));
     if (this.count === this.order.length) {
       const grown = new Uint32Array(this.order.length * 2);
       grown.set(this.order);
@@ -101,18 +114,13 @@ class ListedTexts implements ItemTexts {
     this.order[this.count++] = id;
   }
 
-  pack(): PackedTexts {
-    const dictionary = [...this.ids.keys()];
-    const order = this.order.slice(0, this.count);
-    const distinct = dictionary.map((text, k): [string, number] => [text, this.times[k]!]);
-    if (!this.keywords) return { dictionary, order, words: [] };
-    if (distinct.length <= FEW_TO_SEGMENT) return { dictionary, order, words: [], unsegmented: distinct };
-    return { dictionary, order, words: [...countDistinct(distinct, answerWords)] };
+  pack(): Pick<PackedTexts, "dictionary" | "order"> {
+    return { dictionary: [...this.ids.keys()], order: this.order.slice(0, this.count) };
   }
 }
 
-/** An item whose answers the output does not list: only their keywords are counted. */
-class CountedTexts implements ItemTexts {
+/** An item's keyword counts, segmented while reading. */
+class KeywordTally {
   /** New distinct answers not segmented yet, and how often each was given. */
   private pending = new Map<string, number>();
   /** Keywords of answers segmented lately. */
@@ -120,10 +128,7 @@ class CountedTexts implements ItemTexts {
   private readonly words = new Map<string, number>();
   private segmented = false;
 
-  constructor(
-    readonly index: number,
-    private readonly keywords: boolean,
-  ) {}
+  constructor(private readonly keywords: boolean) {}
 
   add(text: string): void {
     if (!this.keywords) return;
@@ -136,11 +141,10 @@ class CountedTexts implements ItemTexts {
     if (this.pending.size >= BATCH) this.segment();
   }
 
-  pack(): PackedTexts {
-    const none = { dictionary: [], order: new Uint32Array(0) };
-    if (!this.segmented && this.pending.size <= FEW_TO_SEGMENT) return { ...none, words: [], unsegmented: [...this.pending] };
+  pack(): Pick<PackedTexts, "words" | "unsegmented"> {
+    if (!this.segmented && this.pending.size <= FEW_TO_SEGMENT) return { words: [], unsegmented: [...this.pending] };
     this.segment();
-    return { ...none, words: [...this.words] };
+    return { words: [...this.words] };
   }
 
   private segment(): void {

@@ -1,3 +1,6 @@
+import { isSpooled } from "../spooled.js";
+import type { SpooledAnswers } from "../types.js";
+
 /**
  * `JSON.stringify(value, null, 2)`, written out in pieces of about `PIECE` characters instead of built as
  * one string: the tally of a million questionnaires lists every open answer, and as one string its JSON
@@ -23,6 +26,8 @@ export function writeJson(value: unknown, write: (text: string) => void): void {
 
 /** The value JSON.stringify would write for `value` under `key`, or undefined when it writes nothing. */
 function serialisable(value: unknown, key: string): unknown {
+  // Spooled answers are written from their files (emitSpooled), not read back whole by their toJSON.
+  if (isSpooled(value)) return value;
   if (value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function") {
     value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
   }
@@ -41,6 +46,10 @@ function emit(value: unknown, indent: string, out: (text: string) => void): void
     return;
   }
   const inner = `${indent}  `;
+  if (isSpooled(value)) {
+    emitSpooled(value, inner, indent, out);
+    return;
+  }
   if (Array.isArray(value)) {
     if (value.length === 0) {
       out("[]");
@@ -106,4 +115,16 @@ function emitPrimitives(list: unknown[], indent: string, out: (text: string) => 
     out(text.slice(start, end));
   }
   out(`\n${indent}]`);
+}
+
+/** Spooled open answers, as JSON.stringify writes a list of strings: a slice of their JSON texts at a time. */
+function emitSpooled(answers: SpooledAnswers, inner: string, indent: string, out: (text: string) => void): void {
+  let first = true;
+  for (const slice of answers.jsonSlices()) {
+    if (!slice.length) continue;
+    out(first ? `[\n${inner}` : `,\n${inner}`);
+    first = false;
+    out(slice.join(`,\n${inner}`));
+  }
+  out(first ? "[]" : `\n${indent}]`);
 }
