@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { EXIT } from "../diagnostics/errors.js";
 import { mergeTallies } from "../pipeline/index.js";
-import type { TallyResult } from "../tally/index.js";
+import type { StatefulTally } from "../tally/index.js";
 import { wholeNumber, type Run } from "./command.js";
 import { displayPath, noteInputs, type Io } from "./io.js";
 import { writeOutput, writeStdout } from "./output.js";
@@ -57,7 +57,7 @@ Example:
 async function merge(io: Io, parts: string[], opts: MergeOptions, command: Command): Promise<number> {
   const globals = command.optsWithGlobals<{ color?: boolean }>();
   const decimals = wholeNumber(opts.decimals, "--decimals", 0, 10);
-  const results: TallyResult[] = [];
+  const results: StatefulTally[] = [];
   for (const part of parts) results.push(await readPart(io, part));
   const issued = opts.issued === undefined ? undefined : wholeNumber(opts.issued, "--issued", 1, Number.MAX_SAFE_INTEGER);
   const merged = await fromSavedTally(parts, () => mergeTallies(results, parts, { issued }));
@@ -75,7 +75,7 @@ async function merge(io: Io, parts: string[], opts: MergeOptions, command: Comma
   return EXIT.ok;
 }
 
-async function readPart(io: Io, part: string): Promise<TallyResult> {
+async function readPart(io: Io, part: string): Promise<StatefulTally> {
   const full = resolve(io.cwd, part);
   noteInputs(io, [full]);
   return readSavedTally(full, displayPath(io, full), "give `survey merge` the outputs of `survey tally --format json`");

@@ -4,6 +4,7 @@ import type { Survey } from "../definition/model.js";
 import { oneLine } from "../diagnostics/diagnostic.js";
 import { SurveyError } from "../diagnostics/errors.js";
 import { compareTallies } from "../tally/compare.js";
+import type { StatefulTally } from "../tally/state.js";
 import type { TallyResult } from "../tally/types.js";
 import { displayPath, noteInputs, type Io } from "./io.js";
 
@@ -51,16 +52,16 @@ export async function compareWithPrevious(io: Io, current: TallyResult, file: st
  * cannot be read; TALLY_INVALID, at the line and column JSON.parse stopped at, when it is not JSON, and
  * when it is JSON but not `survey tally --format json`'s (schemaVersion 1).
  */
-export async function readSavedTally(full: string, name: string, hint = "make it with `survey tally --format json`"): Promise<TallyResult> {
+export async function readSavedTally(full: string, name: string, hint = "make it with `survey tally --format json`"): Promise<StatefulTally> {
   let text: string;
   try {
     text = await readFile(full, "utf8");
   } catch {
     throw new SurveyError([{ code: "FILE_NOT_FOUND", severity: "error", file: name, message: "the saved tally cannot be read", hint: "check the path" }]);
   }
-  let parsed: TallyResult;
+  let parsed: StatefulTally;
   try {
-    parsed = JSON.parse(text.replace(/^\uFEFF/, "")) as TallyResult;
+    parsed = JSON.parse(text.replace(/^\uFEFF/, "")) as StatefulTally;
   } catch (err) {
     throw new SurveyError([{ code: "TALLY_INVALID", severity: "error", file: name, ...jsonErrorPlace(text, err as Error), message: `is not JSON: ${oneLine((err as Error).message, 120)}`, hint }]);
   }

@@ -3,8 +3,7 @@ import type { InputFile } from "../io/table.js";
 import { addSummary, finalize, mergeTallies as mergeCounted } from "../tally/index.js";
 import { countWords } from "../tally/keywords.js";
 import { buildPlan, type Plan } from "../tally/plan.js";
-import { Counter, emptyState, type TallyState } from "../tally/state.js";
-import type { TallyResult } from "../tally/types.js";
+import { Counter, emptyState, type StatefulTally, type TallyState } from "../tally/state.js";
 import { scan, type ScanSummary } from "../validate/scan.js";
 import type { PipelineOptions } from "./options.js";
 import { scanFast, tallyFast } from "./ranges/index.js";
@@ -22,7 +21,7 @@ export { fromEnvironment, type PipelineOptions } from "./options.js";
  * identical answers once per range), and the word counts add up. Their texts are kept only where the
  * output lists them (`answers`).
  */
-export async function tallySurvey(survey: Survey, files: InputFile[], opts: PipelineOptions = {}): Promise<TallyResult> {
+export async function tallySurvey(survey: Survey, files: InputFile[], opts: PipelineOptions = {}): Promise<StatefulTally> {
   return finalize(await tallyState(survey, files, opts), { wordsOf: answerWords });
 }
 
@@ -71,7 +70,7 @@ export async function validateAnswers(survey: Survey, files: InputFile[], opts: 
  * Merges tallies of disjoint parts of the data (see tally's `mergeTallies`); saved tallies keep no
  * keyword counts, so their open answers are segmented again here.
  */
-export function mergeTallies(parts: TallyResult[], names?: string[], opts: { issued?: number } = {}): TallyResult {
+export function mergeTallies(parts: StatefulTally[], names?: string[], opts: { issued?: number } = {}): StatefulTally {
   return mergeCounted(parts, names, { ...opts, wordsOf: answerWords });
 }
 

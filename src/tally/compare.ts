@@ -1,5 +1,5 @@
 import { normalizeLabel } from "../definition/normalize.js";
-import type { ChangeFigures, OptionShares, OptionTally, PreviousFigures, QuestionTally, RowTally, TallyResult } from "./types.js";
+import type { ChangeFigures, OptionShares, OptionTally, PreviousFigures, QuestionTally, RowTally, TallyResult, Unmatched } from "./types.js";
 
 /**
  * Comparison with an earlier round of the same survey (`--previous last.json`). Pure: takes two tallies
@@ -13,23 +13,6 @@ import type { ChangeFigures, OptionShares, OptionTally, PreviousFigures, Questio
  *
  * Whatever cannot be matched is listed in `comparison.unmatched`, never compared by position.
  */
-
-export interface Comparison {
-  /** The earlier round: its title, `period` (null when its definition had none) and valid questionnaires. */
-  previous: { title: string; period: string | null; valid: number };
-  unmatched: Unmatched[];
-}
-
-/**
- * Something one round has and the other has not. `question` is this round's id, `previous` the earlier
- * round's; a matrix row or an option is named by its label.
- */
-export type Unmatched =
-  | { kind: "question-added"; question: string; text: string; previous?: string }
-  | { kind: "question-dropped"; previous: string; text: string }
-  | { kind: "type-changed"; question: string; previous: string; type: string; previousType: string }
-  | { kind: "row-added" | "row-removed"; question: string; previous: string; row: string }
-  | { kind: "option-added" | "option-removed"; question: string; previous: string; row?: string; option: string };
 
 export interface CompareOptions {
   /** New id → old id, for questions renumbered between the rounds (survey.yaml's `previous.map`). */

@@ -2,7 +2,7 @@ import { countWords, topKeywords, type WordsOf } from "./keywords.js";
 import { recodedFromTally, recodedTally } from "./other-codes.js";
 import { themeTally } from "./themes.js";
 import type { Plan, PlanItem } from "./plan.js";
-import { stateToJson, type ItemState, type TallyState, type TallyStateJson } from "./state.js";
+import { stateToJson, type ItemState, type StatefulTally, type TallyState, type TallyStateJson } from "./state.js";
 import {
   cronbachAlpha,
   effectiveRate,
@@ -29,7 +29,7 @@ import { annotateUnweighted, weigh, type Effective, type Weighed } from "./weigh
  * deterministic: the same state gives the same result, field for field, whatever order it was counted in.
  * The state itself rides along in `_state`, so that `survey merge` can add partial tallies exactly.
  */
-export function finalize(state: TallyState, opts: FinalizeOptions = {}): TallyResult {
+export function finalize(state: TallyState, opts: FinalizeOptions = {}): StatefulTally {
   const { plan } = state;
   const keywords = new Keywords(opts.wordsOf);
   const r = state.responses;
@@ -38,7 +38,7 @@ export function finalize(state: TallyState, opts: FinalizeOptions = {}): TallyRe
   const weighed = state.weighted ? weigh(state) : undefined;
   const questions = questionTallies(plan, weighed?.items ?? state.items, weighed?.matrices ?? state.matrices, keywords, weighed);
   if (weighed) annotateUnweighted(questions, questionTallies(plan, state.items, state.matrices, new Keywords(opts.wordsOf, false), undefined));
-  const result: TallyResult = {
+  const result: StatefulTally = {
     schemaVersion: 1,
     survey: plan.period === undefined ? { title: plan.title, issued } : { title: plan.title, issued, period: plan.period },
     responses: {
@@ -122,7 +122,7 @@ function compactState(state: TallyState): TallyStateJson {
 }
 
 /** The state of a tally read back from JSON, its open answers and fill-ins taken from the result. */
-export function restoreState(result: TallyResult): TallyStateJson {
+export function restoreState(result: StatefulTally): TallyStateJson {
   const json = result._state!;
   return {
     ...json,

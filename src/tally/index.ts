@@ -3,12 +3,12 @@ import { SurveyError } from "../diagnostics/errors.js";
 import type { ScanSummary } from "../validate/scan.js";
 import { finalize, restoreState } from "./finalize.js";
 import type { WordsOf } from "./keywords.js";
-import { mergeStates, stateFromJson, upgradeState, type TallyState } from "./state.js";
-import type { Problem, TallyResult } from "./types.js";
+import { mergeStates, stateFromJson, upgradeState, type StatefulTally, type TallyState } from "./state.js";
+import type { Problem } from "./types.js";
 
 export { finalize, type FinalizeOptions } from "./finalize.js";
 export { buildPlan, type Plan } from "./plan.js";
-export { Counter, emptyState, mergeStates, stateFromJson, stateToJson, type TallyState, type TallyStateJson } from "./state.js";
+export { Counter, emptyState, mergeStates, stateFromJson, stateToJson, type StatefulTally, type TallyState, type TallyStateJson } from "./state.js";
 export type * from "./types.js";
 
 /**
@@ -74,10 +74,10 @@ function refuseGuessedCodes(summary: ScanSummary): void {
  * no keyword counts: `wordsOf` segments the open answers again (see finalize).
  */
 export function mergeTallies(
-  parts: TallyResult[],
+  parts: StatefulTally[],
   names: string[] = parts.map((_, i) => `part ${i + 1}`),
   opts: { issued?: number; wordsOf?: WordsOf } = {},
-): TallyResult {
+): StatefulTally {
   if (parts.length === 0) throw new SurveyError([{ code: "USAGE", severity: "error", message: "nothing to merge" }]);
   const states = parts.map((p, i) => {
     if (!p._state) {

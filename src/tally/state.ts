@@ -4,7 +4,7 @@ import { addCounts } from "./keywords.js";
 import { recoders, type OtherRecoder, type Recoded } from "./other-codes.js";
 import { binOf, type Plan, type PlanItem } from "./plan.js";
 import type { CovarianceSums } from "./stats.js";
-import type { Problem, RowRef, SpooledAnswers } from "./types.js";
+import type { Problem, RowRef, SpooledAnswers, TallyResult } from "./types.js";
 
 /**
  * The raw counts of a tally: everything the statistics are computed from, and nothing derived. Counting
@@ -618,6 +618,16 @@ type WeightedCellJson = Omit<WeightedCell, "items"> & { items: ItemStateJson[] }
 
 /** A state as it is written in JSON: number values as sorted `[value, count]` pairs. */
 export type TallyStateJson = Omit<TallyState, "items" | "weighted"> & { items: ItemStateJson[]; weighted?: { cells: Record<string, WeightedCellJson> } };
+
+/**
+ * A tally as `survey tally --format json` and `survey merge` write it: the contract of types.ts and,
+ * added beyond §6, `_state`: the raw counts the result was computed from, which `survey merge` adds up.
+ * Scripts should read the contract's fields; `_state` may change between versions. Kept out of
+ * `TallyResult` so that types.ts needs nothing of the state's (which needs types.ts).
+ */
+export interface StatefulTally extends TallyResult {
+  _state?: TallyStateJson;
+}
 
 function itemToJson(item: ItemState): ItemStateJson {
   const { values, words: _words, spooled: _spooled, ...rest } = item;

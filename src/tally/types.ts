@@ -4,6 +4,10 @@
  * 0 to 1, unrounded; a rate with no base is `null`. Per-type fields appear only for that type.
  *
  * Every percentage names its base in its JSDoc. `base` = answered minus answers in the scale's `na` codes.
+ *
+ * A pure leaf: this file imports nothing, so every module of tally/ can name these types. The raw counts
+ * that `survey tally --format json` adds beside them (`_state`) are the state's, typed where the state is:
+ * `StatefulTally` in state.ts.
  */
 
 export interface TallyResult {
@@ -19,14 +23,27 @@ export interface TallyResult {
   problems: Problem[];
   /** With weights (`data.weight_column`, `weights.rake`): how the answers were weighted. Absent without. */
   weighting?: WeightingSummary;
-  /**
-   * Added beyond §6: the raw counts this result was computed from (see `TallyState` in state.ts), which
-   * `survey merge` adds up. Scripts should read the fields above; this section may change between versions.
-   */
-  _state?: import("./state.js").TallyStateJson;
   /** With `--previous`: the earlier round compared with, and what could not be matched (see compare.ts). */
-  comparison?: import("./compare.js").Comparison;
+  comparison?: Comparison;
 }
+
+/** `comparison` of a tally compared with an earlier round (`compareTallies` in compare.ts). */
+export interface Comparison {
+  /** The earlier round: its title, `period` (null when its definition had none) and valid questionnaires. */
+  previous: { title: string; period: string | null; valid: number };
+  unmatched: Unmatched[];
+}
+
+/**
+ * Something one round has and the other has not. `question` is this round's id, `previous` the earlier
+ * round's; a matrix row or an option is named by its label.
+ */
+export type Unmatched =
+  | { kind: "question-added"; question: string; text: string; previous?: string }
+  | { kind: "question-dropped"; previous: string; text: string }
+  | { kind: "type-changed"; question: string; previous: string; type: string; previousType: string }
+  | { kind: "row-added" | "row-removed"; question: string; previous: string; row: string }
+  | { kind: "option-added" | "option-removed"; question: string; previous: string; row?: string; option: string };
 
 /**
  * How a weighted tally was weighted. With weights, every `count` and `base` is a sum of weights, with the

@@ -1,8 +1,7 @@
 import { maxOf } from "../../arrays.js";
 import { REASON_LABELS, type InvalidReason } from "../../validate/screen.js";
 import { formatNumber, formatPct, significantlyHigher } from "../stats.js";
-import type { Unmatched } from "../compare.js";
-import type { BreakdownGroup, ChiSquare, OptionTally, QuestionTally, RowTally, ScaleFields, TallyResult } from "../types.js";
+import type { BreakdownGroup, ChiSquare, OptionTally, QuestionTally, RowTally, ScaleFields, TallyResult, Unmatched } from "../types.js";
 
 /**
  * The readable layout of a tally, independent of the medium: per question a title, tables in 问卷星's
