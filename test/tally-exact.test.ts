@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fisherExact, fisherMonteCarlo, MONTE_CARLO_REPLICATES, MONTE_CARLO_SEED } from "../src/tally/exact.js";
-import { chiSquareTest, independenceTest } from "../src/tally/stats.js";
+import { chiSquareTest, fisherTest, independenceTest, lowExpected } from "../src/tally/stats.js";
 
 /**
  * Fisher's exact test: against R's fisher.test examples (?fisher.test), scipy's fisher_exact on 2×2
@@ -159,5 +159,15 @@ describe("the test of a breakdown", () => {
     const t = independenceTest(JOB)!;
     expect(t).toMatchObject({ method: "fisher-monte-carlo", replicates: MONTE_CARLO_REPLICATES, seed: MONTE_CARLO_SEED, df: 9 });
     expect(t.p).toBe(fisherMonteCarlo(JOB));
+  });
+
+  it("turns to Fisher by lowExpected, the one rule, which the report's pairs of groups read without a chi-square", () => {
+    const tables = [[[3, 7], [1, 11]], [[10, 30], [20, 40]], [[3, 1, 0], [1, 3, 0]], [[1, 0], [2, 0]], [[5, 5]], JOB];
+    for (const t of tables) {
+      expect(lowExpected(t)).toBe(chiSquareTest(t)?.lowExpected ?? false);
+      if (lowExpected(t)) expect(independenceTest(t)).toEqual({ ...chiSquareTest(t), ...fisherTest(t) });
+    }
+    expect(lowExpected([[3, 7], [1, 11]])).toBe(true); // E = 1.8 and 2.2 in the first column: half the cells below 5
+    expect(lowExpected([[1, 0], [2, 0]])).toBe(false); // one column left: nothing to test
   });
 });

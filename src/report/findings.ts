@@ -1,7 +1,7 @@
 import { append, maxOf, minOf } from "../arrays.js";
 import type { Question, Scale, Survey } from "../definition/model.js";
 import { questionKind, sectionOfKind, subjectOf, type QuestionKind } from "../definition/question-kind.js";
-import { chiSquareTest, independenceTest, twoProportionTest } from "../tally/stats.js";
+import { chiSquareTest, fisherTest, independenceTest, lowExpected, twoProportionTest } from "../tally/stats.js";
 import type { BreakdownGroup, ChiSquare, OptionTally, QuestionTally, RowTally, TallyResult } from "../tally/types.js";
 import { answerTexts } from "../tally/spooled.js";
 import { approx, fixed, pct, typography } from "./format.js";
@@ -528,9 +528,14 @@ function bestGap(groups: readonly BreakdownGroup[], measures: readonly Measure[]
     let pair: { hi: number; lo: number; p: number; exact: boolean } | undefined;
     for (const hi of at(max)) {
       for (const lo of at(min)) {
-        const exact = counted ? independenceTest([[m.counts[hi]!, sizes[hi]! - m.counts[hi]!], [m.counts[lo]!, sizes[lo]! - m.counts[lo]!]]) : null;
-        const p = exact && exact.method !== "chi-square" ? exact.p : (twoProportionTest(m.counts[hi]!, sizes[hi]!, m.counts[lo]!, sizes[lo]!)?.p ?? 1);
-        if (!pair || p < pair.p) pair = { hi, lo, p, exact: exact !== null && exact.method !== "chi-square" };
+        const table = [
+          [m.counts[hi]!, sizes[hi]! - m.counts[hi]!],
+          [m.counts[lo]!, sizes[lo]! - m.counts[lo]!],
+        ];
+        // Fisher's exact test where the tally would give it (counts of people, small expected counts); else the z-test.
+        const exact = counted && lowExpected(table);
+        const p = exact ? fisherTest(table).p : (twoProportionTest(m.counts[hi]!, sizes[hi]!, m.counts[lo]!, sizes[lo]!)?.p ?? 1);
+        if (!pair || p < pair.p) pair = { hi, lo, p, exact };
       }
     }
     if (!pair) continue;

@@ -278,22 +278,43 @@ export function chiSquareTest(observed: number[][]): ChiSquare | null {
   const r = table.length;
   const c = table[0]?.length ?? 0;
   if (r < 2 || c < 2) return null;
-  const rowSums = table.map((row) => row.reduce((a, b) => a + b, 0));
-  const colSums = table[0]!.map((_, j) => table.reduce((a, row) => a + row[j]!, 0));
-  const total = rowSums.reduce((a, b) => a + b, 0);
+  const { rowSums, colSums, total } = margins(table);
   let statistic = 0;
-  let low = 0;
   for (let i = 0; i < r; i++) {
     for (let j = 0; j < c; j++) {
       const expected = (rowSums[i]! * colSums[j]!) / total;
-      if (expected < 5) low++;
       statistic += (table[i]![j]! - expected) ** 2 / expected;
     }
   }
   const df = (r - 1) * (c - 1);
   const p = upperGamma()(statistic / 2, df / 2, true, true);
   const cramersV = Math.sqrt(statistic / (total * (Math.min(r, c) - 1)));
-  return { method: "chi-square", statistic, df, p, cramersV, lowExpected: low / (r * c) > 0.2 };
+  return { method: "chi-square", statistic, df, p, cramersV, lowExpected: lowExpected(table) };
+}
+
+/**
+ * Whether a table's expected counts are too small for Pearson's chi-square: more than 20% of them
+ * (E_ij = row_i × col_j / N, over the table without its empty rows and columns) below 5. The rule by
+ * which `independenceTest` gives Fisher's exact test instead; `lowExpected` of `chiSquareTest`. False
+ * when fewer than two rows or two columns remain (there is nothing to test). Example: 3 of 10 against
+ * 1 of 12, [[3, 7], [1, 11]]: E = 1.8 and 2.2 in the first column, half the cells below 5, so true.
+ */
+export function lowExpected(observed: number[][]): boolean {
+  const table = compactTable(observed);
+  const r = table.length;
+  const c = table[0]?.length ?? 0;
+  if (r < 2 || c < 2) return false;
+  const { rowSums, colSums, total } = margins(table);
+  let low = 0;
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) if ((rowSums[i]! * colSums[j]!) / total < 5) low++;
+  return low / (r * c) > 0.2;
+}
+
+/** A table's row sums, column sums and total. */
+function margins(table: number[][]): { rowSums: number[]; colSums: number[]; total: number } {
+  const rowSums = table.map((row) => row.reduce((a, b) => a + b, 0));
+  const colSums = table[0]!.map((_, j) => table.reduce((a, row) => a + row[j]!, 0));
+  return { rowSums, colSums, total: rowSums.reduce((a, b) => a + b, 0) };
 }
 
 /** The table without its empty rows and columns (what every test of independence is computed on). */
@@ -316,10 +337,19 @@ export function compactTable(observed: number[][]): number[][] {
 export function independenceTest(observed: number[][]): ChiSquare | null {
   const chi = chiSquareTest(observed);
   if (!chi || !chi.lowExpected) return chi;
+  return { ...chi, ...fisherTest(observed) };
+}
+
+/**
+ * Fisher's exact test of a table (empty rows and columns left out), as `independenceTest` gives it: by
+ * the network algorithm when it finishes within its budget (`method: "fisher"`), else a Monte-Carlo
+ * p-value from 10,000 tables drawn with a fixed seed (`method: "fisher-monte-carlo"`, reproducible).
+ */
+export function fisherTest(observed: number[][]): Pick<ChiSquare, "method" | "p" | "replicates" | "seed"> {
   const table = compactTable(observed);
   const exact = fisherExact(table);
-  if (exact !== null) return { ...chi, method: "fisher", p: exact };
-  return { ...chi, method: "fisher-monte-carlo", p: fisherMonteCarlo(table), replicates: MONTE_CARLO_REPLICATES, seed: MONTE_CARLO_SEED };
+  if (exact !== null) return { method: "fisher", p: exact };
+  return { method: "fisher-monte-carlo", p: fisherMonteCarlo(table), replicates: MONTE_CARLO_REPLICATES, seed: MONTE_CARLO_SEED };
 }
 
 /**
