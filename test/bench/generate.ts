@@ -60,13 +60,39 @@ function csvCell(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Writes `rows` questionnaires to `path`; resolves with the file size in bytes. */
-export async function generate(path: string, rows: number, seed = 20260101): Promise<number> {
-  const r = rng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+/**
+ * Writes CSV lines (the header, then a line a questionnaire) to `path`, CRLF-ended, cells quoted where
+ * they hold a comma, quote or line break, in writes of about 1 MiB so that a file of millions of rows is
+ * never one string; resolves with the file size in bytes. Both bench generators write through it.
+ */
+export async function writeCsv(path: string, lines: Iterable<string[]>): Promise<number> {
   const out = createWriteStream(path);
   let bytes = 0;
-  let chunk = `${header().map(csvCell).join(",")}\r\n`;
+  let chunk = "";
+  for (const cells of lines) {
+    chunk += `${cells.map(csvCell).join(",")}\r\n`;
+    if (chunk.length > 1 << 20) {
+      bytes += Buffer.byteLength(chunk);
+      if (!out.write(chunk)) await once(out, "drain");
+      chunk = "";
+    }
+  }
+  bytes += Buffer.byteLength(chunk);
+  out.end(chunk);
+  await once(out, "finish");
+  return bytes;
+}
+
+/** Writes `rows` questionnaires to `path`; resolves with the file size in bytes. */
+export function generate(path: string, rows: number, seed = 20260101): Promise<number> {
+  return writeCsv(path, lines(rows, seed));
+}
+
+/** The file's lines: the header, then `rows` questionnaires drawn from the generator seeded with `seed`. */
+function* lines(rows: number, seed: number): Generator<string[]> {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  yield header();
   for (let i = 1; i <= rows; i++) {
     const cells: string[] = [String(i), `2026/5/${1 + (i % 28)} 9:${String(i % 60).padStart(2, "0")}:00`, `${r() < 0.01 ? 20 + Math.floor(r() * 60) : 240 + Math.floor(r() * 600)}秒`, pick(ROLES)];
     // Likert answers lean towards the positive end, as real satisfaction surveys do
@@ -84,15 +110,6 @@ export async function generate(path: string, rows: number, seed = 20260101): Pro
       else if (x < 0.9) cells.push(`${pick(PHRASES)}\n${pick(PHRASES)}`);
       else cells.push(`他说"${pick(PHRASES)}"`);
     }
-    chunk += `${cells.map(csvCell).join(",")}\r\n`;
-    if (chunk.length > 1 << 20) {
-      bytes += Buffer.byteLength(chunk);
-      if (!out.write(chunk)) await once(out, "drain");
-      chunk = "";
-    }
+    yield cells;
   }
-  bytes += Buffer.byteLength(chunk);
-  out.end(chunk);
-  await once(out, "finish");
-  return bytes;
 }

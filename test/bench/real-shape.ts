@@ -1,6 +1,4 @@
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
-import { rng } from "./generate.js";
+import { rng, writeCsv } from "./generate.js";
 
 /**
  * The bench's real-shaped file: a seeded 问卷星 export 按选项序号 (UTF-8 CSV), shaped like what users give
@@ -105,7 +103,12 @@ const ACTIONS = ["尽快维修", "增加巡查", "物业处理", "早日解决",
 const SHORT = ["没有", "无", "暂无", "很好", "满意", "继续保持", "希望越来越好", "没什么意见", "辛苦了", "都挺好的"];
 
 /** Writes `rows` questionnaires to `path`; resolves with the file size in bytes. */
-export async function generateReal(path: string, rows: number, seed = 20261205): Promise<number> {
+export function generateReal(path: string, rows: number, seed = 20261205): Promise<number> {
+  return writeCsv(path, lines(rows, seed));
+}
+
+/** The file's lines: the header, then `rows` questionnaires drawn from the generator seeded with `seed`. */
+function* lines(rows: number, seed: number): Generator<string[]> {
   const r = rng(seed);
   const int = (n: number) => Math.floor(r() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
@@ -129,9 +132,7 @@ export async function generateReal(path: string, rows: number, seed = 20261205):
   const cols = columns();
   const IP_PLACES = ["北京-北京", "上海-上海", "浙江-杭州", "江苏-南京", "广东-深圳", "四川-成都", "湖北-武汉", "山东-济南"];
   const SOURCES: [string, string[]][] = [["手机提交", ["直接访问", "N/A"]], ["微信", ["N/A", "朋友圈", "微信群"]], ["链接", ["直接访问"]]];
-  const out = createWriteStream(path);
-  let bytes = 0;
-  let chunk = `${[...METADATA, ...cols.map((c) => c.header)].map(csvCell).join(",")}\r\n`;
+  yield [...METADATA, ...cols.map((c) => c.header)];
   const start = Date.UTC(2026, 4, 1, 8);
   for (let i = 1; i <= rows; i++) {
     const t = new Date(start + Math.floor((i / rows) * 20 * 86_400_000) + int(60_000));
@@ -165,23 +166,10 @@ export async function generateReal(path: string, rows: number, seed = 20261205):
         cells.push(String(code));
       }
     }
-    chunk += `${cells.map(csvCell).join(",")}\r\n`;
-    if (chunk.length > 1 << 20) {
-      bytes += Buffer.byteLength(chunk);
-      if (!out.write(chunk)) await once(out, "drain");
-      chunk = "";
-    }
+    yield cells;
   }
-  bytes += Buffer.byteLength(chunk);
-  out.end(chunk);
-  await once(out, "finish");
-  return bytes;
 }
 
 function pad(n: number): string {
   return String(n).padStart(2, "0");
-}
-
-function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
