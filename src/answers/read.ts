@@ -23,17 +23,47 @@ export interface ReadOptions {
  */
 export async function* readResponses(survey: Survey, files: InputFile[], opts: ReadOptions): AsyncGenerator<Response> {
   for (const input of files) {
-    const file = input.name;
-    const table = await openTable(input, { encoding: survey.data.encoding, onDiagnostic: opts.onDiagnostic, onBytes: opts.onBytes });
-    const headerProblems: Diagnostic[] = [];
-    const columns = mapColumns(survey, table.header, file, headerProblems);
-    headerProblems.forEach(opts.onDiagnostic);
-    const indexes = survey.items.map(itemOptionIndex);
-    for await (const raw of table.rows) {
-      const response = readRow(survey, raw, table.header, columns, indexes, file, opts.onDiagnostic);
+    const answers = await openAnswers(survey, input, opts);
+    answers.headerProblems.forEach(opts.onDiagnostic);
+    for await (const raw of answers.rows) {
+      const response = answers.read(raw, opts.onDiagnostic);
       if (response) yield response;
     }
   }
+}
+
+/** One answer file opened: its header, where each question's cells are, the header's problems, its rows. */
+export interface AnswerFile {
+  input: InputFile;
+  header: string[];
+  columns: ColumnMap;
+  /** Problems of the header (unknown or missing columns), not yet told to anyone. */
+  headerProblems: Diagnostic[];
+  /** Data rows after the header, streamed. */
+  rows: AsyncIterable<RawRow>;
+  /** A row as a questionnaire, its problems told to `report`; undefined for a blank row. */
+  read(raw: RawRow, report: (d: Diagnostic) => void): Response | undefined;
+}
+
+/**
+ * Opens one answer file for `readResponses`, or for a caller that decides row by row where each row's
+ * questionnaire and problems go (`--each`'s groups, validate/scan.ts). Problems of the file itself (its
+ * encoding, its quoting) go to `onDiagnostic`.
+ */
+export async function openAnswers(survey: Survey, input: InputFile, opts: ReadOptions): Promise<AnswerFile> {
+  const file = input.name;
+  const table = await openTable(input, { encoding: survey.data.encoding, onDiagnostic: opts.onDiagnostic, onBytes: opts.onBytes });
+  const headerProblems: Diagnostic[] = [];
+  const columns = mapColumns(survey, table.header, file, headerProblems);
+  const indexes = survey.items.map(itemOptionIndex);
+  return {
+    input,
+    header: table.header,
+    columns,
+    headerProblems,
+    rows: table.rows,
+    read: (raw, report) => readRow(survey, raw, table.header, columns, indexes, file, report),
+  };
 }
 
 function readRow(

@@ -4,7 +4,7 @@ import { parseDuration } from "./cells.js";
 
 /**
  * The rules of a row's cells that every reader of answer rows follows — the general reader (read.ts), the
- * byte reader of big files (fast-read.ts) and --each's split of rows into groups (cli/each.ts). Each rule
+ * byte reader of big files (fast-read.ts) and --each's grouping of rows (pipeline/index.ts). Each rule
  * is stated once, on text; where the byte reader needs a form on bytes, that form is computed from the
  * rule here (a table built by calling it) and lives beside it, never restated.
  *

@@ -105,10 +105,10 @@ export function trackTemporary(path: string): () => void {
  * Runs `job` with a private folder in the temporary folder (TMPDIR), removed when it ends, on Ctrl-C or a
  * kill; one that kill -9 left is removed by the next run.
  */
-export async function withWorkFolder<T>(io: Io, purpose: "each" | "spool", job: (folder: string) => Promise<T>): Promise<T> {
+export async function withWorkFolder<T>(io: Io, job: (folder: string) => Promise<T>): Promise<T> {
   const base = io.env.TMPDIR || tmpdir();
   await removeStaleWorkFolders(base);
-  const folder = await makeWorkFolder(base, purpose).catch((err: unknown) => {
+  const folder = await makeWorkFolder(base).catch((err: unknown) => {
     throw fromSystemError(err, displayPath(io, base));
   });
   const untrack = trackTemporary(folder);
@@ -122,8 +122,8 @@ export async function withWorkFolder<T>(io: Io, purpose: "each" | "spool", job: 
 
 let installed = false;
 /**
- * On Ctrl-C or a kill, removes the temporary files of outputs being written (and --each's folder of
- * split copies), then exits with the conventional code (130 for SIGINT, 143 for SIGTERM). Installed by
+ * On Ctrl-C or a kill, removes the temporary files of outputs being written (and standard input's spooled
+ * copy), then exits with the conventional code (130 for SIGINT, 143 for SIGTERM). Installed by
  * bin/survey.js, not by tests. kill -9 cannot be caught: the next run removes what it leaves (temporaries.ts).
  */
 export function removeTemporariesOnSignal(): void {

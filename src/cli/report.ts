@@ -184,9 +184,9 @@ async function reportWith(
     // A group's figures against the whole earlier round would be no comparison at all.
     if (opts.previous !== undefined) throw usageError("--previous compares the whole survey with the earlier round, so it cannot be used with --each");
     const files = await resolveFiles(io, survey, args);
-    const { tallySurvey, fromEnvironment } = await import("../pipeline/index.js");
-    return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, ".docx", async (group) => {
-      const model = await write(await tallySurvey(group.survey, group.files, { by: opts.by, issued, ...fromEnvironment(io.env, io.stderr) }), group.survey, group.output, group.value);
+    const { fromEnvironment } = await import("../pipeline/index.js");
+    return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, ".docx", { by: opts.by, issued, ...fromEnvironment(io.env, io.stderr) }, async (group) => {
+      const model = await write(await group.tally(), group.survey, group.output, group.value);
       if (opts.explain) io.stdout(`${group.output}\n${(await import("../report/explain.js")).explainFindings(model)}`);
     });
   }

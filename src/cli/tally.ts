@@ -106,8 +106,8 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
     // A group's figures against the whole earlier round would be no comparison at all.
     if (opts.previous !== undefined) throw usageError("--previous compares the whole survey with the earlier round, so it cannot be used with --each");
     const extension = `.${opts.format === "text" ? "txt" : opts.format}`;
-    return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, extension, async (group) => {
-      const result = await tallySurvey(group.survey, group.files, { by: opts.by, issued, answers, ...reading });
+    return runEach(io, survey, files, { ...opts, each: opts.each, quiet: globals.quiet }, extension, { by: opts.by, issued, answers, ...reading }, async (group) => {
+      const result = await group.tally();
       requireValidAnswers(result.responses, survey.lang);
       const text = render(result, opts.format, { decimals, lang: survey.lang, chalk: chalkFor(io, false, false) });
       await writeOutput(io, group.output, text, Boolean(opts.force));
@@ -125,7 +125,7 @@ async function tally(io: Io, args: string[], opts: TallyOptions, command: Comman
     return opts.strict && result.problems.some((p) => p.severity === "error") ? EXIT.dataErrors : EXIT.ok;
   };
   // The JSON lists every open answer: big files' answers wait on disk, not in memory, until it is written.
-  return answers ? withWorkFolder(io, "spool", run) : run();
+  return answers ? withWorkFolder(io, run) : run();
 }
 
 /** One line on stderr: problems do not stop a tally, but the user should know rows or cells were left out. */

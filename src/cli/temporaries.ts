@@ -6,7 +6,8 @@ import { basename, dirname, join } from "node:path";
  * The temporary files and folders survey makes, and the removal of those a killed run left behind. A run
  * removes its own when it ends or is interrupted (output.ts); only kill -9 (or a crash of the machine)
  * leaves any. Their names say which process made them, so the next run removes those whose process is
- * gone: `.NAME.PID.HEX.tmp` beside an output, `survey-each-PID-XXXXXX` in the temporary folder (--each).
+ * gone: `.NAME.PID.HEX.tmp` beside an output, `survey-spool-PID-XXXXXX` in the temporary folder (a JSON
+ * tally's spooled open answers; `survey-each-…`, --each's split copies of earlier versions, too).
  */
 
 /** The longest file name most file systems take (ext4, APFS, NTFS: 255 bytes or UTF-16 units). */
@@ -40,9 +41,9 @@ export function truncateBytes(text: string, max: number): string {
   return text.slice(0, end);
 }
 
-/** A private folder for --each's split copies of the data (or a tally's spooled answers), named after this process. */
-export function makeWorkFolder(base: string, purpose: "each" | "spool" = "each"): Promise<string> {
-  return mkdtemp(join(base, `survey-${purpose}-${process.pid}-`));
+/** A private folder for a tally's spooled open answers, named after this process. */
+export function makeWorkFolder(base: string): Promise<string> {
+  return mkdtemp(join(base, `survey-spool-${process.pid}-`));
 }
 
 /** Whether a process of this id exists (EPERM: it does, but belongs to another user). */
