@@ -1,16 +1,14 @@
-import { itemOptionIndex, readAnswer, type CellProblem } from "../answers/cells.js";
-import { cellsAsRead } from "../answers/rules.js";
 import type { Survey } from "../definition/model.js";
-import { SurveyError, usageError } from "../diagnostics/errors.js";
 import type { InputFile } from "../io/table.js";
 import { addSummary, finalize, mergeTallies as mergeCounted } from "../tally/index.js";
 import { countWords } from "../tally/keywords.js";
 import { buildPlan, type Plan } from "../tally/plan.js";
 import { Counter, emptyState, type StatefulTally, type TallyState } from "../tally/state.js";
 import type { TallyResult } from "../tally/types.js";
-import { scan, scanGroups, type RowGroups, type ScanSummary } from "../validate/scan.js";
+import { scan, scanGroups, type ScanSummary } from "../validate/scan.js";
+import { AnswerGroups } from "./groups.js";
 import type { PipelineOptions } from "./options.js";
-import { scanFast, tallyFast } from "./ranges/index.js";
+import { scanFast, tallyFast, tallyFastGroups } from "./ranges/index.js";
 import { answerWords } from "./segmenter.js";
 
 export { fromEnvironment, type PipelineOptions } from "./options.js";
@@ -79,13 +77,46 @@ export interface AnswerGroup {
  * group's tally is the one its rows alone would give, with the original files' names and row numbers (see
  * `scanGroups`). Groups come in the order of the question's options; rows with no answer to it are counted
  * in `ungrouped`. A cell of the question holding a guessed code (CODES_GUESSED) stops the run: its rows
- * could not be told apart. The fast byte path does not group rows: the general reader reads them.
+ * could not be told apart. Big CSV files are read by the fast byte path, in ranges on every core, each range
+ * keeping a part per group.
  */
 export async function tallyByAnswer(survey: Survey, files: InputFile[], questionId: string, opts: PipelineOptions = {}): Promise<{ groups: AnswerGroup[]; ungrouped: number }> {
-  const groups = answerGroups(survey, questionId);
-  if ((opts.reader ?? "auto") === "auto") opts.trace?.(`survey: the fast reader stepped aside: --each ${questionId} groups rows, which the general reader does\n`);
+  const groups = new AnswerGroups(survey, questionId);
   const plan = buildPlan(survey, opts);
   const keepTexts = textsKept(plan, opts.answers ?? true);
+  const done = await readGroups(survey, files, plan, groups, keepTexts, opts);
+  return {
+    ungrouped: done.ungrouped,
+    groups: [...done.groups]
+      .sort(([a], [b]) => a - b)
+      .map(([code, { state, summary, words }]) => ({
+        code,
+        value: groups.label(code),
+        tally: () => {
+          words?.finish();
+          addSummary(state, summary);
+          dropTexts(state, keepTexts);
+          return finalize(state, { wordsOf: answerWords });
+        },
+      })),
+  };
+}
+
+/** Each group's counts and summary: by the fast path where it reads the files, else by the general reader. */
+async function readGroups(
+  survey: Survey,
+  files: InputFile[],
+  plan: Plan,
+  groups: AnswerGroups,
+  keepTexts: boolean[],
+  opts: PipelineOptions,
+): Promise<{ groups: Map<number, { state: TallyState; summary: ScanSummary; words?: GeneralWords }>; ungrouped: number }> {
+  if ((opts.reader ?? "auto") === "auto") {
+    const fast = await tallyFastGroups(survey, files, plan, groups.questionId, { by: opts.by, issued: opts.issued, keepTexts, trace: opts.trace, ...opts.fast });
+    if (fast) return fast;
+  } else {
+    opts.trace?.("survey: the fast reader stepped aside: SURVEY_READER=general\n");
+  }
   const counts = new Map<number, { state: TallyState; counter: Counter; words: GeneralWords }>();
   const scanned = await scanGroups(survey, files, groups, {
     onResponse: (key, r, verdict) => {
@@ -99,57 +130,13 @@ export async function tallyByAnswer(survey: Survey, files: InputFile[], question
       group.words.counted();
     },
   });
-  const index = itemOptionIndex(survey.itemById.get(questionId)!)!;
-  return {
-    ungrouped: scanned.ungrouped,
-    groups: [...scanned.groups]
-      .sort(([a], [b]) => a - b)
-      .map(([code, summary]) => ({
-        code,
-        value: index.byCode.get(code)!.label,
-        tally: () => {
-          // A group without one valid questionnaire has counted nothing: its state is still empty.
-          const { state, words } = counts.get(code) ?? { state: emptyState(plan), words: undefined };
-          words?.finish();
-          addSummary(state, summary);
-          dropTexts(state, keepTexts);
-          return finalize(state, { wordsOf: answerWords });
-        },
-      })),
-  };
-}
-
-/**
- * The rows' groups by their answer to `questionId`, read as every reader reads the cell (a blank row is
- * none, a cell too long is blank); its option's code is the group.
- */
-function answerGroups(survey: Survey, questionId: string): RowGroups {
-  const item = survey.itemById.get(questionId);
-  if (!item || (item.type !== "single" && item.type !== "scale")) {
-    throw usageError(
-      `--each ${questionId}: ${item ? `${questionId} is a ${item.type} question` : "no such question"}`,
-      "name a single-choice or scale question (e.g. the village), or use --each file",
-    );
+  const read = new Map<number, { state: TallyState; summary: ScanSummary; words?: GeneralWords }>();
+  for (const [key, summary] of scanned.groups) {
+    // A group without one valid questionnaire has counted nothing: its state is still empty.
+    const group = counts.get(key);
+    read.set(key, { state: group?.state ?? emptyState(plan), summary, words: group?.words });
   }
-  const index = itemOptionIndex(item)!;
-  return {
-    forFile: (file) => {
-      const columns = file.columns.items.get(item.id);
-      const name = file.input.name;
-      if (!columns) throw new SurveyError([{ code: "HEADER_MISSING", severity: "error", file: name, row: 1, message: `no column for ${item.id} (${item.text}), so --each ${questionId} cannot group its rows` }]);
-      return (cells, row) => {
-        const problems: CellProblem[] = [];
-        const answer = readAnswer(item, columns, cellsAsRead(cells), survey.data, index, problems);
-        // A code that cannot be told apart would put rows in the wrong group: the run stops here, as a tally would.
-        const guessed = problems.find((p) => p.code === "CODES_GUESSED");
-        if (guessed) {
-          throw new SurveyError([{ code: "CODES_GUESSED", severity: "error", file: name, row, column: file.header[guessed.index], message: guessed.message, hint: guessed.hint }]);
-        }
-        const code = answer.kind === "choice" ? answer.codes[0] : undefined;
-        return code !== undefined && index.byCode.has(code) ? code : undefined;
-      };
-    },
-  };
+  return { groups: read, ungrouped: scanned.ungrouped };
 }
 
 /**

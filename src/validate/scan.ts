@@ -75,8 +75,11 @@ function judge(screener: Screener, summary: ScanSummary, r: Response): Verdict {
  * non-blank row's group (a number; undefined for a row in no group). Either may throw, which stops the run.
  */
 export interface RowGroups {
-  forFile(file: AnswerFile): (cells: readonly string[], row: number) => number | undefined;
+  forFile(file: GroupedFile): (cells: readonly string[], row: number) => number | undefined;
 }
+
+/** What grouping a file's rows may know of it. */
+export type GroupedFile = Pick<AnswerFile, "input" | "header" | "columns">;
 
 export interface GroupScan {
   /** Each group's own summary, by group, in the order groups were first met. */

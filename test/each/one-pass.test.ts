@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Papa from "papaparse";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadSurvey } from "../../src/cli/context.js";
+import { tallyByAnswer } from "../../src/pipeline/index.js";
 import { ROOT, runCli } from "../helpers/cli.js";
+import { memoryIo } from "../helpers/memory-io.js";
 
 /**
  * `--each <question>` reads the answers once and routes each row to its group's accumulators (issue 16).
@@ -21,8 +24,8 @@ const COMMUNITY = "4、您所在的社区：";
 const COMMUNITIES = ["黄林社区", "龙王河社区", "柳湾社区", "石桥社区"];
 
 /**
- * The example's answers in two files, made awkward: an id given twice within a community and across
- * two, a blank row, rows without a community (blank, unknown), a short row, a bad answer, a speeder.
+ * The example's answers in two files, made awkward: an id given twice within a community (near and far)
+ * and across two, a blank row, rows without a community (blank, unknown), a short row, a bad answer, a speeder.
  */
 function project(): { dir: string; files: Record<string, string[][]> } {
   const dir = join(tmp, "project");
@@ -41,7 +44,9 @@ function project(): { dir: string; files: Record<string, string[][]> } {
     if (i === 70) head.push(r.map((c, k) => (k === at + 1 ? "满意极了" : c)));
     if (i === 80) head.push(r.map((c, k) => (k === 2 ? "3秒" : c)));
   });
-  const files = { "answers.csv": [header!, ...head], "tail.csv": [header!, ...rows.slice(150)] };
+  // An id of the first file given again at the end of the second, in the same community: far apart, in
+  // ranges read by different threads.
+  const files = { "answers.csv": [header!, ...head], "tail.csv": [header!, ...rows.slice(150), [...rows[5]!]] };
   for (const [name, table] of Object.entries(files)) writeFileSync(join(dir, name), csv(table));
   writeFileSync(join(dir, "survey.yaml"), yaml);
   return { dir, files };
@@ -71,16 +76,20 @@ async function reference(files: Record<string, string[][]>, community: string): 
 }
 
 describe("--each <question> in one pass", () => {
-  it("gives each group the tally of its rows alone: numbers, problems at their original rows, duplicates and speeders judged per group", async () => {
+  it.each([
+    ["the fast byte path", { SURVEY_TRACE: "1" }, "survey: tally range 0 read by the main thread"],
+    ["the general reader", { SURVEY_TRACE: "1", SURVEY_READER: "general" }, "survey: the fast reader stepped aside: SURVEY_READER=general\n"],
+  ])("gives each group the tally of its rows alone, by %s: numbers, problems at their original rows, duplicates and speeders judged per group", async (_, env, trace) => {
     const { dir, files } = project();
-    const r = await runCli(["tally", "--each", "q4", "--format", "json", "-o", "out"], { cwd: dir, env: { SURVEY_TRACE: "1" } });
+    rmSync(join(dir, "out"), { recursive: true, force: true });
+    const r = await runCli(["tally", "--each", "q4", "--format", "json", "-o", "out"], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(trace);
     // Rows with a blank or unknown community (the example has one, the test adds two); a blank row is no
     // questionnaire at all.
     const outside = Object.values(files).flatMap(([header, ...rows]) => rows.filter((r) => r.some((c) => c.trim()) && !COMMUNITIES.includes(r[header!.indexOf(COMMUNITY)]!)));
     expect(outside).toHaveLength(3);
     expect(r.stderr).toContain("--each q4: 3 rows have no answer to q4 and belong to no group\n");
-    expect(r.stderr).toContain("survey: the fast reader stepped aside: --each q4 groups rows, which the general reader does\n");
     expect(readdirSync(join(dir, "out")).sort()).toEqual(COMMUNITIES.map((c) => `${c}.json`).sort());
     for (const community of COMMUNITIES) {
       const got = JSON.parse(readFileSync(join(dir, "out", `${community}.json`), "utf8"));
@@ -110,6 +119,21 @@ describe("--each <question> in one pass", () => {
     expect(repeats).toBeLessThan(repeatsInAll);
     const whole = JSON.parse((await runCli(["tally", "--format", "json"], { cwd: dir })).stdout);
     expect(whole.responses.invalidReasons.duplicate).toBe(repeatsInAll);
+  }, 60_000);
+
+  it("reads in ranges on two threads as in one: each group's tally from the fast path in 4 KB ranges is the general reader's", async () => {
+    const { dir } = project();
+    const survey = await loadSurvey(memoryIo(dir), "survey.yaml");
+    const files = ["answers.csv", "tail.csv"].map((name) => ({ path: join(dir, name), name }));
+    const ranges: string[] = [];
+    const fast = await tallyByAnswer(survey, files, "q4", { fast: { threads: 2, parallelFrom: 0, rangeBytes: 4096, onRangeRead: (t, by) => ranges.push(`${t.mode} ${by}`) } });
+    const general = await tallyByAnswer(survey, files, "q4", { reader: "general" });
+    expect(ranges.filter((r) => r.startsWith("tally")).length).toBeGreaterThan(10);
+    expect(ranges.some((r) => r.includes("worker"))).toBe(true);
+    expect(fast.ungrouped).toBe(general.ungrouped);
+    expect(fast.groups.map((g) => g.value)).toEqual(COMMUNITIES);
+    expect(general.groups.map((g) => g.value)).toEqual(COMMUNITIES);
+    fast.groups.forEach((g, i) => expect(g.tally(), g.value).toEqual(general.groups[i]!.tally()));
   }, 60_000);
 
   it("the groups' orders and names, and the summary, follow the question's options", async () => {

@@ -9,8 +9,11 @@ import { MAX_COLUMNS, MAX_ROW_CHARS } from "../../io/limits.js";
 import { openTable, type InputFile } from "../../io/table.js";
 import type { FileSpec, TaskSpec } from "./task.js";
 
-/** What the fast path needs of a file, or undefined when the file is not a plain UTF-8 CSV it reads. */
-export async function inspect(survey: Survey, file: InputFile, diagnostics: Diagnostic[]): Promise<FileSpec | undefined> {
+/**
+ * What the fast path needs of a file, or undefined when the file is not a plain UTF-8 CSV it reads. Problems
+ * of the file go to `diagnostics`, then those of its header to `headerProblems` (by default the same list).
+ */
+export async function inspect(survey: Survey, file: InputFile, diagnostics: Diagnostic[], headerProblems: Diagnostic[] = diagnostics): Promise<FileSpec | undefined> {
   // Detecting the encoding reads the whole file; when its start settles it, the ranges check the rest.
   const size = (await stat(file.path)).size;
   const start = await readAt(file.path, 0, Math.min(size, 4 << 20));
@@ -46,7 +49,7 @@ export async function inspect(survey: Survey, file: InputFile, diagnostics: Diag
 
   const problems: Diagnostic[] = [];
   mapColumns(survey, table.header, file.name, problems);
-  append(diagnostics, problems);
+  append(headerProblems, problems);
   return { file, header, scanner, dataStart, size, checkUtf8: encoding === "utf-8" && (bom > 0 || settled !== undefined || survey.data.encoding !== "auto") };
 }
 

@@ -55,6 +55,31 @@ const MAX_THREADS = 4;
  * what every file means.
  */
 export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, opts: FastOptions = {}): Promise<{ state: TallyState; summary: ScanSummary } | undefined> {
+  return (await readFast(survey, files, plan, undefined, opts))?.groups.get(0);
+}
+
+/**
+ * `tallyFast` of each group of rows (`--each <question>`, see AnswerGroups): each range keeps a part per
+ * group, and each group's parts are added up in reading order as `scanGroups` would have counted them —
+ * its own problems, duplicates, and speeders by its own median. Undefined when the fast path steps aside.
+ */
+export async function tallyFastGroups(
+  survey: Survey,
+  files: InputFile[],
+  plan: Plan,
+  questionId: string,
+  opts: FastOptions = {},
+): Promise<{ groups: Map<number, { state: TallyState; summary: ScanSummary }>; ungrouped: number } | undefined> {
+  return readFast(survey, files, plan, questionId, opts);
+}
+
+async function readFast(
+  survey: Survey,
+  files: InputFile[],
+  plan: Plan,
+  groupBy: string | undefined,
+  opts: FastOptions,
+): Promise<{ groups: Map<number, { state: TallyState; summary: ScanSummary }>; ungrouped: number } | undefined> {
   const stepAside = (why: string) => {
     opts.onStepAside?.(why);
     opts.trace?.(`survey: the fast reader stepped aside: ${why}\n`);
@@ -70,35 +95,40 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
   const threads = Math.max(1, Math.min(opts.threads ?? Math.min(availableParallelism(), MAX_THREADS), 16));
   const parallel = threads > 1 && bytes >= (opts.parallelFrom ?? PARALLEL_FROM) && survey.definition !== undefined;
   const open: OpenAnswers = { keep: opts.keepTexts ?? plan.items.map(() => true), keywords: opts.keywords ?? true, spool: opts.spool };
-  const pool = parallel ? new Pool(survey, plan, threads - 1, { by: opts.by, issued: opts.issued }, open) : undefined;
+  const pool = parallel ? new Pool(survey, plan, threads - 1, { by: opts.by, issued: opts.issued }, open, groupBy) : undefined;
   const say = opts.trace;
   const trace = say ? (task: TaskSpec, by: string, ms: number) => say(`survey: ${task.mode} range ${task.index} read by ${by} in ${Math.round(ms)} ms\n`) : undefined;
   const onRead = opts.onRangeRead || trace ? (task: TaskSpec, by: string, ms: number) => (opts.onRangeRead?.(task, by, ms), trace?.(task, by, ms)) : undefined;
   try {
     const specs: FileSpec[] = [];
     const headerDiagnostics: Diagnostic[][] = [];
+    const headerProblems: Diagnostic[][] = [];
     for (const file of files) {
       const diagnostics: Diagnostic[] = [];
-      const spec = await inspect(survey, file, diagnostics).catch(() => undefined);
+      const problems: Diagnostic[] = [];
+      const spec = await inspect(survey, file, diagnostics, problems).catch(() => undefined);
       if (!spec) return stepAside(`${file.name} is not a plain UTF-8 CSV file`);
       specs.push(spec);
-      headerDiagnostics.push(diagnostics);
+      headerDiagnostics.push([...diagnostics, ...problems]);
+      headerProblems.push(problems);
     }
     // The last range per thread cut finer: one thread no longer waits most of a range for the other.
     const rangeBytes = opts.rangeBytes ?? RANGE_BYTES;
     const ranges = await cutRanges(specs, parallel ? rangeBytes : Number.POSITIVE_INFINITY, threads * rangeBytes);
-    const main = new TaskRunner(survey, plan, specs, open);
+    const main = new TaskRunner(survey, plan, specs, open, groupBy);
     pool?.setFiles(specs);
     const progress = opts.progress;
     progress?.expect(bytes * (survey.data.invalidIf.speeder !== undefined ? 2 : 1));
     // A file's first range counts its header too, so that the bytes add up to the files' sizes.
     const advance = (r: TaskResult, counted: boolean) => {
       const from = r.start === specs[ranges[r.index]!.fileIndex]!.dataStart ? 0 : r.start;
-      progress?.advance(r.nextStart - from, counted ? (r.counts?.returned ?? 0) : 0);
+      const returned = r.counts?.returned ?? r.groups?.reduce((n, g) => n + g.counts.returned, 0) ?? 0;
+      progress?.advance(r.nextStart - from, counted ? returned : 0);
     };
 
     // Leaving speeders out needs the median duration before any verdict: a first pass over the durations.
     let median: number | undefined;
+    const medians = new Map<number, number | undefined>();
     if (survey.data.invalidIf.speeder !== undefined) {
       const parts: TaskResult[] = [];
       const read = await runAll(
@@ -108,15 +138,27 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
         { onResult: (r) => void ((parts[r.index] = r), advance(r, false)), onRead },
       );
       if (!read || !chained(specs, ranges, parts)) return stepAside("a range could not be read");
-      if (main.hasDurations()) {
+      if (groupBy !== undefined) {
+        const durations = new Map<number, DurationMedian>();
+        for (const p of parts) {
+          for (const [key, part] of p.groupDurations!) {
+            let mine = durations.get(key);
+            if (!mine) durations.set(key, (mine = new DurationMedian()));
+            mine.absorb(part);
+          }
+        }
+        for (const [key, m] of durations) medians.set(key, m.median());
+      } else if (main.hasDurations()) {
         const durations = new DurationMedian();
         for (const p of parts) durations.absorb(p.durations!);
         median = durations.median();
       }
     }
-    const merger = new RangeMerger(survey, plan, files, specs, ranges, headerDiagnostics, median, main);
+    const grouped = groupBy === undefined ? undefined : { medians, headerProblems };
+    const merger = new RangeMerger(survey, plan, files, specs, ranges, headerDiagnostics, median, main, grouped);
+    const groupMedians = groupBy === undefined ? undefined : [...medians];
     const done = await runAll(
-      ranges.map((r) => ({ ...r, mode: "tally", median })),
+      ranges.map((r) => ({ ...r, mode: "tally", median, groupMedians })),
       main,
       pool,
       { onResult: (r) => (advance(r, true), merger.offer(r)), onRead, last: { onCoreFree: opts.onCoreFree } },
@@ -124,7 +166,7 @@ export async function tallyFast(survey: Survey, files: InputFile[], plan: Plan, 
     // The workers' memory is given back before the statistics and the output need theirs.
     await pool?.close();
     if (!done) return stepAside("a range could not be read");
-    return (await merger.finish()) ?? stepAside("a range did not start where the one before it ended");
+    return (await merger.finishGroups()) ?? stepAside("a range did not start where the one before it ended");
   } catch (err) {
     // The general reader gives the same result, or the user-facing error (a file that vanished midway).
     return stepAside(`an error in the fast path (${(err as Error)?.message ?? String(err)})`);

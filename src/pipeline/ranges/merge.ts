@@ -9,7 +9,8 @@ import { emptyState, mergeInto, stateFromJson, type TallyState } from "../../tal
 import { answerWords } from "../segmenter.js";
 import { countDistinct } from "../../tally/keywords.js";
 import { AnswerSpool } from "../spool.js";
-import type { FileSpec, TaskResult, TaskRunner, TaskSpec } from "./task.js";
+import type { IdSetPart } from "../../answers/id-set.js";
+import type { FileSpec, GroupPart, TaskResult, TaskRunner, TaskSpec } from "./task.js";
 
 /**
  * Whether ranges, taken in reading order, each start where the one before ended (a file's first where its
@@ -39,13 +40,13 @@ export class RangeChain {
  * and added as soon as every range before them is in, so that the adding is done while threads still
  * read, and a range's counts are let go once added. A range that repeats an id of an earlier one (a
  * questionnaire submitted twice) is read again here, knowing the ids before it, so that the later copy
- * is the duplicate, as in one reading.
+ * is the duplicate, as in one reading. A grouped run (`--each`) adds each group's parts up apart, as
+ * if its rows alone had been read.
  */
 export class RangeMerger {
-  private readonly sink = new DiagnosticSink();
-  private readonly screener: Screener;
-  private readonly state: TallyState;
-  private readonly summary: ScanSummary;
+  /** By group: one, key 0, for a run that is not grouped. */
+  private readonly groups = new Map<number, MergedGroup>();
+  private ungrouped = 0;
   private readonly waiting = new Map<number, TaskResult>();
   /**
    * Texts kept once each however many ranges give them (a range sends its own copies, each distinct text
@@ -54,8 +55,6 @@ export class RangeMerger {
    * are distinct (measured on the real-shaped bench file: half of 1.6M answers distinct).
    */
   private readonly texts = new Map<string, string>();
-  /** Per plan item whose answers the ranges spooled: their files, in reading order. */
-  private readonly spools = new Map<number, AnswerSpool>();
   /** The next range to add, the file it is in (-1: none begun), rows before it in that file. */
   private next = 0;
   private file = -1;
@@ -65,19 +64,22 @@ export class RangeMerger {
   private error: unknown;
   private adding: Promise<void> = Promise.resolve();
 
+  /**
+   * `grouped` (`--each`): each group's median duration, and each file's header problems, which a group is
+   * told when it first has rows in the file (as `scanGroups`); `headerDiagnostics` are then not told.
+   */
   constructor(
-    survey: Survey,
-    plan: Plan,
+    private readonly survey: Survey,
+    private readonly plan: Plan,
     private readonly files: InputFile[],
     private readonly specs: FileSpec[],
     private readonly tasks: Omit<TaskSpec, "mode">[],
     private readonly headerDiagnostics: Diagnostic[][],
     private readonly median: number | undefined,
     private readonly main: TaskRunner,
+    private readonly grouped?: { medians: Map<number, number | undefined>; headerProblems: Diagnostic[][] },
   ) {
-    this.screener = new Screener(survey, median, this.sink.add);
-    this.state = emptyState(plan);
-    this.summary = emptySummary(files, this.screener, this.sink, median);
+    if (!grouped) this.groups.set(0, new MergedGroup(survey, plan, files, median));
     this.chain = new RangeChain(specs);
   }
 
@@ -95,14 +97,26 @@ export class RangeMerger {
 
   /** The whole run, once every range has been offered; undefined when a range did not chain on. */
   async finish(): Promise<{ state: TallyState; summary: ScanSummary } | undefined> {
+    return (await this.finishGroups())?.groups.get(0);
+  }
+
+  /**
+   * Every group's tally and summary (one, key 0, when not grouped) and the rows in no group, once every
+   * range has been offered; undefined when a range did not chain on.
+   */
+  async finishGroups(): Promise<{ groups: Map<number, { state: TallyState; summary: ScanSummary }>; ungrouped: number } | undefined> {
     await this.adding;
     if (this.error !== undefined) throw this.error;
     if (this.failed || this.next < this.tasks.length) return undefined;
     this.beginFile(this.specs.length);
-    this.screener.finish();
-    this.summary.medianDuration = this.screener.medianDuration;
-    for (const [i, spool] of this.spools) Object.assign(this.state.items[i]!, { texts: undefined, spooled: spool });
-    return { state: this.state, summary: this.summary };
+    const groups = new Map<number, { state: TallyState; summary: ScanSummary }>();
+    for (const [key, g] of this.groups) {
+      g.screener.finish();
+      g.summary.medianDuration = g.screener.medianDuration;
+      for (const [i, spool] of g.spools) Object.assign(g.state.items[i]!, { texts: undefined, spooled: spool });
+      groups.set(key, { state: g.state, summary: g.summary });
+    }
+    return { groups, ungrouped: this.ungrouped };
   }
 
   /** Files before `f` are done (their header problems come first, even with no rows); `f` begins. */
@@ -110,7 +124,7 @@ export class RangeMerger {
     while (this.file < f) {
       this.file++;
       if (this.file >= this.specs.length) break;
-      this.headerDiagnostics[this.file]!.forEach(this.sink.add);
+      if (!this.grouped) this.headerDiagnostics[this.file]!.forEach(this.groups.get(0)!.sink.add);
       this.rowsBefore = 0;
     }
   }
@@ -123,27 +137,56 @@ export class RangeMerger {
     }
   }
 
+  /** The range's parts: its groups', or the one of a run that is not grouped. */
+  private partsOf(r: TaskResult): GroupPart[] | undefined {
+    if (this.grouped) return r.groups;
+    return r.counts && r.sink && r.screener ? [{ key: 0, counts: r.counts, sink: r.sink, screener: r.screener }] : undefined;
+  }
+
   private async add(t: number, result: TaskResult): Promise<void> {
     const task = this.tasks[t]!;
-    const { screener, sink, summary } = this;
     this.beginFile(task.fileIndex);
     let r = result;
-    if (r.screener && screener.sharesIds(r.screener)) {
-      r = await this.main.run({ ...task, mode: "tally", median: this.median, seenIds: screener.idsPart() });
+    // A part that repeats an id its group saw in an earlier range is read again, knowing them all.
+    if (this.partsOf(r)?.some((p) => this.groups.get(p.key)?.screener.sharesIds(p.screener))) {
+      const seen = [...this.groups].map(([key, g]): [number, [string, IdSetPart][]] => [key, g.screener.idsPart()]);
+      r = await this.main.run(
+        this.grouped
+          ? { ...task, mode: "tally", groupMedians: [...this.grouped.medians], groupSeenIds: seen }
+          : { ...task, mode: "tally", median: this.median, seenIds: seen[0]![1] },
+      );
     }
-    if (r.bailed || !this.chain.follows(task, r) || !r.counts || !r.sink || !r.screener) {
+    const parts = this.partsOf(r);
+    if (r.bailed || !this.chain.follows(task, r) || !parts) {
       this.failed = true;
       return;
     }
-    sink.absorb(r.sink, this.rowsBefore);
-    screener.absorb(r.screener, this.rowsBefore);
+    for (const p of parts) this.addPart(task.fileIndex, p);
+    this.ungrouped += r.ungrouped ?? 0;
+    this.rowsBefore += r.records;
+  }
+
+  private addPart(fileIndex: number, p: GroupPart): void {
+    let group = this.groups.get(p.key);
+    if (!group) this.groups.set(p.key, (group = new MergedGroup(this.survey, this.plan, [], this.grouped!.medians.get(p.key))));
+    const { sink, screener, summary } = group;
+    const name = this.files[fileIndex]!.name;
+    if (this.grouped && group.file !== fileIndex) {
+      group.file = fileIndex;
+      this.grouped.headerProblems[fileIndex]!.forEach(sink.add);
+      summary.files.push(this.files[fileIndex]!);
+      summary.bySource[name] = { returned: 0, valid: 0 };
+    }
+    sink.absorb(p.sink, this.rowsBefore);
+    screener.absorb(p.screener, this.rowsBefore);
+    const counts = p.counts;
     // The result was cloned on its way here (or made for this merge alone): it is taken over, not copied.
-    const part = stateFromJson(r.counts.state, { adopt: true });
-    r.counts.texts.forEach((packed, i) => {
+    const part = stateFromJson(counts.state, { adopt: true });
+    counts.texts.forEach((packed, i) => {
       if (!packed) return;
       if (packed.spooled) {
-        let spool = this.spools.get(i);
-        if (!spool) this.spools.set(i, (spool = new AnswerSpool()));
+        let spool = group.spools.get(i);
+        if (!spool) group.spools.set(i, (spool = new AnswerSpool()));
         spool.add(packed.spooled);
       }
       const texts = packed.dictionary.map((t) => this.intern(t));
@@ -152,18 +195,17 @@ export class RangeMerger {
       // a range's few distinct answers, segmented here (the main thread) once for every range
       if (packed.unsegmented) countDistinct(packed.unsegmented, answerWords, words);
     });
-    mergeInto(this.state, part);
-    summary.returned += r.counts.returned;
-    summary.valid += r.counts.valid;
-    summary.invalid += r.counts.invalid;
-    for (const [reason, n] of Object.entries(r.counts.invalidReasons)) {
+    mergeInto(group.state, part);
+    summary.returned += counts.returned;
+    summary.valid += counts.valid;
+    summary.invalid += counts.invalid;
+    for (const [reason, n] of Object.entries(counts.invalidReasons)) {
       const key = reason as keyof ScanSummary["invalidReasons"];
       summary.invalidReasons[key] = (summary.invalidReasons[key] ?? 0) + n;
     }
-    const source = summary.bySource[this.files[task.fileIndex]!.name]!;
-    source.returned += r.counts.returned;
-    source.valid += r.counts.valid;
-    this.rowsBefore += r.records;
+    const source = summary.bySource[name]!;
+    source.returned += counts.returned;
+    source.valid += counts.valid;
   }
 
   private intern(text: string): string {
@@ -171,6 +213,24 @@ export class RangeMerger {
     if (known !== undefined) return known;
     if (this.texts.size < INTERN_LIMIT) this.texts.set(text, text);
     return text;
+  }
+}
+
+/** The run's counts, problems and screening so far: of all its rows, or of one group's. */
+class MergedGroup {
+  readonly sink = new DiagnosticSink();
+  readonly screener: Screener;
+  readonly state: TallyState;
+  readonly summary: ScanSummary;
+  /** The file of the group's last rows (grouped runs). */
+  file = -1;
+  /** Per plan item whose answers the ranges spooled: their files, in reading order. */
+  readonly spools = new Map<number, AnswerSpool>();
+
+  constructor(survey: Survey, plan: Plan, files: InputFile[], median: number | undefined) {
+    this.screener = new Screener(survey, median, this.sink.add);
+    this.state = emptyState(plan);
+    this.summary = emptySummary(files, this.screener, this.sink, median);
   }
 }
 

@@ -54,8 +54,8 @@ class Thread {
 export class Pool {
   readonly threads: Thread[];
 
-  /** `planOptions`: what `plan` was built with, for the workers to build it again; `open` as TaskRunner's. */
-  constructor(survey: Survey, plan: Plan, size: number, planOptions: WorkerInit["planOptions"], open: WorkerInit["open"]) {
+  /** `planOptions`: what `plan` was built with, for the workers to build it again; `open` and `groupBy` as TaskRunner's. */
+  constructor(survey: Survey, plan: Plan, size: number, planOptions: WorkerInit["planOptions"], open: WorkerInit["open"], groupBy?: string) {
     const init: WorkerInit = {
       definition: survey.definition!,
       data: survey.data,
@@ -63,6 +63,7 @@ export class Pool {
       planOptions,
       plan,
       open,
+      groupBy,
     };
     this.threads = Array.from({ length: size }, () => new Thread(startWorker(init)));
   }

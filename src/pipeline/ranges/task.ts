@@ -3,6 +3,7 @@ import { threadId } from "node:worker_threads";
 import { ByteCache } from "../../answers/byte-cache.js";
 import { parseDuration } from "../../answers/cells.js";
 import type { Answer } from "../../answers/cells.js";
+import type { Response } from "../../answers/row.js";
 import { ByteRowReader } from "../../answers/fast-read.js";
 import { mapColumns, type ColumnMap } from "../../answers/columns.js";
 import type { Survey } from "../../definition/model.js";
@@ -14,8 +15,10 @@ import type { InputFile } from "../../io/table.js";
 import type { IdSetPart } from "../../answers/id-set.js";
 import { DurationMedian, Screener, type InvalidReason, type ScreenerPart } from "../../validate/screen.js";
 import type { Plan } from "../../tally/plan.js";
-import { RangeTexts, type PackedTexts } from "./texts.js";
+import { RangeTexts, type PackedTexts, type RangeSpool } from "./texts.js";
 import { Counter, emptyState, stateToJson, type TallyStateJson } from "../../tally/state.js";
+import { isBlankRecord } from "../../answers/rules.js";
+import { AnswerGroups } from "../groups.js";
 
 /** A CSV file the fast path reads: what the main thread learnt from its start. */
 export interface FileSpec {
@@ -52,6 +55,9 @@ export interface TaskSpec {
   median?: number;
   /** Ids seen before the range, when it is read again because it repeats one of them. */
   seenIds?: [string, IdSetPart][];
+  /** Grouped runs (`--each`): each group's median duration and ids seen before, as `median` and `seenIds`. */
+  groupMedians?: [number, number | undefined][];
+  groupSeenIds?: [number, [string, IdSetPart][]][];
 }
 
 export interface TaskResult {
@@ -68,6 +74,19 @@ export interface TaskResult {
   screener?: ScreenerPart;
   /** Mode "durations": seconds → how many records took them. */
   durations?: [number, number][];
+  /** Grouped runs: what each group's rows gave (in place of counts, sink and screener), and the rows in none. */
+  groups?: GroupPart[];
+  ungrouped?: number;
+  /** Grouped runs, mode "durations": each group's durations (groups with rows in a file with a duration column). */
+  groupDurations?: [number, [number, number][]][];
+}
+
+/** What a range's rows of one group gave: a range of its own, in effect. */
+export interface GroupPart {
+  key: number;
+  counts: CountsPart;
+  sink: SinkPart;
+  screener: ScreenerPart;
 }
 
 /** Counts of a range, and its open answers with their keyword counts (see RangeTexts). */
@@ -85,8 +104,9 @@ const NOT_A_DURATION = -1;
 
 /**
  * Reads ranges of big CSV files: scans records as bytes, reads each questionnaire, judges it and counts
- * it, as `scan` and `tallyState` do for a whole run. One runner per thread; the main thread merges the
- * ranges' results in reading order.
+ * it, as `scan` and `tallyState` do for a whole run — or, grouped (`--each <question>`), as `scanGroups`
+ * does: each row's problems, verdict and counts go to its group's part of the range. One runner per
+ * thread; the main thread merges the ranges' results in reading order.
  */
 export class TaskRunner {
   private readonly columns: ColumnMap[];
@@ -98,8 +118,43 @@ export class TaskRunner {
     private readonly plan: Plan,
     private readonly files: FileSpec[],
     private readonly open: OpenAnswers,
+    /** `--each <question>`: the question whose answer puts each row in its group. */
+    groupBy?: string,
   ) {
     this.columns = files.map((f) => mapColumns(survey, f.header, f.file.name, []));
+    this.groups = groupBy === undefined ? undefined : new AnswerGroups(survey, groupBy);
+  }
+
+  private readonly groups: AnswerGroups | undefined;
+
+  /**
+   * A record's group, read from the few cells the grouping question has (undefined: in none); its
+   * identical cells read once per range. Throws where the general reader would stop the run.
+   */
+  private groupReader(fileIndex: number): ((record: CsvRecord, row: number) => number | undefined) | undefined {
+    if (!this.groups) return undefined;
+    const spec = this.files[fileIndex]!;
+    const file = { input: spec.file, header: spec.header, columns: this.columns[fileIndex]! };
+    const groupOf = this.groups.forFile(file);
+    const at = this.groups.columnsOf(file);
+    const cells: string[] = new Array<string>(spec.header.length).fill("");
+    const one = at.length === 1 ? at[0]! : undefined;
+    const seen = new ByteCache<number>();
+    return (record, row) => {
+      if (one !== undefined && one < record.fields) {
+        const start = record.starts[one]!;
+        const end = record.ends[one]!;
+        const hash = record.hashes[one]!;
+        const known = seen.get(record.buf, start, end, hash);
+        if (known !== undefined) return known < 0 ? undefined : known;
+        cells[one] = cellText(record, one);
+        const key = groupOf(cells, row);
+        seen.set(record.buf, start, end, key ?? -1, hash);
+        return key;
+      }
+      for (const i of at) cells[i] = i < record.fields ? cellText(record, i) : "";
+      return groupOf(cells, row);
+    };
   }
 
   /** Whether any file has a duration column. */
@@ -115,8 +170,10 @@ export class TaskRunner {
   private async durations(task: TaskSpec): Promise<TaskResult> {
     const spec = this.files[task.fileIndex]!;
     const at = this.columns[task.fileIndex]!.durationIndex;
-    const median = new DurationMedian();
+    let median = new DurationMedian();
     const seen = new ByteCache<number | undefined>();
+    const groupOf = at === undefined ? undefined : this.groupReader(task.fileIndex);
+    const medians = new Map<number, DurationMedian>();
     let records = 0;
     let nextStart = spec.size;
     const memory = ScanMemory.acquire(spec.scanner.maxFields, 0);
@@ -125,8 +182,16 @@ export class TaskRunner {
         nextStart = record.offset;
         return true;
       }
-      records++;
+      const row = 2 + records++;
       if (at === undefined) return;
+      if (groupOf) {
+        if (isBlankRecord(record)) return;
+        const key = groupOf(record, row);
+        if (key === undefined) return;
+        const mine = medians.get(key);
+        if (mine) median = mine;
+        else medians.set(key, (median = new DurationMedian()));
+      }
       const inside = at < record.fields;
       const start = inside ? record.starts[at]! : 0;
       const end = inside ? record.ends[at]! : 0;
@@ -138,25 +203,29 @@ export class TaskRunner {
       }
       if (seconds !== NOT_A_DURATION) median.add(seconds);
     }).finally(() => memory?.release());
+    if (this.groups) return { index: task.index, bailed, start: task.start, nextStart, records, groupDurations: [...medians].map(([key, m]) => [key, m.toPart()]) };
     return { index: task.index, bailed, start: task.start, nextStart, records, durations: median.toPart() };
   }
 
   private async tally(task: TaskSpec): Promise<TaskResult> {
     const spec = this.files[task.fileIndex]!;
     const file = spec.file.name;
-    const sink = new DiagnosticSink();
     const memory = ScanMemory.acquire(spec.scanner.maxFields, this.survey.items.length);
-    const reader = new ByteRowReader({ survey: this.survey, header: spec.header, columns: this.columns[task.fileIndex]!, file, report: sink.add }, memory);
-    const screener = new Screener(this.survey, task.median, sink.add);
-    if (task.seenIds) screener.seeIds(task.seenIds);
-    const state = emptyState(this.plan);
-    const { spool } = this.open;
+    // The reader tells a row's problems to the part the row belongs to.
+    let part: RangePart | undefined;
+    const reader = new ByteRowReader({ survey: this.survey, header: spec.header, columns: this.columns[task.fileIndex]!, file, report: (d) => part!.sink.add(d) }, memory);
     // A range read twice (it repeated an id) spools under a new name: its first result is still named.
     const name = `r${task.index}-t${threadId}-${++this.runs}`;
-    const texts = new RangeTexts(this.plan, this.open.keep, this.open.keywords, spool && { ...spool, name });
-    for (const i of texts.indices) state.items[i]!.texts = undefined;
-    const counter = new SlotCounter(new Counter(state), reader, this.plan);
-    const counts = { returned: 0, valid: 0, invalid: 0, invalidReasons: {} as Partial<Record<InvalidReason, number>> };
+    const newPart = (median: number | undefined, seenIds: [string, IdSetPart][] | undefined, key?: number) => {
+      const spool = this.open.spool && { ...this.open.spool, name: key === undefined ? name : `${name}-g${key}` };
+      return new RangePart(this.survey, this.plan, this.open, reader, median, seenIds, spool);
+    };
+    const groupOf = this.groupReader(task.fileIndex);
+    const parts = new Map<number, RangePart>();
+    const medians = new Map(task.groupMedians);
+    const seenIds = new Map(task.groupSeenIds);
+    if (!groupOf) part = newPart(task.median, task.seenIds);
+    let ungrouped = 0;
     let records = 0;
     let nextStart = spec.size;
 
@@ -165,34 +234,89 @@ export class TaskRunner {
         nextStart = record.offset;
         return true;
       }
-      const r = reader.read(record, 2 + records++);
-      if (!r) return;
-      const verdict = screener.judge(r);
-      counts.returned++;
-      if (verdict.valid) {
-        counts.valid++;
-        counter.add(r.answers);
-        texts.add(r.answers);
-      } else {
-        counts.invalid++;
-        for (const reason of verdict.reasons) counts.invalidReasons[reason] = (counts.invalidReasons[reason] ?? 0) + 1;
+      const row = 2 + records++;
+      if (groupOf) {
+        // As scanGroups: a blank row and a row in no group are passed over, and nothing is said of them.
+        if (isBlankRecord(record)) return;
+        const key = groupOf(record, row);
+        if (key === undefined) {
+          ungrouped++;
+          return;
+        }
+        part = parts.get(key);
+        if (!part) parts.set(key, (part = newPart(medians.get(key), seenIds.get(key))));
       }
+      const r = reader.read(record, row);
+      if (r) part!.add(r);
     };
 
     const bailed = await scanRange(spec, task, memory, onRecord).finally(() => memory?.release());
     if (bailed) {
-      texts.release();
+      for (const p of part && !groupOf ? [part] : parts.values()) p.release();
       return { index: task.index, bailed, start: task.start, nextStart, records };
     }
-    counter.flush();
+    const result: TaskResult = { index: task.index, start: task.start, nextStart, records };
+    if (groupOf) {
+      result.groups = [...parts].map(([key, p]) => ({ key, ...p.finish() }));
+      result.ungrouped = ungrouped;
+    } else {
+      Object.assign(result, part!.finish());
+    }
+    return result;
+  }
+}
+
+/** A range's counts, problems and screening: of all its rows, or of one group's. */
+class RangePart {
+  readonly sink = new DiagnosticSink();
+  private readonly screener: Screener;
+  private readonly state;
+  private readonly texts: RangeTexts;
+  private readonly counter: SlotCounter;
+  private readonly counts = { returned: 0, valid: 0, invalid: 0, invalidReasons: {} as Partial<Record<InvalidReason, number>> };
+
+  constructor(
+    survey: Survey,
+    plan: Plan,
+    open: OpenAnswers,
+    reader: ByteRowReader,
+    median: number | undefined,
+    seenIds: [string, IdSetPart][] | undefined,
+    spool: RangeSpool | undefined,
+  ) {
+    this.screener = new Screener(survey, median, this.sink.add);
+    if (seenIds) this.screener.seeIds(seenIds);
+    this.state = emptyState(plan);
+    this.texts = new RangeTexts(plan, open.keep, open.keywords, spool);
+    for (const i of this.texts.indices) this.state.items[i]!.texts = undefined;
+    this.counter = new SlotCounter(new Counter(this.state), reader, plan);
+  }
+
+  add(r: Response): void {
+    const verdict = this.screener.judge(r);
+    const counts = this.counts;
+    counts.returned++;
+    if (verdict.valid) {
+      counts.valid++;
+      this.counter.add(r.answers);
+      this.texts.add(r.answers);
+    } else {
+      counts.invalid++;
+      for (const reason of verdict.reasons) counts.invalidReasons[reason] = (counts.invalidReasons[reason] ?? 0) + 1;
+    }
+  }
+
+  /** Closes the spool files of a range given up. */
+  release(): void {
+    this.texts.release();
+  }
+
+  finish(): { counts: CountsPart; sink: SinkPart; screener: ScreenerPart } {
+    this.counter.flush();
     return {
-      index: task.index,
-      start: task.start,
-      nextStart,
-      records,
-      counts: { ...counts, state: stateToJson(state), texts: texts.pack(state.items.length) },
-      sink: sink.toPart(),
-      screener: screener.toPart(),
+      counts: { ...this.counts, state: stateToJson(this.state), texts: this.texts.pack(this.state.items.length) },
+      sink: this.sink.toPart(),
+      screener: this.screener.toPart(),
     };
   }
 }

@@ -14,6 +14,8 @@ export interface WorkerInit {
   plan: Plan;
   /** What ranges do with open answers (see TaskRunner). */
   open: OpenAnswers;
+  /** `--each <question>`: the question that groups the rows (see TaskRunner). */
+  groupBy?: string;
 }
 
 /** The first message to a worker: the files, known only once the main thread has looked at them
@@ -54,7 +56,7 @@ async function readQueue(): Promise<void> {
 
 port.on("message", (message: TaskSpec | FilesMessage) => {
   if ("files" in message) {
-    if (survey && planned) runner = new TaskRunner(survey, init.plan, message.files, init.open);
+    if (survey && planned) runner = new TaskRunner(survey, init.plan, message.files, init.open, init.groupBy);
     return;
   }
   queue.push(message);
