@@ -89,16 +89,18 @@ export async function tallyByAnswer(survey: Survey, files: InputFile[], question
     ungrouped: done.ungrouped,
     groups: [...done.groups]
       .sort(([a], [b]) => a - b)
-      .map(([code, { state, summary, words }]) => ({
-        code,
-        value: groups.label(code),
-        tally: () => {
+      .map(([code, { state, summary, words }]) => {
+        // Finished when the job asks for it (one group's statistics at a time), and once.
+        let result: TallyResult | undefined;
+        const tally = () => {
+          if (result) return result;
           words?.finish();
           addSummary(state, summary);
           dropTexts(state, keepTexts);
-          return finalize(state, { wordsOf: answerWords });
-        },
-      })),
+          return (result = finalize(state, { wordsOf: answerWords }));
+        };
+        return { code, value: groups.label(code), tally };
+      }),
   };
 }
 
