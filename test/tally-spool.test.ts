@@ -47,9 +47,13 @@ function writeAnswers(rows: number): string {
   return path;
 }
 
-function json(value: unknown): string {
+/** writeJson's text; `bytes`: how many pieces came as bytes (spooled answers copied as they are). */
+function json(value: unknown, pieces = { bytes: 0 }): string {
   let out = "";
-  writeJson(value, (t) => (out += t));
+  writeJson(value, (t) => {
+    if (typeof t !== "string") pieces.bytes++;
+    out += typeof t === "string" ? t : Buffer.from(t).toString("utf8");
+  });
   return out;
 }
 
@@ -67,9 +71,15 @@ describe("spooled open answers", () => {
     expect(readdirSync(folder).length).toBeGreaterThan(10);
     expect(q2.answers!.length).toBe((general.questions.q2!.answers as string[]).length);
     expect(answerTexts(q2.answers)).toEqual(general.questions.q2!.answers);
-    expect(json(spooled)).toBe(JSON.stringify(general, null, 2));
+    const pieces = { bytes: 0 };
+    expect(json(spooled, pieces)).toBe(JSON.stringify(general, null, 2));
+    expect(pieces.bytes).toBeGreaterThan(10);
     // JSON.stringify reads them back too (toJSON)
     expect(JSON.stringify(spooled)).toBe(JSON.stringify(general));
+    // copied as bytes at the tally's own depth (above); re-indented at any other
+    expect(json({ q2: q2.answers, deeper: { list: [{ answers: q2.answers }] } })).toBe(
+      JSON.stringify({ q2: general.questions.q2!.answers, deeper: { list: [{ answers: general.questions.q2!.answers }] } }, null, 2),
+    );
   });
 
   it("leave no folder behind: survey tally --format json on a big file", async () => {

@@ -34,7 +34,7 @@ export async function writeOutput(io: Io, path: string, content: Content, force:
 }
 
 /** A command's output: text, bytes, or a writer that hands its text over in pieces (big JSON). */
-export type Content = string | Uint8Array | ((write: (text: string) => void) => void);
+export type Content = string | Uint8Array | ((write: (piece: string | Uint8Array) => void) => void);
 
 async function writeOutputFile(io: Io, path: string, content: Content, force: boolean): Promise<void> {
   const full = resolve(io.cwd, path);
@@ -76,11 +76,13 @@ async function writeDirectly(full: string, content: Content): Promise<void> {
   else await writeFile(full, content, { flag: "w" });
 }
 
-function writePieces(path: string, content: (write: (text: string) => void) => void, flag = "wx"): void {
+function writePieces(path: string, content: (write: (piece: string | Uint8Array) => void) => void, flag = "wx"): void {
   const fd = openSync(path, flag);
   try {
-    content((text) => {
-      writeSync(fd, text);
+    content((piece) => {
+      if (typeof piece === "string") writeSync(fd, piece);
+      // A write may take fewer bytes than given (a pipe): the rest follows.
+      else for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
     });
   } finally {
     closeSync(fd);
@@ -89,7 +91,7 @@ function writePieces(path: string, content: (write: (text: string) => void) => v
 
 /** Writes a command's output to stdout: bytes (a .docx) as they are, never decoded as text. */
 export function writeStdout(io: Io, content: Content): void {
-  if (typeof content === "function") content((text) => io.stdout(text));
+  if (typeof content === "function") content((piece) => (typeof piece === "string" ? io.stdout(piece) : io.stdoutBytes ? io.stdoutBytes(piece) : io.stdout(Buffer.from(piece).toString("utf8"))));
   else if (typeof content === "string") io.stdout(content);
   else if (io.stdoutBytes) io.stdoutBytes(content);
   else throw new Error("this Io cannot write bytes to stdout");

@@ -346,8 +346,14 @@ export interface Problem {
 export interface SpooledAnswers {
   readonly spooled: true;
   readonly length: number;
-  /** The answers as JSON string literals (`JSON.stringify(text)`), a slice at a time, in reading order. */
-  jsonSlices(): Iterable<readonly string[]>;
+  /** What follows a line break between two answers in the chunks: the indent of the JSON they were made for. */
+  readonly indent: string;
+  /**
+   * The answers as JSON string literals (`JSON.stringify(text)`, which never holds a line break) in UTF-8,
+   * in reading order, joined by `,`, a line break and `indent`: as a tally's JSON lists them, ready to copy.
+   * A chunk at a time, with nothing before the first answer or after the last.
+   */
+  jsonChunks(): Iterable<Uint8Array>;
   /** Every answer, read back into memory. */
   texts(): string[];
 }

@@ -8,6 +8,7 @@ import type { Plan } from "../../tally/plan.js";
 import { emptyState, mergeInto, stateFromJson, type TallyState } from "../../tally/state.js";
 import { answerWords } from "../segmenter.js";
 import { countDistinct } from "../../tally/keywords.js";
+import { ANSWER_INDENT } from "../../tally/format/json.js";
 import { AnswerSpool } from "../spool.js";
 import type { IdSetPart } from "../../answers/id-set.js";
 import type { FileSpec, GroupPart, TaskResult, TaskRunner, TaskSpec } from "./task.js";
@@ -186,7 +187,7 @@ export class RangeMerger {
       if (!packed) return;
       if (packed.spooled) {
         let spool = group.spools.get(i);
-        if (!spool) group.spools.set(i, (spool = new AnswerSpool()));
+        if (!spool) group.spools.set(i, (spool = new AnswerSpool(ANSWER_INDENT)));
         spool.add(packed.spooled);
       }
       const texts = packed.dictionary.map((t) => this.intern(t));

@@ -1,6 +1,7 @@
 import type { Answer } from "../../answers/cells.js";
 import type { Plan } from "../../tally/plan.js";
 import { answerWords } from "../segmenter.js";
+import { ANSWER_INDENT } from "../../tally/format/json.js";
 import { SpoolWriter, type SpoolFile } from "../spool.js";
 
 /**
@@ -48,7 +49,7 @@ export class RangeTexts {
     this.items = [];
     plan.items.forEach((item, i) => {
       if (item.type !== "text") return;
-      const listed = !(keep[i] ?? true) ? undefined : spool?.items[i] ? new SpoolWriter(spool.folder, `${spool.name}-${i}`) : new ListedTexts();
+      const listed = !(keep[i] ?? true) ? undefined : spool?.items[i] ? new SpoolWriter(spool.folder, `${spool.name}-${i}`, ANSWER_INDENT) : new ListedTexts();
       this.items.push({ index: i, keywords: new KeywordTally(keywords), listed });
     });
   }

@@ -9,20 +9,36 @@ import type { SpooledAnswers } from "../types.js";
  */
 const PIECE = 1 << 14;
 
-export function writeJson(value: unknown, write: (text: string) => void): void {
+/** A piece of the JSON: text, or the UTF-8 bytes of spooled answers, copied as they are. */
+export type Piece = string | Uint8Array;
+
+/**
+ * The indent of an open question's answers in a tally's JSON (questions, an id, answers, each answer: four levels):
+ * answers spooled with it are copied into the JSON byte for byte (see SpooledAnswers).
+ */
+export const ANSWER_INDENT = " ".repeat(8);
+
+export function writeJson(value: unknown, write: (piece: Piece) => void): void {
   let pending = "";
-  const out = (text: string) => {
+  const out: Out = (text: string) => {
     pending += text;
     if (pending.length >= PIECE) {
       write(pending);
       pending = "";
     }
   };
+  out.bytes = (bytes: Uint8Array) => {
+    if (pending) write(pending);
+    pending = "";
+    write(bytes);
+  };
   const top = serialisable(value, "");
   if (top === undefined) return;
   emit(top, "", out);
   if (pending) write(pending);
 }
+
+type Out = ((text: string) => void) & { bytes?: (bytes: Uint8Array) => void };
 
 /** The value JSON.stringify would write for `value` under `key`, or undefined when it writes nothing. */
 function serialisable(value: unknown, key: string): unknown {
@@ -35,7 +51,7 @@ function serialisable(value: unknown, key: string): unknown {
   return value;
 }
 
-function emit(value: unknown, indent: string, out: (text: string) => void): void {
+function emit(value: unknown, indent: string, out: Out): void {
   if (value === null || typeof value !== "object") {
     // Strings, numbers (NaN and Infinity as null), booleans, bigint (which throws, as JSON.stringify does).
     out(JSON.stringify(value));
@@ -99,7 +115,7 @@ const SLICE = 1024;
  * deep, so that JSON.stringify itself indents its lines to the list's depth (indents are two spaces a
  * level), and the wrapping arrays' lines are cut off: no second pass over the text to indent it.
  */
-function emitPrimitives(list: unknown[], indent: string, out: (text: string) => void): void {
+function emitPrimitives(list: unknown[], indent: string, out: Out): void {
   const depth = indent.length / 2;
   out("[\n");
   for (let i = 0; i < list.length; i += SLICE) {
@@ -117,14 +133,19 @@ function emitPrimitives(list: unknown[], indent: string, out: (text: string) => 
   out(`\n${indent}]`);
 }
 
-/** Spooled open answers, as JSON.stringify writes a list of strings: a slice of their JSON texts at a time. */
-function emitSpooled(answers: SpooledAnswers, inner: string, indent: string, out: (text: string) => void): void {
+/**
+ * Spooled open answers, as JSON.stringify writes a list of strings: a chunk of their JSON texts at a time,
+ * copied as bytes when they were spooled with this indent, else re-indented.
+ */
+function emitSpooled(answers: SpooledAnswers, inner: string, indent: string, out: Out): void {
   let first = true;
-  for (const slice of answers.jsonSlices()) {
-    if (!slice.length) continue;
-    out(first ? `[\n${inner}` : `,\n${inner}`);
+  const between = `,\n${inner}`;
+  for (const chunk of answers.jsonChunks()) {
+    if (!chunk.length) continue;
+    out(first ? `[\n${inner}` : between);
     first = false;
-    out(slice.join(`,\n${inner}`));
+    if (inner === answers.indent && out.bytes) out.bytes(chunk);
+    else out(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("utf8").replaceAll(`,\n${answers.indent}`, between));
   }
   out(first ? "[]" : `\n${indent}]`);
 }
