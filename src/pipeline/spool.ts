@@ -64,10 +64,13 @@ export class SpoolWriter {
   }
 }
 
-/** A question's spooled answers: its ranges' files, in reading order. */
+/**
+ * A question's spooled answers: its ranges' files, in reading order, and the answers of ranges that kept
+ * theirs in memory (few distinct ones) in their places.
+ */
 export class AnswerSpool implements SpooledAnswers {
   readonly spooled = true;
-  private readonly files: SpoolFile[] = [];
+  private readonly parts: (SpoolFile | string[])[] = [];
   private count = 0;
 
   constructor(readonly indent: string) {}
@@ -78,16 +81,27 @@ export class AnswerSpool implements SpooledAnswers {
 
   add(file: SpoolFile): void {
     if (file.count === 0) return;
-    this.files.push(file);
+    this.parts.push(file);
     this.count += file.count;
   }
 
+  addTexts(texts: string[]): void {
+    if (!texts.length) return;
+    this.parts.push(texts);
+    this.count += texts.length;
+  }
+
   *jsonChunks(): Iterable<Uint8Array> {
-    for (const file of this.files) {
-      const bytes = readFileSync(file.path);
+    const separator = `,\n${this.indent}`;
+    for (const part of this.parts) {
+      if (Array.isArray(part)) {
+        yield Buffer.from(part.map((t) => JSON.stringify(t)).join(separator), "utf8");
+        continue;
+      }
+      const bytes = readFileSync(part.path);
       let lines = 1;
       for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) lines++;
-      if (lines !== file.count) throw new Error(`spooled answers: ${file.path} holds ${lines} answers, not ${file.count}`);
+      if (lines !== part.count) throw new Error(`spooled answers: ${part.path} holds ${lines} answers, not ${part.count}`);
       yield bytes;
     }
   }
@@ -95,7 +109,10 @@ export class AnswerSpool implements SpooledAnswers {
   texts(): string[] {
     const out: string[] = [];
     const separator = `,\n${this.indent}`;
-    for (const chunk of this.jsonChunks()) for (const line of Buffer.from(chunk).toString("utf8").split(separator)) out.push(JSON.parse(line) as string);
+    for (const part of this.parts) {
+      if (Array.isArray(part)) for (const t of part) out.push(t);
+      else for (const line of readFileSync(part.path, "utf8").split(separator)) out.push(JSON.parse(line) as string);
+    }
     return out;
   }
 

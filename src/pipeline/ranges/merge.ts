@@ -185,13 +185,24 @@ export class RangeMerger {
     const part = stateFromJson(counts.state, { adopt: true });
     counts.texts.forEach((packed, i) => {
       if (!packed) return;
-      if (packed.spooled) {
-        let spool = group.spools.get(i);
-        if (!spool) group.spools.set(i, (spool = new AnswerSpool(ANSWER_INDENT)));
-        spool.add(packed.spooled);
+      let spool = group.spools.get(i);
+      if (packed.spooled && !spool) {
+        // The first range that spooled: the answers kept from the ranges before it go first.
+        group.spools.set(i, (spool = new AnswerSpool(ANSWER_INDENT)));
+        const before = group.state.items[i]!;
+        if (before.texts?.length) spool.addTexts(before.texts);
+        before.texts = [];
       }
       const texts = packed.dictionary.map((t) => this.intern(t));
-      part.items[i]!.texts = Array.from(packed.order, (k) => texts[k]!);
+      const listed = Array.from(packed.order, (k) => texts[k]!);
+      if (spool) {
+        // A range of few distinct answers (see SPOOL_FROM) among ranges that spooled: kept, in its place.
+        if (packed.spooled) spool.add(packed.spooled);
+        else if (listed.length) spool.addTexts(listed);
+        part.items[i]!.texts = [];
+      } else {
+        part.items[i]!.texts = listed;
+      }
       const words = (part.items[i]!.words = new Map(packed.words));
       // a range's few distinct answers, segmented here (the main thread) once for every range
       if (packed.unsegmented) countDistinct(packed.unsegmented, answerWords, words);

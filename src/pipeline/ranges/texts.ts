@@ -49,7 +49,8 @@ export class RangeTexts {
     this.items = [];
     plan.items.forEach((item, i) => {
       if (item.type !== "text") return;
-      const listed = !(keep[i] ?? true) ? undefined : spool?.items[i] ? new SpoolWriter(spool.folder, `${spool.name}-${i}`, ANSWER_INDENT) : new ListedTexts();
+      const to = spool?.items[i] ? () => new SpoolWriter(spool.folder, `${spool.name}-${i}`, ANSWER_INDENT) : undefined;
+      const listed = (keep[i] ?? true) ? new ListedTexts(to) : undefined;
       this.items.push({ index: i, keywords: new KeywordTally(keywords), listed });
     });
   }
@@ -73,15 +74,14 @@ export class RangeTexts {
   pack(items: number): (PackedTexts | null)[] {
     const out: (PackedTexts | null)[] = new Array(items).fill(null);
     for (const t of this.items) {
-      const listed = t.listed instanceof SpoolWriter ? { dictionary: [], order: new Uint32Array(0), spooled: t.listed.close() } : (t.listed?.pack() ?? { dictionary: [], order: new Uint32Array(0) });
-      out[t.index] = { ...listed, ...t.keywords.pack() };
+      out[t.index] = { ...(t.listed?.pack() ?? { dictionary: [], order: new Uint32Array(0) }), ...t.keywords.pack() };
     }
     return out;
   }
 
   /** Closes the spool files of a range given up (its reader stepped aside). */
   release(): void {
-    for (const t of this.items) if (t.listed instanceof SpoolWriter) t.listed.close();
+    for (const t of this.items) t.listed?.release();
   }
 }
 
@@ -95,16 +95,29 @@ export interface RangeSpool {
 interface ItemTexts {
   index: number;
   keywords: KeywordTally;
-  listed: ListedTexts | SpoolWriter | undefined;
+  listed: ListedTexts | undefined;
 }
 
-/** An item's answers kept in memory, in reading order. */
+/**
+ * Distinct answers a range keeps in memory before it spools them, where it may: answers that repeat a few
+ * phrases cost an index each in memory and would cost their whole text on disk and in copying.
+ */
+const SPOOL_FROM = 4096;
+
+/** An item's answers in reading order: in memory, or spooled once they are many and distinct. */
 class ListedTexts {
-  private readonly ids = new Map<string, number>();
+  private ids = new Map<string, number>();
   private order = new Uint32Array(1024);
   private count = 0;
+  private writer: SpoolWriter | undefined;
+
+  constructor(private readonly spool?: () => SpoolWriter) {}
 
   add(text: string): void {
+    if (this.writer) {
+      this.writer.add(text);
+      return;
+    }
     let id = this.ids.get(text);
     if (id === undefined) this.ids.set(text, (id = this.ids.size));
     if (this.count === this.order.length) {
@@ -113,17 +126,38 @@ class ListedTexts {
       this.order = grown;
     }
     this.order[this.count++] = id;
+    if (this.spool && this.ids.size >= SPOOL_FROM) {
+      // From here on, to disk: what was kept first, then each answer as it comes.
+      const writer = (this.writer = this.spool());
+      const texts = [...this.ids.keys()];
+      for (let k = 0; k < this.count; k++) writer.add(texts[this.order[k]!]!);
+      this.ids = new Map();
+      this.order = new Uint32Array(0);
+      this.count = 0;
+    }
   }
 
-  pack(): Pick<PackedTexts, "dictionary" | "order"> {
+  pack(): Pick<PackedTexts, "dictionary" | "order" | "spooled"> {
+    if (this.writer) return { dictionary: [], order: new Uint32Array(0), spooled: this.writer.close() };
     return { dictionary: [...this.ids.keys()], order: this.order.slice(0, this.count) };
+  }
+
+  /** Closes the spool file of a range given up. */
+  release(): void {
+    this.writer?.close();
   }
 }
 
-/** An item's keyword counts, segmented while reading. */
+/**
+ * An item's keyword counts, segmented while reading: the answers given since the last segmenting are
+ * counted by text; when BATCH of them are new (or the range ends), those are segmented and every counted
+ * text adds its keywords as often as it was given.
+ */
 class KeywordTally {
-  /** New distinct answers not segmented yet, and how often each was given. */
-  private pending = new Map<string, number>();
+  /** Answers given since the last segmenting, and how often. */
+  private given = new Map<string, number>();
+  /** How many of them have no keywords known. */
+  private unknown = 0;
   /** Keywords of answers segmented lately. */
   private known = new Map<string, readonly string[]>();
   private readonly words = new Map<string, number>();
@@ -133,32 +167,32 @@ class KeywordTally {
 
   add(text: string): void {
     if (!this.keywords) return;
-    const words = this.known.get(text);
-    if (words) {
-      for (const w of words) this.words.set(w, (this.words.get(w) ?? 0) + 1);
+    const n = this.given.get(text);
+    if (n !== undefined) {
+      this.given.set(text, n + 1);
       return;
     }
-    this.pending.set(text, (this.pending.get(text) ?? 0) + 1);
-    if (this.pending.size >= BATCH) this.segment();
+    this.given.set(text, 1);
+    if (!this.known.has(text) && ++this.unknown >= BATCH) this.segment();
   }
 
   pack(): Pick<PackedTexts, "words" | "unsegmented"> {
-    if (!this.segmented && this.pending.size <= FEW_TO_SEGMENT) return { words: [], unsegmented: [...this.pending] };
+    if (!this.segmented && this.given.size <= FEW_TO_SEGMENT) return { words: [], unsegmented: [...this.given] };
     this.segment();
     return { words: [...this.words] };
   }
 
   private segment(): void {
     this.segmented = true;
-    const texts = [...this.pending.keys()];
-    const sets = answerWords(texts);
-    if (this.known.size + texts.length > REMEMBERED) this.known = new Map();
-    texts.forEach((text, k) => {
-      const n = this.pending.get(text)!;
-      const words = [...sets[k]!];
-      for (const w of words) this.words.set(w, (this.words.get(w) ?? 0) + n);
-      this.known.set(text, words);
-    });
-    this.pending = new Map();
+    const fresh = [...this.given.keys()].filter((t) => !this.known.has(t));
+    const sets = answerWords(fresh);
+    const freshWords = new Map(fresh.map((text, k): [string, readonly string[]] => [text, [...sets[k]!]]));
+    for (const [text, n] of this.given) {
+      for (const w of freshWords.get(text) ?? this.known.get(text)!) this.words.set(w, (this.words.get(w) ?? 0) + n);
+    }
+    if (this.known.size + fresh.length > REMEMBERED) this.known = new Map();
+    for (const [text, words] of freshWords) this.known.set(text, words);
+    this.given = new Map();
+    this.unknown = 0;
   }
 }
