@@ -149,15 +149,16 @@ class ListedTexts {
 }
 
 /**
- * An item's keyword counts, segmented while reading: the answers given since the last segmenting are
- * counted by text; when BATCH of them are new (or the range ends), those are segmented and every counted
- * text adds its keywords as often as it was given.
+ * An item's keyword counts, segmented while reading: new distinct answers wait until BATCH of them are
+ * pending (or the range ends) and are then segmented, adding their keywords as often as each was given;
+ * an answer whose keywords are known (无, 停车难) is counted by text, and its keywords added as often at the
+ * next segmenting.
  */
 class KeywordTally {
-  /** Answers given since the last segmenting, and how often. */
-  private given = new Map<string, number>();
-  /** How many of them have no keywords known. */
-  private unknown = 0;
+  /** New distinct answers not segmented yet, and how often each was given. */
+  private pending = new Map<string, number>();
+  /** Answers with known keywords given since the last segmenting, and how often. */
+  private hits = new Map<string, number>();
   /** Keywords of answers segmented lately. */
   private known = new Map<string, readonly string[]>();
   private readonly words = new Map<string, number>();
@@ -167,32 +168,36 @@ class KeywordTally {
 
   add(text: string): void {
     if (!this.keywords) return;
-    const n = this.given.get(text);
-    if (n !== undefined) {
-      this.given.set(text, n + 1);
+    if (this.known.has(text)) {
+      this.hits.set(text, (this.hits.get(text) ?? 0) + 1);
       return;
     }
-    this.given.set(text, 1);
-    if (!this.known.has(text) && ++this.unknown >= BATCH) this.segment();
+    this.pending.set(text, (this.pending.get(text) ?? 0) + 1);
+    if (this.pending.size >= BATCH) this.segment();
   }
 
   pack(): Pick<PackedTexts, "words" | "unsegmented"> {
-    if (!this.segmented && this.given.size <= FEW_TO_SEGMENT) return { words: [], unsegmented: [...this.given] };
+    if (!this.segmented && this.pending.size <= FEW_TO_SEGMENT) return { words: [], unsegmented: [...this.pending] };
     this.segment();
     return { words: [...this.words] };
   }
 
   private segment(): void {
     this.segmented = true;
-    const fresh = [...this.given.keys()].filter((t) => !this.known.has(t));
-    const sets = answerWords(fresh);
-    const freshWords = new Map(fresh.map((text, k): [string, readonly string[]] => [text, [...sets[k]!]]));
-    for (const [text, n] of this.given) {
-      for (const w of freshWords.get(text) ?? this.known.get(text)!) this.words.set(w, (this.words.get(w) ?? 0) + n);
-    }
-    if (this.known.size + fresh.length > REMEMBERED) this.known = new Map();
-    for (const [text, words] of freshWords) this.known.set(text, words);
-    this.given = new Map();
-    this.unknown = 0;
+    for (const [text, n] of this.hits) this.count(this.known.get(text)!, n);
+    this.hits = new Map();
+    const texts = [...this.pending.keys()];
+    const sets = answerWords(texts);
+    if (this.known.size + texts.length > REMEMBERED) this.known = new Map();
+    texts.forEach((text, k) => {
+      const words = [...sets[k]!];
+      this.count(words, this.pending.get(text)!);
+      this.known.set(text, words);
+    });
+    this.pending = new Map();
+  }
+
+  private count(words: readonly string[], n: number): void {
+    for (const w of words) this.words.set(w, (this.words.get(w) ?? 0) + n);
   }
 }
