@@ -50,8 +50,9 @@ export class RangeTexts {
     plan.items.forEach((item, i) => {
       if (item.type !== "text") return;
       const to = spool?.items[i] ? () => new SpoolWriter(spool.folder, `${spool.name}-${i}`, ANSWER_INDENT) : undefined;
-      const listed = (keep[i] ?? true) ? new ListedTexts(to) : undefined;
-      this.items.push({ index: i, keywords: new KeywordTally(keywords), listed });
+      const tally = new KeywordTally(keywords);
+      const listed = (keep[i] ?? true) ? new ListedTexts(tally, to) : undefined;
+      this.items.push({ index: i, keywords: tally, listed });
     });
   }
 
@@ -65,8 +66,9 @@ export class RangeTexts {
     for (const t of this.items) {
       const a = answers[t.index]!;
       if (a.kind !== "text") continue;
-      t.keywords.add(a.value);
-      t.listed?.add(a.value);
+      // Answers kept in memory are counted there, by text, and given to the keywords when they are packed.
+      if (t.listed) t.listed.add(a.value);
+      else t.keywords.add(a.value);
     }
   }
 
@@ -104,22 +106,35 @@ interface ItemTexts {
  */
 const SPOOL_FROM = 4096;
 
-/** An item's answers in reading order: in memory, or spooled once they are many and distinct. */
+/**
+ * An item's answers in reading order: in memory, each distinct text once with how often it was given, or
+ * spooled once they are many and distinct. Its keywords' tally is given the distinct texts when they are
+ * packed or spooled, and each answer as it comes after that.
+ */
 class ListedTexts {
   private ids = new Map<string, number>();
+  private times: number[] = [];
   private order = new Uint32Array(1024);
   private count = 0;
   private writer: SpoolWriter | undefined;
 
-  constructor(private readonly spool?: () => SpoolWriter) {}
+  constructor(
+    private readonly keywords: KeywordTally,
+    private readonly spool?: () => SpoolWriter,
+  ) {}
 
   add(text: string): void {
     if (this.writer) {
       this.writer.add(text);
+      this.keywords.add(text);
       return;
     }
     let id = this.ids.get(text);
-    if (id === undefined) this.ids.set(text, (id = this.ids.size));
+    if (id === undefined) {
+      this.ids.set(text, (id = this.ids.size));
+      this.times.push(0);
+    }
+    this.times[id]!++;
     if (this.count === this.order.length) {
       const grown = new Uint32Array(this.order.length * 2);
       grown.set(this.order);
@@ -129,9 +144,10 @@ class ListedTexts {
     if (this.spool && this.ids.size >= SPOOL_FROM) {
       // From here on, to disk: what was kept first, then each answer as it comes.
       const writer = (this.writer = this.spool());
-      const texts = [...this.ids.keys()];
+      const texts = this.giveKeywords();
       for (let k = 0; k < this.count; k++) writer.add(texts[this.order[k]!]!);
       this.ids = new Map();
+      this.times = [];
       this.order = new Uint32Array(0);
       this.count = 0;
     }
@@ -139,7 +155,14 @@ class ListedTexts {
 
   pack(): Pick<PackedTexts, "dictionary" | "order" | "spooled"> {
     if (this.writer) return { dictionary: [], order: new Uint32Array(0), spooled: this.writer.close() };
-    return { dictionary: [...this.ids.keys()], order: this.order.slice(0, this.count) };
+    return { dictionary: this.giveKeywords(), order: this.order.slice(0, this.count) };
+  }
+
+  /** Gives the keywords' tally the distinct texts kept, as often as each was given; returns them. */
+  private giveKeywords(): string[] {
+    const texts = [...this.ids.keys()];
+    texts.forEach((text, k) => this.keywords.add(text, this.times[k]!));
+    return texts;
   }
 
   /** Closes the spool file of a range given up. */
@@ -166,13 +189,13 @@ class KeywordTally {
 
   constructor(private readonly keywords: boolean) {}
 
-  add(text: string): void {
+  add(text: string, n = 1): void {
     if (!this.keywords) return;
     if (this.known.has(text)) {
-      this.hits.set(text, (this.hits.get(text) ?? 0) + 1);
+      this.hits.set(text, (this.hits.get(text) ?? 0) + n);
       return;
     }
-    this.pending.set(text, (this.pending.get(text) ?? 0) + 1);
+    this.pending.set(text, (this.pending.get(text) ?? 0) + n);
     if (this.pending.size >= BATCH) this.segment();
   }
 
