@@ -34,11 +34,7 @@ export async function tallyState(survey: Survey, files: InputFile[], opts: Pipel
   if ((opts.reader ?? "auto") === "auto") {
     const spool = opts.spool === undefined ? undefined : { folder: opts.spool, items: spooled(plan, keepTexts) };
     const fast = await tallyFast(survey, files, plan, { by: opts.by, issued: opts.issued, progress: opts.progress, keepTexts, spool, trace: opts.trace, ...opts.fast });
-    if (fast) {
-      addSummary(fast.state, fast.summary);
-      dropTexts(fast.state, keepTexts);
-      return fast.state;
-    }
+    if (fast) return finished(fast.state, fast.summary, keepTexts);
   } else {
     opts.trace?.("survey: the fast reader stepped aside: SURVEY_READER=general\n");
   }
@@ -54,6 +50,11 @@ export async function tallyState(survey: Survey, files: InputFile[], opts: Pipel
     },
   });
   words.finish();
+  return finished(state, summary, keepTexts);
+}
+
+/** A run's counts once read: its summary added, and the open answers the output does not list let go. */
+function finished(state: TallyState, summary: ScanSummary, keepTexts: readonly boolean[]): TallyState {
   addSummary(state, summary);
   dropTexts(state, keepTexts);
   return state;
@@ -95,9 +96,7 @@ export async function tallyByAnswer(survey: Survey, files: InputFile[], question
         const tally = () => {
           if (result) return result;
           words?.finish();
-          addSummary(state, summary);
-          dropTexts(state, keepTexts);
-          return (result = finalize(state, { wordsOf: answerWords }));
+          return (result = finalize(finished(state, summary, keepTexts), { wordsOf: answerWords }));
         };
         return { code, value: groups.label(code), tally };
       }),

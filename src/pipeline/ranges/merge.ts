@@ -12,6 +12,7 @@ import { ANSWER_INDENT } from "../../tally/format/json.js";
 import { AnswerSpool } from "../spool.js";
 import type { IdSetPart } from "../../answers/id-set.js";
 import type { FileSpec, GroupPart, TaskResult, TaskRunner, TaskSpec } from "./task.js";
+import type { PackedTexts } from "./texts.js";
 
 /**
  * Whether ranges, taken in reading order, each start where the one before ended (a file's first where its
@@ -185,24 +186,7 @@ export class RangeMerger {
     const part = stateFromJson(counts.state, { adopt: true });
     counts.texts.forEach((packed, i) => {
       if (!packed) return;
-      let spool = group.spools.get(i);
-      if (packed.spooled && !spool) {
-        // The first range that spooled: the answers kept from the ranges before it go first.
-        group.spools.set(i, (spool = new AnswerSpool(ANSWER_INDENT)));
-        const before = group.state.items[i]!;
-        if (before.texts?.length) spool.addTexts(before.texts);
-        before.texts = [];
-      }
-      const texts = packed.dictionary.map((t) => this.intern(t));
-      const listed = Array.from(packed.order, (k) => texts[k]!);
-      if (spool) {
-        // A range of few distinct answers (see SPOOL_FROM) among ranges that spooled: kept, in its place.
-        if (packed.spooled) spool.add(packed.spooled);
-        else if (listed.length) spool.addTexts(listed);
-        part.items[i]!.texts = [];
-      } else {
-        part.items[i]!.texts = listed;
-      }
+      part.items[i]!.texts = this.listed(group, i, packed);
       const words = (part.items[i]!.words = new Map(packed.words));
       // a range's few distinct answers, segmented here (the main thread) once for every range
       if (packed.unsegmented) countDistinct(packed.unsegmented, answerWords, words);
@@ -218,6 +202,28 @@ export class RangeMerger {
     const source = summary.bySource[name]!;
     source.returned += counts.returned;
     source.valid += counts.valid;
+  }
+
+  /**
+   * A range's answers to item i, for its part's state: in memory, or none when the group's answers to it
+   * are spooled (the range's file, or its few kept answers, join the spool in their place).
+   */
+  private listed(group: MergedGroup, i: number, packed: PackedTexts): string[] {
+    let spool = group.spools.get(i);
+    if (packed.spooled && !spool) {
+      // The first range that spooled: the answers kept from the ranges before it go first.
+      group.spools.set(i, (spool = new AnswerSpool(ANSWER_INDENT)));
+      const before = group.state.items[i]!;
+      if (before.texts?.length) spool.addTexts(before.texts);
+      before.texts = [];
+    }
+    const texts = packed.dictionary.map((t) => this.intern(t));
+    const listed = Array.from(packed.order, (k) => texts[k]!);
+    if (!spool) return listed;
+    // A range of few distinct answers (see SPOOL_FROM) among ranges that spooled: kept, in its place.
+    if (packed.spooled) spool.add(packed.spooled);
+    else spool.addTexts(listed);
+    return [];
   }
 
   private intern(text: string): string {

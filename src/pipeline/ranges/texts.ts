@@ -1,5 +1,6 @@
 import type { Answer } from "../../answers/cells.js";
 import type { Plan } from "../../tally/plan.js";
+import { countDistinct } from "../../tally/keywords.js";
 import { answerWords } from "../segmenter.js";
 import { ANSWER_INDENT } from "../../tally/format/json.js";
 import { SpoolWriter, type SpoolFile } from "../spool.js";
@@ -207,20 +208,16 @@ class KeywordTally {
 
   private segment(): void {
     this.segmented = true;
-    for (const [text, n] of this.hits) this.count(this.known.get(text)!, n);
+    // Counted as tally counts keywords (countDistinct): the known answers by their remembered keywords.
+    countDistinct(this.hits, (texts) => texts.map((text) => this.known.get(text)!), this.words);
     this.hits = new Map();
-    const texts = [...this.pending.keys()];
-    const sets = answerWords(texts);
-    if (this.known.size + texts.length > REMEMBERED) this.known = new Map();
-    texts.forEach((text, k) => {
-      const words = [...sets[k]!];
-      this.count(words, this.pending.get(text)!);
-      this.known.set(text, words);
-    });
+    if (this.known.size + this.pending.size > REMEMBERED) this.known = new Map();
+    countDistinct(this.pending, (texts) => answerWords(texts).map((words, k) => this.remember(texts[k]!, [...words])), this.words);
     this.pending = new Map();
   }
 
-  private count(words: readonly string[], n: number): void {
-    for (const w of words) this.words.set(w, (this.words.get(w) ?? 0) + n);
+  private remember(text: string, words: readonly string[]): readonly string[] {
+    this.known.set(text, words);
+    return words;
   }
 }
